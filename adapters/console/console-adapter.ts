@@ -1,0 +1,182 @@
+/** The console: a local chat on stdin/stdout with the same rules, storage and texts as the platforms. */
+import { createInterface } from 'node:readline';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Readable, Writable } from 'node:stream';
+import { parseCommandLine, UserError, type CommunityRef, type Effect, type Governance, type Outcome, type PlatformAdapter, type Reply } from '../../src/core/index.js';
+import { parseStep, type ConsoleClock } from './clock.js';
+import { voteEmoji } from './emoji.js';
+import { block, renderView } from './render.js';
+
+const COMMUNITY: CommunityRef = { platform: 'console', id: 'local', name: 'console' };
+const COUNTER = 'console.nextMessage';
+const ADMIN = 'console.admin';
+
+export interface ConsoleOptions {
+  core: Governance;
+  clock: ConsoleClock;
+  input: Readable;
+  output: Writable;
+  /** Runs what fell due (the scheduler's tick), after `/clock`. */
+  runDue: () => Promise<number>;
+  exportDir?: string;
+}
+
+export class ConsoleAdapter implements PlatformAdapter {
+  readonly platform = 'console' as const;
+  private actor?: string;
+  private channel = 'general';
+  private events = 0;
+  private done?: Promise<void>;
+
+  constructor(private readonly o: ConsoleOptions) {}
+
+  async start(): Promise<void> {
+    this.write('Ostrom console. Act as someone with /as <name> (the first is the admin), then try /help. End with /quit or Ctrl-D.');
+    this.done = this.loop();
+  }
+
+  /** Resolves when input ends or /quit is typed. */
+  finished(): Promise<void> {
+    return this.done ?? Promise.resolve();
+  }
+
+  async stop(): Promise<void> {}
+
+  async perform(outcome: Outcome): Promise<void> {
+    for (const e of outcome.effects) this.effect(e);
+  }
+
+  private async loop(): Promise<void> {
+    const rl = createInterface({ input: this.o.input, terminal: false, crlfDelay: Infinity });
+    for await (const raw of rl) {
+      const line = raw.trim();
+      if (!line || line.startsWith('#')) continue;
+      if (line === '/quit' || line === '/exit') break;
+      try {
+        await this.line(line);
+      } catch (err) {
+        this.write(`(internal error: ${(err as Error).message}; nothing was changed)`);
+      }
+    }
+    rl.close();
+  }
+
+  private async line(line: string): Promise<void> {
+    const [head = '', ...rest] = line.split(/\s+/);
+    switch (head) {
+      case '/as':
+        return this.as(rest.join(' '));
+      case '/in':
+        this.channel = (rest[0] ?? 'general').replace(/^#/, '');
+        return this.write(`(now in #${this.channel})`);
+      case '/react':
+      case '/unreact':
+        return this.react(rest[0], rest[1], head === '/react');
+      case '/clock':
+        return this.clock(rest[0]);
+      default:
+        return this.command(line);
+    }
+  }
+
+  private as(name: string): void {
+    const clean = name.replace(/^@/, '').trim();
+    if (!/^[\w.-]{1,32}$/.test(clean)) return this.write('Usage: /as <name> (letters, digits, . _ -)');
+    this.actor = clean;
+    if (!this.o.core.getSetting(ADMIN)) this.o.core.setSetting(ADMIN, clean);
+    const admin = this.o.core.getSetting(ADMIN) === clean ? ' (admin)' : '';
+    this.write(`(you are now ${clean}${admin})`);
+  }
+
+  private actorNow() {
+    if (!this.actor) this.as('you');
+    const userId = this.actor!;
+    return { userId, name: userId, isAdmin: this.o.core.getSetting(ADMIN) === userId };
+  }
+
+  private command(line: string): void {
+    const actor = this.actorNow();
+    let command;
+    try {
+      command = parseCommandLine(line);
+    } catch (e) {
+      if (e instanceof UserError) return this.reply({ private: true, text: e.message }, actor.userId);
+      throw e;
+    }
+    const eventId = `console:${this.o.clock.now()}:${this.events++}`;
+    const out = this.o.core.handle({ type: 'command', eventId, community: COMMUNITY, channelId: this.channel, actor, command });
+    if (out.reply) this.reply(out.reply, actor.userId);
+    for (const e of out.effects) this.effect(e);
+  }
+
+  private react(ref: string | undefined, emoji: string | undefined, added: boolean): void {
+    const verb = added ? '/react' : '/unreact';
+    if (!ref || !emoji || !/^m\d+$/.test(ref)) return this.write(`Usage: ${verb} m7 ✅`);
+    const actor = this.actorNow();
+    this.write(`(${actor.name} ${added ? 'reacts' : 'removes'} ${emoji} on ${ref})`);
+    const vote = voteEmoji(emoji);
+    if (!vote) return; // other emoji are not votes
+    const message = { channelId: this.channel, messageId: ref };
+    const out = this.o.core.handle({ type: 'reaction', community: COMMUNITY, actor, message, emoji: vote.emoji, value: vote.value, added });
+    for (const e of out.effects) this.effect(e);
+  }
+
+  private async clock(step: string | undefined): Promise<void> {
+    const ms = step ? parseStep(step) : undefined;
+    if (ms === undefined) return this.write('Usage: /clock +3d (or +36h, +90m)');
+    this.o.clock.advance(ms);
+    this.write(`(clock is now ${new Date(this.o.clock.now()).toISOString().slice(0, 16).replace('T', ' ')} UTC)`);
+    await this.o.runDue();
+  }
+
+  private nextRef(): string {
+    const n = Number(this.o.core.getSetting(COUNTER) ?? 1);
+    this.o.core.setSetting(COUNTER, String(n + 1));
+    return `m${n}`;
+  }
+
+  private reply(r: Reply, userId: string): void {
+    const ref = this.nextRef();
+    const who = r.private ? `(only ${userId} sees this) ` : `#${this.channel} · `;
+    this.write(block(ref, who, r.view ? renderView(r.view) : r.text.split('\n')));
+    if (r.file) this.writeFile(r.file.name, r.file.content);
+  }
+
+  private writeFile(name: string, content: string): void {
+    const dir = resolve(this.o.exportDir ?? 'exports');
+    mkdirSync(dir, { recursive: true });
+    const path = join(dir, name);
+    writeFileSync(path, content);
+    this.write(`(file written: ${path})`);
+  }
+
+  private effect(e: Effect): void {
+    switch (e.type) {
+      case 'post': {
+        const ref = this.nextRef();
+        if (e.cardKey) this.o.core.recordCard(COMMUNITY, e.cardKey, { channelId: e.channelId, messageId: ref, threadId: e.thread ? `${ref}t` : undefined });
+        const thread = e.thread ? ` (thread "${e.thread.name}" opened)` : '';
+        return this.write(block(ref, `#${e.channelId} · `, [...renderView(e.view), ...(thread ? [thread.trim()] : [])]));
+      }
+      case 'update': {
+        const card = this.o.core.findCard(COMMUNITY, e.cardKey);
+        if (!card) return;
+        return this.write(block(card.messageId, `(updated) #${card.channelId} · `, renderView(e.view)));
+      }
+      case 'thread': {
+        const card = this.o.core.findCard(COMMUNITY, e.cardKey);
+        if (!card) return;
+        return this.write(block(this.nextRef(), `↳ thread of ${card.messageId} · `, e.text.split('\n')));
+      }
+      case 'say':
+        return this.write(block(this.nextRef(), `#${e.channelId || this.channel} · `, e.text.split('\n')));
+      case 'notify':
+        return this.write(block(this.nextRef(), `(to ${e.userId}) `, e.text.split('\n')));
+    }
+  }
+
+  private write(text: string): void {
+    this.o.output.write(`${text}\n`);
+  }
+}

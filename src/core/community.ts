@@ -1,0 +1,110 @@
+/** Communities, members and their stored rules. */
+import { and, eq, sql } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import { communities, members, rules as rulesTable } from '../db/schema.js';
+import type { CommunityRow, Ctx, MemberRow } from './context.js';
+import type { Actor, CommunityRef } from './model.js';
+import { DAY_MS } from './model.js';
+import { defaultRules, formatRuleValue, isRuleKey, type RuleKey, type Rules } from './rules.js';
+import { UserError } from './errors.js';
+
+export function ensureCommunity(db: Db, ref: CommunityRef, now: number): CommunityRow {
+  const found = db
+    .select()
+    .from(communities)
+    .where(and(eq(communities.platform, ref.platform), eq(communities.externalId, ref.id)))
+    .get();
+  if (found) return found;
+  return db
+    .insert(communities)
+    .values({ platform: ref.platform, externalId: ref.id, name: ref.name ?? null, createdAt: now })
+    .returning()
+    .get();
+}
+
+export function findCommunity(db: Db, ref: CommunityRef): CommunityRow | undefined {
+  return db
+    .select()
+    .from(communities)
+    .where(and(eq(communities.platform, ref.platform), eq(communities.externalId, ref.id)))
+    .get();
+}
+
+/** The member for an actor, made on first sight; keeps the display name current. */
+export function ensureMember(db: Db, communityId: number, actor: Actor, now: number): MemberRow {
+  const found = db
+    .select()
+    .from(members)
+    .where(and(eq(members.communityId, communityId), eq(members.userId, actor.userId)))
+    .get();
+  if (found) {
+    const joinedAt = actor.joinedAt !== undefined ? Math.min(actor.joinedAt, found.joinedAt) : found.joinedAt;
+    if (found.displayName === actor.name && joinedAt === found.joinedAt) return found;
+    return db
+      .update(members)
+      .set({ displayName: actor.name, joinedAt })
+      .where(eq(members.id, found.id))
+      .returning()
+      .get();
+  }
+  return db
+    .insert(members)
+    .values({ communityId, userId: actor.userId, displayName: actor.name, joinedAt: actor.joinedAt ?? now, createdAt: now })
+    .returning()
+    .get();
+}
+
+/** A member named by user id, `@name`, or display name. */
+export function findMemberByName(ctx: Ctx, name: string): MemberRow {
+  const clean = name.replace(/^@/, '');
+  const byId = ctx.db
+    .select()
+    .from(members)
+    .where(and(eq(members.communityId, ctx.community.id), eq(members.userId, clean)))
+    .get();
+  if (byId) return byId;
+  const byName = ctx.db
+    .select()
+    .from(members)
+    .where(and(eq(members.communityId, ctx.community.id), sql`lower(${members.displayName}) = lower(${clean})`))
+    .get();
+  if (!byName) throw new UserError('member.notFound', { name: clean });
+  return byName;
+}
+
+/** Eligible to vote: joined at least `minDays` ago. */
+export function isEligible(member: Pick<MemberRow, 'joinedAt'>, minDays: number, now: number): boolean {
+  return member.joinedAt + minDays * DAY_MS <= now;
+}
+
+export interface StoredRule {
+  value: unknown;
+  setBy: string;
+  setAt: number;
+}
+
+export function storedRules(db: Db, communityId: number): Map<RuleKey, StoredRule> {
+  const rows = db.select().from(rulesTable).where(eq(rulesTable.communityId, communityId)).all();
+  const out = new Map<RuleKey, StoredRule>();
+  for (const r of rows) if (isRuleKey(r.key)) out.set(r.key, { value: JSON.parse(r.value), setBy: r.setBy, setAt: r.setAt });
+  return out;
+}
+
+export function loadRules(db: Db, communityId: number): Rules {
+  const rules = defaultRules() as unknown as Record<string, unknown>;
+  for (const [k, r] of storedRules(db, communityId)) rules[k] = r.value;
+  return rules as unknown as Rules;
+}
+
+/** Writes one rule; the caller records it in the audit log with what set it. */
+export function setRule(ctx: Ctx, key: RuleKey, value: unknown, setBy: string): void {
+  const row = { communityId: ctx.community.id, key, value: JSON.stringify(value), setBy, setAt: ctx.now };
+  ctx.db
+    .insert(rulesTable)
+    .values(row)
+    .onConflictDoUpdate({ target: [rulesTable.communityId, rulesTable.key], set: row })
+    .run();
+  (ctx.rules as unknown as Record<string, unknown>)[key] = value;
+}
+
+export { formatRuleValue };

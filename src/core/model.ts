@@ -1,0 +1,41 @@
+/** Ids and value types shared by the core and every adapter. */
+
+export type Platform = 'console' | 'discord' | 'slack';
+
+/** One Discord guild, one Slack workspace, or the local console. */
+export interface CommunityRef {
+  platform: Platform;
+  id: string;
+  name?: string;
+}
+
+/** Who is acting, as the adapter saw them. */
+export interface Actor {
+  userId: string;
+  name: string;
+  isBot?: boolean;
+  /** Platform admin (Discord Manage Server, Slack workspace admin, the console's first member). */
+  isAdmin?: boolean;
+  /** When the person joined the community, if the platform says (ms since epoch). */
+  joinedAt?: number;
+}
+
+export interface MessageRef {
+  channelId: string;
+  messageId: string;
+}
+
+export type VoteValue = 'yes' | 'no' | 'abstain';
+
+/** Review verdicts are the same marks as proposal votes: approve = yes, object = no. */
+export const verdictToVote = { approve: 'yes', object: 'no' } as const satisfies Record<string, VoteValue>;
+
+/** The time source of the core; tests and the console move it. */
+export interface Clock {
+  now(): number;
+}
+
+export const systemClock: Clock = { now: () => Date.now() };
+
+export const DAY_MS = 24 * 60 * 60 * 1000;
+export const HOUR_MS = 60 * 60 * 1000;

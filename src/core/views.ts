@@ -1,0 +1,65 @@
+/** Neutral cards: title, fields, tally, buttons — each adapter renders them its own way. */
+
+export type Tone = 'open' | 'claimed' | 'review' | 'done' | 'cancelled' | 'passed' | 'rejected' | 'neutral' | 'warning';
+
+export interface ViewField {
+  name: string;
+  value: string;
+  inline?: boolean;
+}
+
+/** A button does what a command does; `id` is stable text an adapter can carry as its custom id. */
+export interface ViewButton {
+  id: string;
+  label: string;
+  style: 'primary' | 'success' | 'danger' | 'secondary';
+}
+
+export interface View {
+  title: string;
+  url?: string;
+  description?: string;
+  fields: ViewField[];
+  footer?: string;
+  tone: Tone;
+  buttons?: ViewButton[];
+}
+
+/** A file for the user, e.g. the ledger export. */
+export interface FileOut {
+  name: string;
+  mime: string;
+  content: string;
+}
+
+/** What the user who acted is told. Private replies are ephemeral where the platform allows. */
+export interface Reply {
+  text: string;
+  view?: View;
+  file?: FileOut;
+  private: boolean;
+}
+
+/** Something only an adapter can do on its platform. */
+export type Effect =
+  /** Post a card; when `cardKey` is set, the adapter reports the message id back with `recordCard`. */
+  | { type: 'post'; channelId: string; view: View; cardKey?: string; thread?: { name: string } }
+  /** Re-render a card already posted (its message is found by `cardKey`). */
+  | { type: 'update'; cardKey: string; view: View }
+  /** Post text in the card's thread (or under the card where the platform has no threads). */
+  | { type: 'thread'; cardKey: string; text: string }
+  /** A short plain message in a channel. */
+  | { type: 'say'; channelId: string; text: string }
+  /** A personal notice to a member (a DM, or a mention where DMs are closed). */
+  | { type: 'notify'; userId: string; text: string };
+
+export function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, Math.max(0, max - 1))}…`;
+}
+
+/** Joins names, cutting to "a, b and N more" past `max`. */
+export function nameList(names: string[], max = 10): string {
+  if (names.length === 0) return '—';
+  if (names.length <= max) return names.join(', ');
+  return `${names.slice(0, max).join(', ')} and ${names.length - max} more`;
+}

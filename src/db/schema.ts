@@ -1,0 +1,352 @@
+/**
+ * Storage schema. One community per (platform, external id); every row below it carries
+ * `communityId` so each query stays inside one community and uses an index that starts with it.
+ */
+
+import { index, integer, sqliteTable, text, uniqueIndex, primaryKey } from 'drizzle-orm/sqlite-core';
+
+const createdAt = () => integer('created_at', { mode: 'number' }).notNull();
+
+export const communities = sqliteTable(
+  'communities',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    platform: text('platform').notNull(),
+    externalId: text('external_id').notNull(),
+    name: text('name'),
+    setupAt: integer('setup_at'),
+    nextTaskNo: integer('next_task_no').notNull().default(1),
+    nextProposalNo: integer('next_proposal_no').notNull().default(1),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('communities_platform_external').on(t.platform, t.externalId)],
+);
+
+export const members = sqliteTable(
+  'members',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    communityId: integer('community_id')
+      .notNull()
+      .references(() => communities.id),
+    userId: text('user_id').notNull(),
+    displayName: text('display_name').notNull(),
+    joinedAt: integer('joined_at').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('members_community_user').on(t.communityId, t.userId),
+    index('members_community_name').on(t.communityId, t.displayName),
+  ],
+);
+
+export const tasks = sqliteTable(
+  'tasks',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    communityId: integer('community_id')
+      .notNull()
+      .references(() => communities.id),
+    number: integer('number').notNull(),
+    title: text('title').notNull(),
+    description: text('description'),
+    skills: text('skills').notNull().default(''),
+    slots: integer('slots').notNull().default(1),
+    license: text('license').notNull(),
+    status: text('status', { enum: ['open', 'claimed', 'review', 'done', 'cancelled'] }).notNull(),
+    posterId: integer('poster_id')
+      .notNull()
+      .references(() => members.id),
+    channelId: text('channel_id').notNull(),
+    cancelReason: text('cancel_reason'),
+    createdAt: createdAt(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('tasks_community_number').on(t.communityId, t.number),
+    index('tasks_community_status').on(t.communityId, t.status, t.number),
+    index('tasks_community_created').on(t.communityId, t.createdAt),
+  ],
+);
+
+/** Skills are also kept one row each so `/task list skill:x` and digests use an index. */
+export const taskSkills = sqliteTable(
+  'task_skills',
+  {
+    taskId: integer('task_id')
+      .notNull()
+      .references(() => tasks.id),
+    communityId: integer('community_id').notNull(),
+    skill: text('skill').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.taskId, t.skill] }),
+    index('task_skills_community_skill').on(t.communityId, t.skill),
+  ],
+);
+
+export const claims = sqliteTable(
+  'claims',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    communityId: integer('community_id').notNull(),
+    taskId: integer('task_id')
+      .notNull()
+      .references(() => tasks.id),
+    memberId: integer('member_id')
+      .notNull()
+      .references(() => members.id),
+    status: text('status', { enum: ['active', 'released', 'expired', 'done', 'cancelled'] }).notNull(),
+    claimedAt: integer('claimed_at').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+    endedAt: integer('ended_at'),
+  },
+  (t) => [
+    index('claims_task_status').on(t.taskId, t.status),
+    index('claims_member_status').on(t.communityId, t.memberId, t.status),
+    index('claims_community_status_expires').on(t.communityId, t.status, t.expiresAt),
+  ],
+);
+
+export const submissions = sqliteTable(
+  'submissions',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    communityId: integer('community_id').notNull(),
+    taskId: integer('task_id')
+      .notNull()
+      .references(() => tasks.id),
+    submitterId: integer('submitter_id')
+      .notNull()
+      .references(() => members.id),
+    link: text('link'),
+    note: text('note'),
+    status: text('status', { enum: ['open', 'accepted', 'superseded', 'withdrawn'] }).notNull(),
+    createdAt: createdAt(),
+    decidedAt: integer('decided_at'),
+  },
+  (t) => [
+    index('submissions_task_status').on(t.taskId, t.status),
+    index('submissions_community_status').on(t.communityId, t.status),
+  ],
+);
+
+export const proposals = sqliteTable(
+  'proposals',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    communityId: integer('community_id')
+      .notNull()
+      .references(() => communities.id),
+    number: integer('number').notNull(),
+    title: text('title').notNull(),
+    body: text('body'),
+    authorId: integer('author_id')
+      .notNull()
+      .references(() => members.id),
+    rule: text('rule', { enum: ['lazy', 'consent', 'majority', 'supermajority'] }).notNull(),
+    quorum: integer('quorum').notNull(),
+    /** Frozen rules at opening: eligibility threshold in days. */
+    minMemberDays: integer('min_member_days').notNull().default(0),
+    changeKey: text('change_key'),
+    changeValue: text('change_value'),
+    channelId: text('channel_id').notNull(),
+    status: text('status', { enum: ['open', 'passed', 'rejected', 'withdrawn'] }).notNull(),
+    opensAt: integer('opens_at').notNull(),
+    closesAt: integer('closes_at').notNull(),
+    closedAt: integer('closed_at'),
+    outcome: text('outcome'),
+  },
+  (t) => [
+    uniqueIndex('proposals_community_number').on(t.communityId, t.number),
+    index('proposals_community_status').on(t.communityId, t.status, t.closesAt),
+  ],
+);
+
+/**
+ * A voting mark: one reaction (source = the platform emoji) or one command vote (source = 'command')
+ * by a member on a submission or proposal. The member's vote is their mark with the highest id (the latest).
+ */
+export const voteMarks = sqliteTable(
+  'vote_marks',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    communityId: integer('community_id').notNull(),
+    targetType: text('target_type', { enum: ['submission', 'proposal'] }).notNull(),
+    targetId: integer('target_id').notNull(),
+    memberId: integer('member_id')
+      .notNull()
+      .references(() => members.id),
+    source: text('source').notNull(),
+    value: text('value', { enum: ['yes', 'no', 'abstain'] }).notNull(),
+    reason: text('reason'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('vote_marks_unique').on(t.targetType, t.targetId, t.memberId, t.source),
+    index('vote_marks_member').on(t.communityId, t.memberId),
+  ],
+);
+
+/** Which platform message shows which entity (`task:12`, `submission:5`, `proposal:3`, `digest:…`). */
+export const cards = sqliteTable(
+  'cards',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    communityId: integer('community_id')
+      .notNull()
+      .references(() => communities.id),
+    cardKey: text('card_key').notNull(),
+    channelId: text('channel_id').notNull(),
+    messageId: text('message_id').notNull(),
+    threadId: text('thread_id'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('cards_community_key').on(t.communityId, t.cardKey),
+    uniqueIndex('cards_community_message').on(t.communityId, t.messageId),
+  ],
+);
+
+/** Inbound platform events already applied; a repeat of one changes nothing. */
+export const processedEvents = sqliteTable(
+  'processed_events',
+  {
+    platform: text('platform').notNull(),
+    eventId: text('event_id').notNull(),
+    at: integer('at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.platform, t.eventId] }), index('processed_events_at').on(t.at)],
+);
+
+/** Business deadlines as rows: claimed and marked done in the transaction that acts on them. */
+export const deadlines = sqliteTable(
+  'deadlines',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    communityId: integer('community_id')
+      .notNull()
+      .references(() => communities.id),
+    key: text('key').notNull(),
+    kind: text('kind').notNull(),
+    dueAt: integer('due_at').notNull(),
+    payload: text('payload').notNull().default('{}'),
+    status: text('status', { enum: ['pending', 'done', 'cancelled'] }).notNull(),
+    doneAt: integer('done_at'),
+  },
+  (t) => [uniqueIndex('deadlines_key').on(t.key), index('deadlines_status_due').on(t.status, t.dueAt)],
+);
+
+export const ledger = sqliteTable(
+  'ledger',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    communityId: integer('community_id')
+      .notNull()
+      .references(() => communities.id),
+    taskId: integer('task_id')
+      .notNull()
+      .references(() => tasks.id),
+    submissionId: integer('submission_id')
+      .notNull()
+      .references(() => submissions.id),
+    /** JSON arrays of { memberId, userId, name }. */
+    contributors: text('contributors').notNull(),
+    reviewers: text('reviewers').notNull(),
+    link: text('link'),
+    license: text('license').notNull(),
+    acceptedAt: integer('accepted_at').notNull(),
+    auditHash: text('audit_hash').notNull(),
+  },
+  (t) => [
+    uniqueIndex('ledger_submission').on(t.submissionId),
+    index('ledger_community_accepted').on(t.communityId, t.acceptedAt),
+  ],
+);
+
+/** Who took part in each ledger entry, one row per (entry, member, role), for profiles. */
+export const ledgerPeople = sqliteTable(
+  'ledger_people',
+  {
+    ledgerId: integer('ledger_id')
+      .notNull()
+      .references(() => ledger.id),
+    communityId: integer('community_id').notNull(),
+    memberId: integer('member_id')
+      .notNull()
+      .references(() => members.id),
+    role: text('role', { enum: ['contributor', 'reviewer'] }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.ledgerId, t.memberId, t.role] }),
+    index('ledger_people_member').on(t.communityId, t.memberId, t.role),
+  ],
+);
+
+export const rules = sqliteTable(
+  'rules',
+  {
+    communityId: integer('community_id')
+      .notNull()
+      .references(() => communities.id),
+    key: text('key').notNull(),
+    /** JSON-encoded value. */
+    value: text('value').notNull(),
+    /** 'setup' or 'P<n>'. */
+    setBy: text('set_by').notNull(),
+    setAt: integer('set_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.communityId, t.key] })],
+);
+
+export const digestSchedules = sqliteTable(
+  'digest_schedules',
+  {
+    communityId: integer('community_id')
+      .notNull()
+      .references(() => communities.id),
+    channelId: text('channel_id').notNull(),
+    cadence: text('cadence', { enum: ['daily', 'weekly'] }).notNull(),
+    at: text('at').notNull(),
+    day: text('day'),
+    tz: text('tz').notNull(),
+    lastDigestAt: integer('last_digest_at'),
+  },
+  (t) => [primaryKey({ columns: [t.communityId, t.channelId] })],
+);
+
+/** Per channel: when the last digest was posted, so "new since the last digest" is defined. */
+export const digestMarks = sqliteTable(
+  'digest_marks',
+  {
+    communityId: integer('community_id').notNull(),
+    channelId: text('channel_id').notNull(),
+    lastAt: integer('last_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.communityId, t.channelId] })],
+);
+
+export const audit = sqliteTable(
+  'audit',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    communityId: integer('community_id')
+      .notNull()
+      .references(() => communities.id),
+    seq: integer('seq').notNull(),
+    at: integer('at').notNull(),
+    actor: text('actor'),
+    type: text('type').notNull(),
+    data: text('data').notNull(),
+    prevHash: text('prev_hash').notNull(),
+    hash: text('hash').notNull(),
+  },
+  (t) => [uniqueIndex('audit_community_seq').on(t.communityId, t.seq)],
+);
+
+/** Small key-value state of adapters (e.g. the console's clock offset and message counter). */
+export const kv = sqliteTable('kv', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+});
+
