@@ -1,4 +1,5 @@
 /** Wiring: open the database, build the core, start the scheduler and the adapters chosen by the environment. */
+import { existsSync } from 'node:fs';
 import { ConsoleAdapter } from '../adapters/console/console-adapter.js';
 import { ConsoleClock } from '../adapters/console/clock.js';
 import { Governance, type PlatformAdapter } from './core/index.js';
@@ -10,6 +11,7 @@ import { startScheduler } from './jobs/scheduler.js';
 import { createLogger } from './log.js';
 
 async function main(): Promise<void> {
+  if (existsSync('.env')) process.loadEnvFile('.env');
   const env = loadEnv();
   const consoleMode = !wantsDiscord(env) && !wantsSlack(env);
   const log = createLogger(env.LOG_LEVEL ?? (consoleMode ? 'warn' : 'info'));

@@ -11,7 +11,8 @@ import { truncate, type Reply } from './views.js';
 const LIST_MAX = 25;
 
 export function listTasks(ctx: Ctx, args: CommandArgs<'task list'>): Reply {
-  const status = args.status ?? 'open';
+  // Your own claims are rarely "open" (a free slot), so mine:yes shows every status by default.
+  const status = args.status ?? (args.mine === 'yes' ? 'all' : 'open');
   const conds: SQL[] = [eq(tasks.communityId, ctx.community.id)];
   if (status === 'open') conds.push(inArray(tasks.status, ['open', 'claimed']));
   else if (status !== 'all') conds.push(eq(tasks.status, status));

@@ -115,10 +115,10 @@ export function claimTask(ctx: Ctx, number: number): Reply {
   };
 }
 
-/** Reminder two days before expiry (halfway for shorter claims), and the expiry itself. */
+/** Reminder two days before expiry (halfway when the whole claim is that short), and the expiry. */
 function scheduleClaimDeadlines(ctx: Ctx, claim: ClaimRow): void {
   const period = claim.expiresAt - claim.claimedAt;
-  const lead = Math.min(2 * DAY_MS, Math.floor(period / 2));
+  const lead = period > 2 * DAY_MS ? 2 * DAY_MS : Math.floor(period / 2);
   schedule(ctx, `claim:${claim.id}:remind`, 'claim.remind', claim.expiresAt - lead, { claimId: claim.id });
   schedule(ctx, `claim:${claim.id}:expire`, 'claim.expire', claim.expiresAt, { claimId: claim.id });
 }

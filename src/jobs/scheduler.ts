@@ -9,20 +9,19 @@ export interface Scheduler {
 }
 
 export function startScheduler(core: Governance, adapters: PlatformAdapter[], log: Logger, intervalMs = 15_000): Scheduler {
-  let running: Promise<number> | undefined;
+  // Ticks run one after another, never interleaved: each waits for the one before it.
+  let last: Promise<unknown> = Promise.resolve();
+  const runOnce = async (): Promise<number> => {
+    // Read at each tick: adapters may be added after the scheduler starts.
+    const byPlatform = new Map(adapters.map((a) => [a.platform, a]));
+    const outcomes: Outcome[] = core.runDue([...byPlatform.keys()]);
+    for (const o of outcomes) await byPlatform.get(o.community.platform)?.perform(o);
+    return outcomes.length;
+  };
   const tick = (): Promise<number> => {
-    running ??= (async () => {
-      try {
-        // Read at each tick: adapters may be added after the scheduler starts.
-        const byPlatform = new Map(adapters.map((a) => [a.platform, a]));
-        const outcomes: Outcome[] = core.runDue([...byPlatform.keys()]);
-        for (const o of outcomes) await byPlatform.get(o.community.platform)?.perform(o);
-        return outcomes.length;
-      } finally {
-        running = undefined;
-      }
-    })();
-    return running;
+    const next = last.then(runOnce, runOnce);
+    last = next.catch(() => undefined);
+    return next;
   };
   const timer = setInterval(() => {
     tick().catch((err: unknown) => log.error({ err }, 'scheduled deadlines failed'));

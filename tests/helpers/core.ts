@@ -1,0 +1,115 @@
+/** A core on a migrated in-memory database with a hand-moved clock, driven like an adapter would. */
+import { openDatabase } from '../../src/db/client.js';
+import '../../src/core/features.js';
+import { Governance, parseCommandLine, type CommunityRef, type Outcome, type VoteValue } from '../../src/core/index.js';
+import { DAY_MS } from '../../src/core/model.js';
+
+export const T0 = Date.UTC(2026, 0, 5, 12, 0, 0);
+
+export class TestClock {
+  constructor(public t = T0) {}
+  now = () => this.t;
+  advance(ms: number) {
+    this.t += ms;
+  }
+}
+
+const EMOJI: Record<string, VoteValue> = { '✅': 'yes', '👍': 'yes', '❌': 'no', '👎': 'no', '➖': 'abstain' };
+
+export function makeCore(opts: { path?: string; clock?: TestClock; community?: CommunityRef } = {}) {
+  const db = openDatabase(opts.path ?? ':memory:');
+  const clock = opts.clock ?? new TestClock();
+  const core = new Governance(db, clock);
+  const community: CommunityRef = opts.community ?? { platform: 'console', id: 'test' };
+  let n = 0;
+  let msg = 0;
+  const admins = new Set<string>(['alice']);
+
+  /** Performs the outcome's posts like an adapter: each card gets a message id `m<N>`. */
+  function perform(out: Outcome): Outcome {
+    for (const e of out.effects) {
+      if (e.type === 'post' && e.cardKey) {
+        const messageId = `m${++msg}`;
+        core.recordCard(out.community, e.cardKey, { channelId: e.channelId, messageId, threadId: e.thread ? `${messageId}t` : undefined });
+      }
+    }
+    return out;
+  }
+
+  type Extra = { channelId?: string; eventId?: string; joinedAt?: number };
+  const h = {
+    db,
+    core,
+    clock,
+    community,
+    admins,
+    /** Runs a text command as `user` in #general. */
+    cmd(user: string, line: string, extra: Extra = {}): Outcome {
+      const command = parseCommandLine(line);
+      return perform(
+        core.handle({
+          type: 'command',
+          eventId: extra.eventId ?? `e${++n}`,
+          community,
+          channelId: extra.channelId ?? 'general',
+          actor: { userId: user, name: user, isAdmin: admins.has(user), joinedAt: extra.joinedAt },
+          command,
+        }),
+      );
+    },
+    /** Like `cmd`, but fails the test on a user error. */
+    ok(user: string, line: string, extra: Extra = {}): Outcome {
+      const out = h.cmd(user, line, extra);
+      if (out.error) throw new Error(`${line} → ${out.error.code}: ${out.error.message}`);
+      return out;
+    },
+    react(user: string, cardKey: string, emoji: string, added = true, extra: { isBot?: boolean; joinedAt?: number } = {}): Outcome {
+      const card = core.findCard(community, cardKey);
+      if (!card) throw new Error(`no card ${cardKey}`);
+      return perform(
+        core.handle({
+          type: 'reaction',
+          community,
+          actor: { userId: user, name: user, isBot: extra.isBot, joinedAt: extra.joinedAt },
+          message: { channelId: card.channelId, messageId: card.messageId },
+          emoji,
+          value: EMOJI[emoji] ?? 'abstain',
+          added,
+        }),
+      );
+    },
+    unreact(user: string, cardKey: string, emoji: string): Outcome {
+      return h.react(user, cardKey, emoji, false);
+    },
+    /** Moves the clock and runs what fell due, like the scheduler. */
+    advance(ms: number): Outcome[] {
+      clock.advance(ms);
+      return core.runDue().map(perform);
+    },
+    days: (d: number) => d * DAY_MS,
+    /** Row counts of every table, to prove a command changed nothing. */
+    counts(): Record<string, number> {
+      const tables = db.$client.prepare("select name from sqlite_master where type='table' and name not like '%drizzle%' and name not like 'sqlite_%'").all() as { name: string }[];
+      return Object.fromEntries(tables.map((t) => [t.name, (db.$client.prepare(`select count(*) n from "${t.name}"`).get() as { n: number }).n]));
+    },
+    /** A full dump of every table, for before/after comparison. */
+    dump(): string {
+      const tables = db.$client.prepare("select name from sqlite_master where type='table' and name not like 'sqlite_%' order by name").all() as { name: string }[];
+      return JSON.stringify(tables.map((t) => [t.name, db.$client.prepare(`select * from "${t.name}"`).all()]));
+    },
+    /** The text of all effects of kinds 'say', 'thread', 'notify' in an outcome list. */
+    texts(outs: Outcome[]): string[] {
+      return outs.flatMap((o) => o.effects.flatMap((e) => ('text' in e ? [e.text] : [])));
+    },
+  };
+  return h;
+}
+
+export type Harness = ReturnType<typeof makeCore>;
+
+/** Posts task 1 by alice, claimed by bob and submitted: the usual start of a review test. */
+export function submittedTask(h: Harness, opts: { slots?: number } = {}) {
+  h.ok('alice', `/task post Write the guide skills:docs${opts.slots ? ` slots:${opts.slots}` : ''}`);
+  h.ok('bob', '/task claim 1');
+  h.ok('bob', '/task submit 1 link:https://example.org/pr/1');
+}

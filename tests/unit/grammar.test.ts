@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { parseCommandLine, tokenize, UserError } from '../../src/core/index.js';
+
+function errorOf(line: string): UserError {
+  try {
+    parseCommandLine(line);
+  } catch (e) {
+    if (e instanceof UserError) return e;
+    throw e;
+  }
+  throw new Error(`"${line}" parsed without error`);
+}
+
+describe('text grammar', () => {
+  it('reads the primary words as the title and key:value pairs as options', () => {
+    expect(parseCommandLine('/task post Write the contributor guide skills:docs,writing slots:2')).toEqual({
+      name: 'task post',
+      args: { title: 'Write the contributor guide', skills: ['docs', 'writing'], slots: 2 },
+    });
+  });
+
+  it('keeps quoted values and quoted words whole', () => {
+    const input = parseCommandLine('/propose Adopt CC-BY-SA-4.0 for docs rule:consent hours:72 body:"Our docs have no license yet"');
+    expect(input).toEqual({
+      name: 'propose',
+      args: { title: 'Adopt CC-BY-SA-4.0 for docs', rule: 'consent', hours: 72, body: 'Our docs have no license yet' },
+    });
+    expect(tokenize('"a: b" c')).toEqual([{ text: 'a: b' }, { text: 'c' }]);
+  });
+
+  it('treats a URL as a word, not as an option named https', () => {
+    expect(parseCommandLine('/task submit 3 link:https://example.org/a?b=c:d')).toEqual({
+      name: 'task submit',
+      args: { task: 3, link: 'https://example.org/a?b=c:d' },
+    });
+  });
+
+  it('accepts #N for tasks and PN for proposals', () => {
+    expect(parseCommandLine('/task claim #12')).toEqual({ name: 'task claim', args: { task: 12 } });
+    expect(parseCommandLine('/vote P3 yes')).toEqual({ name: 'vote', args: { proposal: 3, choice: 'yes' } });
+  });
+
+  it('canonicalises an SPDX license id and refuses a made-up one', () => {
+    expect(parseCommandLine('/task post X license:mit').args).toMatchObject({ license: 'MIT' });
+    expect(errorOf('/task post X license:NOPE-1.0').message).toMatch(/SPDX/);
+  });
+
+  it.each([
+    ['/frobnicate', 'command.unknown', /Commands: .*\/task/],
+    ['/task', 'command.missingSub', /post, list, show, claim/],
+    ['/task frob 1', 'command.unknownSub', /Valid: post/],
+    ['/task post Hi colour:red', 'option.unknown', /Valid options: title, description/],
+    ['/task claim abc', 'option.invalid', /whole number/],
+    ['/task claim', 'option.missing', /needs task/],
+    ['/task claim 1 2', 'argument.extra', /Unexpected `2`/],
+    ['/task post Hi slots:0', 'option.invalid', /at least 1/],
+    ['/review 1 maybe', 'option.invalid', /approve, object/],
+    ['/task post "unclosed', 'grammar.unclosedQuote', /quote/],
+    ['/task post Hi slots:1 slots:2', 'option.duplicate', /twice/],
+  ])('%s is refused with %s', (line, code, message) => {
+    const e = errorOf(line);
+    expect(e.code).toBe(code);
+    expect(e.message).toMatch(message);
+  });
+
+  it('refuses a 10,000-character title, naming the limit', () => {
+    expect(errorOf(`/task post ${'x'.repeat(10_000)}`).message).toMatch(/at most 200 characters/);
+  });
+});
