@@ -11,7 +11,8 @@ import { runCommand } from './dispatch.js';
 import { toValue, UserError, type UserErrorValue } from './errors.js';
 import { runJob } from './jobs.js';
 import { DAY_MS, type Platform, type Actor, type Clock, type CommunityRef, type MessageRef, type VoteValue } from './model.js';
-import { applyReaction, clearReactions, type ReactionChange } from './reactions.js';
+import { applyReaction, clearReactions, openVoteCards, syncReactions, type PresentReaction, type ReactionChange } from './reactions.js';
+import { suggest, type Suggestion } from './platform-queries.js';
 import type { Effect, Reply } from './views.js';
 import { communities } from '../db/schema.js';
 
@@ -45,7 +46,14 @@ export interface ReactionsClearedEvent extends Base {
   emoji?: string;
 }
 
-export type Inbound = CommandEvent | ReactionEvent | ReactionsClearedEvent;
+/** The voting reactions a card has now, as the platform reports them (reconciling after downtime). */
+export interface ReactionsSyncEvent extends Base {
+  type: 'reactions-sync';
+  message: MessageRef;
+  present: PresentReaction[];
+}
+
+export type Inbound = CommandEvent | ReactionEvent | ReactionsClearedEvent | ReactionsSyncEvent;
 
 /** What an adapter does after `handle`: reply to the user, then perform the effects in order. */
 export interface Outcome {
@@ -92,6 +100,7 @@ export class Governance {
     out.effects = ctx.effects;
     if (input.type === 'command') out.reply = runCommand(ctx, input.command);
     else if (input.type === 'reaction') applyReaction(ctx, input as ReactionChange);
+    else if (input.type === 'reactions-sync') syncReactions(ctx, input.message, input.present);
     else clearReactions(ctx, input.message, input.emoji);
     return out;
   }
@@ -106,6 +115,24 @@ export class Governance {
     const ctx: Ctx = { db: this.db, now, platform: ref.platform, community, rules: loadRules(this.db, community.id), channelId, effects: [] };
     if (actor) ctx.actor = { ...ensureMember(this.db, community.id, actor, now), isAdmin: actor.isAdmin ?? false };
     return ctx;
+  }
+
+  /** Read-only: builds a context for one community without recording anything. */
+  private read<T>(ref: CommunityRef, fn: (ctx: Ctx) => T, fallback: T): T {
+    const community = findCommunity(this.db, ref);
+    if (!community) return fallback;
+    const now = this.clock.now();
+    return fn({ db: this.db, now, platform: ref.platform, community, rules: loadRules(this.db, community.id), channelId: '', effects: [] });
+  }
+
+  /** Autocomplete: tasks or proposals matching what the user typed, open ones first. */
+  suggest(ref: CommunityRef, kind: 'task' | 'proposal', typed: string): Suggestion[] {
+    return this.read(ref, (ctx) => suggest(ctx, kind, typed), []);
+  }
+
+  /** Review and proposal cards that still take votes. */
+  openVoteCards(ref: CommunityRef): CardRef[] {
+    return this.read(ref, (ctx) => openVoteCards(ctx).map((c) => ({ ...c, threadId: null })), []);
   }
 
   /** An adapter reports which platform message now shows a card, so later reactions find their vote. */

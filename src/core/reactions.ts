@@ -2,10 +2,12 @@
 import { and, eq } from 'drizzle-orm';
 import { cards, submissions, tasks } from '../db/schema.js';
 import { appendAudit } from './audit.js';
+import { ensureMember } from './community.js';
 import type { Ctx } from './context.js';
+import type { Actor } from './model.js';
 import type { MessageRef, VoteValue } from './model.js';
 import { afterReviewVote } from './reviews.js';
-import { addMark, clearReactionMarks, removeMark, type Target, type TargetType } from './votes.js';
+import { addMark, clearReactionMarks, reactionMarks, removeMark, type Target, type TargetType } from './votes.js';
 
 export interface ReactionChange {
   message: MessageRef;
@@ -37,7 +39,7 @@ export function registerVoteTarget(type: TargetType, t: VoteTarget): void {
 }
 
 /** The vote target a message shows, if it is a review or proposal card. */
-function targetOf(ctx: Ctx, message: MessageRef): Target | undefined {
+export function targetOf(ctx: Ctx, message: MessageRef): Target | undefined {
   const card = ctx.db
     .select({ key: cards.cardKey })
     .from(cards)
@@ -69,4 +71,48 @@ export function clearReactions(ctx: Ctx, message: MessageRef, emoji?: string): v
   if (!clearReactionMarks(ctx, target, emoji ? [emoji] : undefined)) return;
   appendAudit(ctx, 'vote.reactions.cleared', { target: `${target.type}:${target.id}`, emoji: emoji ?? null });
   targets[target.type].afterChange(ctx, target.id);
+}
+
+/** One voting reaction found on a message when reconciling. */
+export interface PresentReaction {
+  actor: Actor;
+  emoji: string;
+  value: VoteValue;
+}
+
+/**
+ * Makes the reaction marks of a card equal to the reactions the platform has now (after downtime):
+ * reactions cast meanwhile count, removed ones stop counting; command votes are kept.
+ */
+export function syncReactions(ctx: Ctx, message: MessageRef, present: PresentReaction[]): void {
+  const target = targetOf(ctx, message);
+  if (!target || !targets[target.type].isOpen(ctx, target.id)) return;
+  const existing = reactionMarks(ctx, target);
+  const seen = new Set<string>();
+  let changed = false;
+  for (const r of present) {
+    if (r.actor.isBot) continue;
+    const member = ensureMember(ctx.db, ctx.community.id, r.actor, ctx.now);
+    seen.add(`${member.id}|${r.emoji}`);
+    changed = addMark(ctx, target, member.id, r.emoji, r.value) || changed;
+  }
+  for (const m of existing) {
+    if (!seen.has(`${m.memberId}|${m.source}`)) changed = removeMark(ctx, target, m.memberId, m.source) || changed;
+  }
+  if (!changed) return;
+  appendAudit(ctx, 'vote.reactions.reconciled', { target: `${target.type}:${target.id}`, present: present.length });
+  targets[target.type].afterChange(ctx, target.id);
+}
+
+/** Cards that still take votes, for reconciling after downtime. */
+export function openVoteCards(ctx: Ctx): { cardKey: string; channelId: string; messageId: string }[] {
+  const rows = ctx.db
+    .select({ cardKey: cards.cardKey, channelId: cards.channelId, messageId: cards.messageId })
+    .from(cards)
+    .where(eq(cards.communityId, ctx.community.id))
+    .all();
+  return rows.filter((r) => {
+    const m = /^(submission|proposal):(\d+)$/.exec(r.cardKey);
+    return m !== null && targets[m[1] as TargetType].isOpen(ctx, Number(m[2]));
+  });
 }

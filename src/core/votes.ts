@@ -53,6 +53,16 @@ export function clearReactionMarks(ctx: Ctx, t: Target, sources?: string[]): boo
   return true;
 }
 
+/** The reaction marks (not command votes) on a target. */
+export function reactionMarks(ctx: Ctx, t: Target): { memberId: number; source: string }[] {
+  return ctx.db
+    .select({ memberId: voteMarks.memberId, source: voteMarks.source })
+    .from(voteMarks)
+    .where(and(eq(voteMarks.targetType, t.type), eq(voteMarks.targetId, t.id)))
+    .all()
+    .filter((m) => m.source !== 'command');
+}
+
 export interface Ballot {
   member: MemberRow;
   value: VoteValue;
