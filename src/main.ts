@@ -2,7 +2,8 @@
 import { existsSync } from 'node:fs';
 import { ConsoleAdapter } from '../adapters/console/console-adapter.js';
 import { ConsoleClock } from '../adapters/console/clock.js';
-import { Governance, type PlatformAdapter } from './core/index.js';
+import { DiscordAdapter } from '../adapters/discord/discord-adapter.js';
+import { Governance, systemClock, type PlatformAdapter } from './core/index.js';
 import './core/features.js';
 import { openDatabase } from './db/client.js';
 import { settingsStore } from './db/kv.js';
@@ -32,8 +33,31 @@ async function main(): Promise<void> {
     db.$client.close();
     return;
   }
-  log.error('Discord and Slack adapters are not available in this build; unset their variables to run the console.');
-  process.exitCode = 1;
+  const core = new Governance(db, systemClock);
+  if (wantsSlack(env)) log.warn('SLACK_* is set, but the Slack adapter is not built yet; Slack is not started.');
+  if (wantsDiscord(env)) {
+    adapters.push(
+      new DiscordAdapter({ core, log, token: env.DISCORD_TOKEN!, appId: env.DISCORD_APP_ID!, guildId: env.DISCORD_GUILD_ID, apiUrl: env.DISCORD_API_URL }),
+    );
+  }
+  if (adapters.length === 0) {
+    log.error('No platform to run: set DISCORD_TOKEN and DISCORD_APP_ID, or unset everything to run the console.');
+    process.exitCode = 1;
+    return;
+  }
+  for (const a of adapters) await a.start();
+  const scheduler = startScheduler(core, adapters, log);
+  await scheduler.tick();
+  log.info({ platforms: adapters.map((a) => a.platform) }, 'Ostrom is running');
+  const shutdown = async (signal: string) => {
+    log.info({ signal }, 'stopping');
+    scheduler.stop();
+    for (const a of adapters) await a.stop().catch(() => undefined);
+    db.$client.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
 }
 
 main().catch((err: unknown) => {

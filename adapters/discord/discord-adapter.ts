@@ -1,0 +1,188 @@
+/** Ostrom on Discord through discord.js: slash commands, buttons, cards, threads and emoji votes. */
+import {
+  Client,
+  Events,
+  GatewayIntentBits,
+  MessageFlags,
+  Partials,
+  type AutocompleteInteraction,
+  type Interaction,
+  type MessageReaction,
+  type PartialMessageReaction,
+  type PartialUser,
+  type RepliableInteraction,
+  type User,
+} from 'discord.js';
+import { ComponentType, TextInputStyle } from 'discord-api-types/v10';
+import { buttonCommand, UserError, validateCommand, type CommandInput, type Governance, type Outcome, type PlatformAdapter } from '../../src/core/index.js';
+import type { Logger } from '../../src/log.js';
+import { voteOf } from './emoji.js';
+import { actorOfInteraction, actorOfUser, commandOf, communityOf } from './inbound.js';
+import { DiscordOutbound } from './outbound.js';
+import { reconcileGuild } from './reconcile.js';
+import { registerCommands } from './register.js';
+import { textMessage, cardMessage } from './render.js';
+
+export interface DiscordOptions {
+  core: Governance;
+  log: Logger;
+  token: string;
+  appId: string;
+  guildId?: string;
+  /** REST base such as `https://discord.com/api` (a proxy, or a test server). */
+  apiUrl?: string;
+}
+
+const SORRY = 'Sorry, something went wrong on our side; nothing was changed. Please try again.';
+
+export class DiscordAdapter implements PlatformAdapter {
+  readonly platform = 'discord' as const;
+  readonly client: Client;
+  private readonly out: DiscordOutbound;
+
+  constructor(private readonly o: DiscordOptions) {
+    this.client = new Client({
+      // No privileged intent: no message content, no member list.
+      intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.GuildMessageReactions],
+      partials: [Partials.Message, Partials.Channel, Partials.Reaction, Partials.User],
+      allowedMentions: { parse: [] },
+      rest: o.apiUrl ? { api: o.apiUrl } : {},
+    });
+    this.out = new DiscordOutbound(this.client, o.core, o.log);
+    this.wire();
+  }
+
+  async start(): Promise<void> {
+    this.client.rest.setToken(this.o.token);
+    const n = await registerCommands(this.client.rest, this.o.appId, this.o.guildId);
+    this.o.log.info({ commands: n, guild: this.o.guildId ?? 'global' }, 'Discord commands registered');
+    const ready = new Promise<void>((resolve) => this.client.once(Events.ClientReady, () => resolve()));
+    await this.client.login(this.o.token);
+    await ready;
+  }
+
+  async stop(): Promise<void> {
+    await this.client.destroy();
+  }
+
+  perform(outcome: Outcome): Promise<void> {
+    return this.out.perform(outcome);
+  }
+
+  private wire(): void {
+    const c = this.client;
+    const guard = (what: string, fn: () => Promise<unknown>) => fn().catch((err: unknown) => this.o.log.error({ err }, `Discord ${what} failed`));
+    c.on(Events.InteractionCreate, (i) => void guard('interaction', () => this.interaction(i)));
+    c.on(Events.MessageReactionAdd, (r, u) => void guard('reaction', () => this.reaction(r, u, true)));
+    c.on(Events.MessageReactionRemove, (r, u) => void guard('reaction', () => this.reaction(r, u, false)));
+    c.on(Events.MessageReactionRemoveAll, (m) => void guard('reaction clear', () => this.cleared(m.guildId, m.channelId, m.id)));
+    c.on(Events.MessageReactionRemoveEmoji, (r) => {
+      const vote = voteOf(r.emoji);
+      if (vote) void guard('reaction clear', () => this.cleared(r.message.guildId, r.message.channelId, r.message.id, vote.emoji));
+    });
+    // A fresh session (start, or a reconnect that could not resume) may have missed reactions;
+    // a resumed one replays what it missed, so only ShardReady reconciles.
+    c.on(Events.ShardReady, () => void guard('reconcile', () => this.reconcileAll()));
+    c.on(Events.Error, (err) => this.o.log.error({ err }, 'Discord client error'));
+    c.on(Events.ShardError, (err) => this.o.log.error({ err }, 'Discord gateway error'));
+    c.rest.on('rateLimited', (info) => this.o.log.warn({ route: info.route, retryAfter: info.retryAfter }, 'Discord rate limit'));
+  }
+
+  private async reconcileAll(): Promise<void> {
+    for (const guild of this.client.guilds.cache.values()) await reconcileGuild(this.client, this.o.core, this.out, guild);
+  }
+
+  private async interaction(i: Interaction): Promise<void> {
+    if (i.isAutocomplete()) return this.autocomplete(i);
+    if (!i.isRepliable()) return;
+    try {
+      if (!i.inGuild()) return void (await i.reply({ ...textMessage('Ostrom works inside a server.'), flags: MessageFlags.Ephemeral }));
+      const command = this.commandFor(i);
+      if (command === 'modal') return;
+      if (!command) return;
+      await this.run(i, command);
+    } catch (err) {
+      // Bad input found before the core (an option or form value) is the user's to fix; anything else is ours.
+      const text = err instanceof UserError ? err.message : SORRY;
+      if (!(err instanceof UserError)) this.o.log.error({ err }, 'interaction failed');
+      if (!i.replied && !i.deferred) await i.reply({ ...textMessage(text), flags: MessageFlags.Ephemeral }).catch(() => undefined);
+    }
+  }
+
+  /** The command an interaction stands for; 'modal' when a form was shown instead. */
+  private commandFor(i: RepliableInteraction): CommandInput | 'modal' | undefined {
+    if (i.isChatInputCommand()) return commandOf(i);
+    if (i.isButton()) {
+      const id = i.customId.replace(/^ostrom:/, '');
+      const submit = /^task\.submit:(\d+)$/.exec(id);
+      if (submit) {
+        void i.showModal(submitModal(Number(submit[1]))).catch((err: unknown) => this.o.log.error({ err }, 'showModal failed'));
+        return 'modal';
+      }
+      return buttonCommand(id);
+    }
+    if (i.isModalSubmit()) {
+      const m = /^ostrom:submit:(\d+)$/.exec(i.customId);
+      if (!m) return undefined;
+      const link = i.fields.getTextInputValue('link').trim();
+      const note = i.fields.getTextInputValue('note').trim();
+      return validateCommand('task submit', { task: Number(m[1]), ...(link && { link }), ...(note && { note }) });
+    }
+    return undefined;
+  }
+
+  private async run(i: RepliableInteraction, command: CommandInput): Promise<void> {
+    const community = communityOf(i.guildId!);
+    const out = this.o.core.handle({ type: 'command', eventId: i.id, community, channelId: i.channelId!, actor: actorOfInteraction(i), command });
+    if (out.duplicate) return;
+    const reply = out.reply ?? { private: true, text: 'Done.' };
+    const payload = reply.view ? cardMessage(reply.view) : textMessage(reply.text);
+    const files = reply.file ? [{ attachment: Buffer.from(reply.file.content, 'utf8'), name: reply.file.name }] : undefined;
+    await i.reply({ ...payload, components: [], files, flags: reply.private ? MessageFlags.Ephemeral : undefined });
+    await this.out.perform(out);
+  }
+
+  private async autocomplete(i: AutocompleteInteraction): Promise<void> {
+    if (!i.inGuild()) return i.respond([]);
+    const focused = i.options.getFocused(true);
+    const kind = focused.name === 'proposal' ? 'proposal' : 'task';
+    const found = this.o.core.suggest(communityOf(i.guildId), kind, String(focused.value));
+    await i.respond(found.slice(0, 25).map((s) => ({ name: s.label.slice(0, 100), value: s.number })));
+  }
+
+  private async reaction(r: MessageReaction | PartialMessageReaction, u: User | PartialUser, added: boolean): Promise<void> {
+    const vote = voteOf(r.emoji);
+    const guildId = r.message.guildId;
+    if (!vote || !guildId || u.bot) return;
+    const user = u.partial ? await u.fetch() : u;
+    const member = r.message.guild?.members.cache.get(user.id);
+    const out = this.o.core.handle({
+      type: 'reaction',
+      community: communityOf(guildId),
+      actor: actorOfUser(user, member),
+      message: { channelId: r.message.channelId, messageId: r.message.id },
+      emoji: vote.emoji,
+      value: vote.value,
+      added,
+    });
+    await this.out.perform(out);
+  }
+
+  private async cleared(guildId: string | null, channelId: string, messageId: string, emoji?: string): Promise<void> {
+    if (!guildId) return;
+    const out = this.o.core.handle({ type: 'reactions-cleared', community: communityOf(guildId), message: { channelId, messageId }, emoji });
+    await this.out.perform(out);
+  }
+}
+
+function submitModal(task: number) {
+  const input = (custom_id: string, label: string, style: TextInputStyle, placeholder: string) => ({
+    type: ComponentType.ActionRow as const,
+    components: [{ type: ComponentType.TextInput as const, custom_id, label, style, required: false, placeholder, max_length: custom_id === 'link' ? 500 : 1000 }],
+  });
+  return {
+    custom_id: `ostrom:submit:${task}`,
+    title: `Submit task #${task} for review`,
+    components: [input('link', 'Link to the work', TextInputStyle.Short, 'https://…'), input('note', 'A note for reviewers', TextInputStyle.Paragraph, 'optional')],
+  };
+}

@@ -1,0 +1,51 @@
+/** Discord interactions and reactions → core input. */
+import {
+  ApplicationCommandOptionType,
+  PermissionFlagsBits,
+  type ChatInputCommandInteraction,
+  type CommandInteractionOption,
+  type GuildMember,
+  type Interaction,
+  type User,
+} from 'discord.js';
+import { isCommandName, validateCommand, type Actor, type CommandInput, type CommunityRef } from '../../src/core/index.js';
+
+export function communityOf(guildId: string): CommunityRef {
+  return { platform: 'discord', id: guildId };
+}
+
+export function actorOfInteraction(i: Interaction): Actor {
+  const member = i.member && 'joinedTimestamp' in i.member ? (i.member as GuildMember) : undefined;
+  return {
+    userId: i.user.id,
+    name: member?.displayName ?? i.user.globalName ?? i.user.username,
+    isBot: i.user.bot,
+    isAdmin: i.memberPermissions?.has(PermissionFlagsBits.ManageGuild) ?? false,
+    joinedAt: member?.joinedTimestamp ?? undefined,
+  };
+}
+
+export function actorOfUser(user: User, member?: GuildMember | null): Actor {
+  return {
+    userId: user.id,
+    name: member?.displayName ?? user.globalName ?? user.username ?? user.id,
+    isBot: user.bot ?? false,
+    joinedAt: member?.joinedTimestamp ?? undefined,
+  };
+}
+
+function valueOf(o: CommandInteractionOption): unknown {
+  if (o.type === ApplicationCommandOptionType.User) return o.user?.id ?? o.value;
+  if (o.type === ApplicationCommandOptionType.Channel) return o.channel?.id ?? o.value;
+  return o.value;
+}
+
+/** The command name (`task post`) and its typed options, validated by the core's schema. */
+export function commandOf(i: ChatInputCommandInteraction): CommandInput {
+  const sub = i.options.getSubcommand(false);
+  const name = sub ? `${i.commandName} ${sub}` : i.commandName;
+  const data = sub ? (i.options.data[0]?.options ?? []) : i.options.data;
+  const values = Object.fromEntries(data.map((o) => [o.name, valueOf(o)]));
+  if (!isCommandName(name)) throw new Error(`unknown Discord command ${name}`);
+  return validateCommand(name, values);
+}

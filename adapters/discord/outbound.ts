@@ -1,0 +1,100 @@
+/** Performs the core's effects on Discord, one at a time, in order. */
+import type { Client, Message, SendableChannels } from 'discord.js';
+import type { CommunityRef, Effect, Governance, Outcome } from '../../src/core/index.js';
+import type { Logger } from '../../src/log.js';
+import { cardMessage, textMessage } from './render.js';
+
+/** Emoji the bot adds to a fresh vote card so members can vote with one click. */
+const SEED: Record<string, string[]> = { submission: ['✅', '❌'], proposal: ['✅', '❌', '➖'] };
+
+export class DiscordOutbound {
+  private queue: { community: CommunityRef; effect: Effect }[] = [];
+  private draining?: Promise<void>;
+
+  constructor(
+    private readonly client: Client,
+    private readonly core: Governance,
+    private readonly log: Logger,
+  ) {}
+
+  /** Queues an outcome's effects; resolves when they (and all queued before) are done. */
+  perform(outcome: Outcome): Promise<void> {
+    for (const effect of outcome.effects) this.queue.push({ community: outcome.community, effect });
+    this.draining ??= this.drain().finally(() => (this.draining = undefined));
+    return this.draining;
+  }
+
+  private async drain(): Promise<void> {
+    while (this.queue.length > 0) {
+      const { community, effect } = this.queue.shift()!;
+      // A card edit that a later queued edit of the same card replaces is skipped: Discord rate-limits edits.
+      if (effect.type === 'update' && this.queue.some((q) => q.effect.type === 'update' && q.effect.cardKey === effect.cardKey)) continue;
+      try {
+        await this.one(community, effect);
+      } catch (err) {
+        this.log.error({ err, effect: effect.type }, 'a Discord effect failed');
+      }
+    }
+  }
+
+  private async channel(id: string): Promise<SendableChannels | undefined> {
+    const channel = await this.client.channels.fetch(id).catch(() => null);
+    return channel?.isSendable() ? channel : undefined;
+  }
+
+  private async one(community: CommunityRef, e: Effect): Promise<void> {
+    switch (e.type) {
+      case 'post': {
+        const channel = await this.channel(e.channelId);
+        if (!channel) return this.log.warn({ channelId: e.channelId }, 'cannot post a card: channel not found or not sendable');
+        const msg = await channel.send(cardMessage(e.view));
+        if (!e.cardKey) return;
+        const threadId = e.thread ? await this.openThread(msg, e.thread.name) : undefined;
+        this.core.recordCard(community, e.cardKey, { channelId: msg.channelId, messageId: msg.id, threadId });
+        return this.seed(msg, e.cardKey);
+      }
+      case 'update': {
+        const card = this.core.findCard(community, e.cardKey);
+        const channel = card && (await this.channel(card.channelId));
+        if (!card || !channel) return;
+        await channel.messages.edit(card.messageId, cardMessage(e.view));
+        return;
+      }
+      case 'thread': {
+        const card = this.core.findCard(community, e.cardKey);
+        if (!card) return;
+        const target = await this.channel(card.threadId ?? card.channelId);
+        if (!target) return;
+        const reply = card.threadId ? {} : { reply: { messageReference: card.messageId, failIfNotExists: false } };
+        await target.send({ ...textMessage(e.text), ...reply });
+        return;
+      }
+      case 'say': {
+        const channel = await this.channel(e.channelId);
+        if (channel) await channel.send(textMessage(e.text));
+        return;
+      }
+      case 'notify': {
+        const user = await this.client.users.fetch(e.userId);
+        await user.send(textMessage(e.text)).catch((err: unknown) => this.log.warn({ err, userId: e.userId }, 'could not DM a member (DMs closed?)'));
+        return;
+      }
+    }
+  }
+
+  private async openThread(msg: Message, name: string): Promise<string | undefined> {
+    try {
+      const thread = await msg.startThread({ name: name.slice(0, 100) });
+      return thread.id;
+    } catch (err) {
+      this.log.warn({ err }, 'could not open a thread; outcomes will be posted as replies');
+      return undefined;
+    }
+  }
+
+  private async seed(msg: Message, cardKey: string): Promise<void> {
+    for (const emoji of SEED[cardKey.split(':')[0]!] ?? []) {
+      await msg.react(emoji).catch((err: unknown) => this.log.warn({ err }, 'could not add a voting reaction'));
+    }
+  }
+}
