@@ -36,7 +36,7 @@ export function config(ctx: Ctx): Reply {
   const lines = ruleKeys.map((k) => {
     const s = stored.get(k);
     const value = formatRuleValue(ctx.rules[k]) || '(the channel of the command)';
-    const by = s ? (s.setBy === 'setup' ? 'setup' : `proposal ${s.setBy}`) : 'default';
+    const by = s ? (s.setBy === 'setup' ? 'setup' : `set by proposal ${s.setBy}`) : 'default';
     return `${k} = ${value}  (${by}; ${ruleDefs[k].valid})`;
   });
   const state = ctx.community.setupAt === null ? 'Not set up yet: defaults apply. A platform admin runs `/commons setup` once.' : 'Rules change only by proposal.';

@@ -30,6 +30,10 @@ const messages = {
   'proposal.notFound': (p) => `There is no proposal P${p.number}.`,
   'proposal.closed': (p) => `Proposal P${p.number} is ${p.status}; voting has ended.`,
   'proposal.notAuthor': (p) => `Only the author of P${p.number} may withdraw it.`,
+  'proposal.notOpen': (p) => `Proposal P${p.number} is ${p.status}; it can no longer be ${p.action}.`,
+  'proposal.deadlinePassed': (p) =>
+    `The deadline of P${p.number} passed at ${p.at}; it can no longer be ${p.action}.`,
+  'proposal.ineligible': (p) => `Only members of at least ${p.days} days may vote on P${p.number}.`,
   'rule.unknownKey': (p) => `Unknown rule \`${p.key}\`. Rules: ${p.valid}.`,
   'rule.badValue': (p) => `Invalid value \`${p.value}\` for \`${p.key}\`: must be ${p.valid}.`,
   'rule.badAssignment': (p) => `\`${p.text}\` is not a rule assignment; write key=value, e.g. review.approvals=3.`,

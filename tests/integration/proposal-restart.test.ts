@@ -1,0 +1,63 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { HOUR_MS } from '../../src/core/model.js';
+import { makeCore, T0, TestClock, type Harness } from '../helpers/core.js';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+function statuses(h: Harness) {
+  return h.db.$client.prepare('select number, status from proposals order by number').all();
+}
+
+describe('proposals across a restart', () => {
+  it('each overdue proposal closes exactly once after a restart, with one outcome post', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ostrom-proposals-'));
+    dirs.push(dir);
+    const path = join(dir, 'ostrom.db');
+
+    const first = makeCore({ path });
+    first.ok('alice', '/propose Lower the bar change:review.approvals=1 rule:lazy hours:24');
+    first.ok('alice', '/propose Adopt a license rule:majority hours:48');
+    first.react('bob', 'proposal:2', '✅');
+    first.react('carol', 'proposal:2', '✅');
+    first.react('dave', 'proposal:2', '❌');
+    first.db.$client.close(); // stopped before either deadline
+
+    const second = makeCore({ path, clock: new TestClock(T0 + 100 * HOUR_MS) });
+    const outs = second.core.runDue();
+    const threads = outs.flatMap((o) => o.effects.filter((e) => e.type === 'thread'));
+    expect(threads.map((e) => e.type === 'thread' && [e.cardKey, e.text])).toEqual([
+      [
+        'proposal:1',
+        '✅ P1 "Lower the bar" passed: no objection (0 yes, 0 no, 0 abstain). Rule review.approvals changed: 2 → 1 (set by P1).',
+      ],
+      ['proposal:2', '✅ P2 "Adopt a license" passed: 2 yes, 1 no, 0 abstain.'],
+    ]);
+    expect(second.core.findCard(second.community, 'proposal:2')?.threadId).toBeTruthy();
+    expect(statuses(second)).toEqual([
+      { number: 1, status: 'passed' },
+      { number: 2, status: 'passed' },
+    ]);
+    expect(second.core.runDue()).toEqual([]);
+    second.db.$client.close();
+
+    const third = makeCore({ path, clock: new TestClock(T0 + 200 * HOUR_MS) });
+    expect(third.core.runDue()).toEqual([]);
+    expect(
+      (
+        third.db.$client.prepare("select count(*) n from audit where type = 'proposal.closed'").get() as {
+          n: number;
+        }
+      ).n,
+    ).toBe(2);
+    expect(
+      third.db.$client.prepare("select value, set_by from rules where key = 'review.approvals'").get(),
+    ).toEqual({ value: '1', set_by: 'P1' });
+    third.db.$client.close();
+  });
+});
