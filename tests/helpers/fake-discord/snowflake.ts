@@ -1,0 +1,35 @@
+/**
+ * Snowflake ids for the fake Discord server.
+ *
+ * A Discord snowflake is a 64-bit integer: milliseconds since the Discord epoch (2015-01-01) shifted left
+ * by 22 bits, then 5 bits worker id, 5 bits process id and a 12-bit increment. The generator below keeps
+ * the timestamp part real (so `SnowflakeUtil.timestampFrom()` in discord.js gives a sensible date) and
+ * guarantees strictly increasing values, even when many ids are minted in the same millisecond.
+ */
+
+export const DISCORD_EPOCH = 1_420_070_400_000n;
+
+export class SnowflakeGenerator {
+  private last = 0n;
+
+  constructor(private readonly workerId = 1n) {}
+
+  next(at: number = Date.now()): string {
+    const base = ((BigInt(at) - DISCORD_EPOCH) << 22n) | ((this.workerId & 0x1fn) << 17n);
+    const value = base > this.last ? base : this.last + 1n;
+    this.last = value;
+    return value.toString();
+  }
+}
+
+/** Milliseconds since the Unix epoch encoded in a snowflake. */
+export function snowflakeTimestamp(id: string): number {
+  return Number((BigInt(id) >> 22n) + DISCORD_EPOCH);
+}
+
+/** Compares two snowflakes numerically (they do not sort correctly as strings of different lengths). */
+export function compareSnowflakes(a: string, b: string): number {
+  const x = BigInt(a);
+  const y = BigInt(b);
+  return x < y ? -1 : x > y ? 1 : 0;
+}
