@@ -8,7 +8,7 @@ export function renderView(view: View): string[] {
   if (view.description) lines.push(...view.description.split('\n'));
   const inline = view.fields.filter((f) => f.inline).map((f) => `${f.name}: ${f.value}`);
   if (inline.length) lines.push(inline.join(' | '));
-  for (const f of view.fields.filter((x) => !x.inline)) lines.push(`${f.name}: ${f.value}`);
+  for (const f of view.fields.filter((x) => !x.inline)) lines.push(...`${f.name}: ${f.value}`.split('\n'));
   if (view.footer) lines.push(view.footer);
   if (view.buttons?.length) lines.push(view.buttons.map((b) => `[${b.label}]`).join(' '));
   return lines;

@@ -1,6 +1,8 @@
 /** Registers the feature modules beyond tasks (proposals, digests, export) with the dispatcher. */
 import { registerHandlers } from './dispatch.js';
 import { registerJobs } from './jobs.js';
+import { digestNow, runScheduledDigest, scheduleDigest } from './digests.js';
+import { exportLedger } from './ledger-export.js';
 import { closeProposal } from './proposal-close.js';
 import { listProposals, showProposal } from './proposal-queries.js';
 import {
@@ -30,4 +32,11 @@ registerVoteTarget('proposal', {
   },
 });
 
+// Digests in a channel and the ledger as open data (SPEC §2, §4).
+registerHandlers({
+  'digest now': digestNow,
+  'digest schedule': scheduleDigest,
+  'commons export': exportLedger,
+});
+registerJobs({ 'digest.post': runScheduledDigest });
 export {};

@@ -3,9 +3,11 @@ import { and, count, desc, eq, inArray } from 'drizzle-orm';
 import { ledger, ledgerPeople, tasks, voteMarks } from '../db/schema.js';
 import { findMemberByName } from './community.js';
 import { actorOf, type Ctx, type MemberRow } from './context.js';
-import type { Reply } from './views.js';
+import { nameList, truncate, type Reply } from './views.js';
 
 const SHOW = 15;
+/** A reply fits one Discord message (2000) with room to spare. */
+export const REPLY_MAX = 1900;
 
 export interface Person {
   memberId: number;
@@ -28,11 +30,17 @@ export interface LedgerEntry {
 function entryIdsOf(ctx: Ctx, member: MemberRow, role?: 'contributor' | 'reviewer') {
   const conds = [eq(ledgerPeople.communityId, ctx.community.id), eq(ledgerPeople.memberId, member.id)];
   if (role) conds.push(eq(ledgerPeople.role, role));
-  return ctx.db.select({ id: ledgerPeople.ledgerId }).from(ledgerPeople).where(and(...conds));
+  return ctx.db
+    .select({ id: ledgerPeople.ledgerId })
+    .from(ledgerPeople)
+    .where(and(...conds));
 }
 
 /** Ledger entries, newest first; `member` narrows to entries they took part in. */
-export function ledgerEntries(ctx: Ctx, opts: { member?: MemberRow; limit?: number; newestFirst?: boolean } = {}): LedgerEntry[] {
+export function ledgerEntries(
+  ctx: Ctx,
+  opts: { member?: MemberRow; limit?: number; newestFirst?: boolean } = {},
+): LedgerEntry[] {
   const conds = [eq(ledger.communityId, ctx.community.id)];
   if (opts.member) conds.push(inArray(ledger.id, entryIdsOf(ctx, opts.member)));
   const q = ctx.db
@@ -58,14 +66,39 @@ export function ledgerEntries(ctx: Ctx, opts: { member?: MemberRow; limit?: numb
 function ledgerCount(ctx: Ctx, member?: MemberRow, role?: 'contributor' | 'reviewer'): number {
   const conds = [eq(ledger.communityId, ctx.community.id)];
   if (member) conds.push(inArray(ledger.id, entryIdsOf(ctx, member, role)));
-  return ctx.db.select({ n: count() }).from(ledger).where(and(...conds)).get()!.n;
+  return ctx.db
+    .select({ n: count() })
+    .from(ledger)
+    .where(and(...conds))
+    .get()!.n;
 }
 
 const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-const names = (ps: Person[]) => ps.map((p) => p.name).join(', ') || '—';
+const names = (ps: Person[]) =>
+  nameList(
+    ps.map((p) => truncate(p.name.replace(/\s+/g, ' '), 40)),
+    3,
+  );
 
 function entryLine(e: LedgerEntry): string {
-  return `#${e.taskNumber} ${e.title} — by ${names(e.contributors)}; reviewed by ${names(e.reviewers)}; ${e.license}; ${day(e.acceptedAt)}${e.link ? ` · ${e.link}` : ''}`;
+  const link = e.link ? ` · ${truncate(e.link, 100)}` : '';
+  return `#${e.taskNumber} ${truncate(e.title.replace(/\s+/g, ' '), 80)} — by ${names(e.contributors)}; reviewed by ${names(e.reviewers)}; ${e.license}; ${day(e.acceptedAt)}${link}`;
+}
+
+const moreEntries = (n: number) => `…and ${n} more (\`/commons export\` has them all)`;
+
+/** `head`, then as many lines as fit in REPLY_MAX, then "…and N more" counting every entry not shown. */
+export function fitReply(head: string, lines: string[], total: number, more: (n: number) => string): string {
+  let text = head;
+  let shown = 0;
+  for (const line of lines) {
+    const rest = total - shown - 1;
+    const tail = rest > 0 ? `\n${more(rest)}` : '';
+    if (text.length + 1 + line.length + tail.length > REPLY_MAX) break;
+    text += `\n${line}`;
+    shown++;
+  }
+  return total > shown ? `${text}\n${more(total - shown)}` : text;
 }
 
 export function showLedger(ctx: Ctx, memberName?: string): Reply {
@@ -74,8 +107,8 @@ export function showLedger(ctx: Ctx, memberName?: string): Reply {
   const whose = member ? ` with ${member.displayName}` : '';
   if (total === 0) return { private: true, text: `No accepted contributions${whose} yet.` };
   const lines = ledgerEntries(ctx, { member, limit: SHOW }).map(entryLine);
-  const more = total > SHOW ? `\n…and ${total - SHOW} more (\`/commons export\` has them all)` : '';
-  return { private: true, text: `Commons ledger${whose}: ${total} accepted contribution${total === 1 ? '' : 's'}, latest first:\n${lines.join('\n')}${more}` };
+  const head = `Commons ledger${whose}: ${total} accepted contribution${total === 1 ? '' : 's'}, latest first:`;
+  return { private: true, text: fitReply(head, lines, total, moreEntries) };
 }
 
 export function showProfile(ctx: Ctx, memberName?: string): Reply {
@@ -91,7 +124,7 @@ export function showProfile(ctx: Ctx, memberName?: string): Reply {
   const votesOf = (t: string) => votes.find((v) => v.t === t)?.n ?? 0;
   const head = `${member.displayName}: ${contributed} contributions, ${reviewed} accepted reviews, ${votesOf('submission')} review votes and ${votesOf('proposal')} proposal votes cast. Member since ${day(member.joinedAt)}.`;
   const recent = ledgerEntries(ctx, { member, limit: SHOW }).map(entryLine);
+  if (recent.length === 0) return { private: true, text: head };
   const total = ledgerCount(ctx, member);
-  const more = total > SHOW ? `\n…and ${total - SHOW} more` : '';
-  return { private: true, text: recent.length ? `${head}\nLatest:\n${recent.join('\n')}${more}` : head };
+  return { private: true, text: fitReply(`${head}\nLatest:`, recent, total, moreEntries) };
 }

@@ -1,0 +1,175 @@
+import { parse } from 'csv-parse/sync';
+import { describe, expect, it } from 'vitest';
+import { validateCommand, type CommandName, type Outcome } from '../../src/core/index.js';
+import { REPLY_MAX } from '../../src/core/ledger.js';
+import { CSV_COLUMNS, type ExportEntry, type LedgerExport } from '../../src/core/ledger-export.js';
+import { makeCore, type Harness } from '../helpers/core.js';
+
+const TITLES = [
+  'Fix the "quick start", then the FAQ',
+  'Line one\nLine two, with a comma; and a semicolon',
+  'Emoji 🎉🦊 and quotes: "a", \'b\', “c”',
+  '=SUM(A1:A2) is text, not a formula',
+  'Tabs\tand\r\nCRLF, "all" of it',
+];
+
+let events = 0;
+
+/** A command with typed options, as Discord sends it: no text grammar, so any character may be in a title. */
+function typed(
+  h: Harness,
+  user: { id: string; name: string },
+  name: CommandName,
+  values: Record<string, unknown>,
+): Outcome {
+  const out = h.core.handle({
+    type: 'command',
+    eventId: `typed${++events}`,
+    community: h.community,
+    channelId: 'general',
+    actor: { userId: user.id, name: user.name, isAdmin: user.id === 'alice' },
+    command: validateCommand(name, values),
+  });
+  if (out.error) throw new Error(`${name} → ${out.error.message}`);
+  return out;
+}
+
+const alice = { id: 'alice', name: 'Alice' };
+const bob = { id: 'bob', name: 'Bob, "B" 🦊' };
+const carol = { id: 'carol', name: 'Carol; C.' };
+const dave = { id: 'dave', name: 'Dave\nNewline' };
+
+/** Posts, claims, submits and accepts (two approvals) one task per title. */
+function acceptAll(h: Harness, titles: string[]): void {
+  for (const [i, title] of titles.entries()) {
+    const n = i + 1;
+    typed(h, alice, 'task post', { title, license: i % 2 ? 'MIT' : undefined });
+    typed(h, bob, 'task claim', { task: n });
+    typed(h, bob, 'task submit', {
+      task: n,
+      link: i === 1 ? undefined : `https://example.org/pr/${n}?a=1,b=2`,
+    });
+    typed(h, carol, 'review', { task: n, verdict: 'approve' });
+    typed(h, dave, 'review', { task: n, verdict: 'approve' });
+    h.clock.advance(60_000);
+  }
+}
+
+function exported(h: Harness, format?: 'json' | 'csv') {
+  const out = typed(h, alice, 'commons export', { format });
+  expect(out.effects).toEqual([]);
+  return out.reply!;
+}
+
+describe('commons export', () => {
+  it('JSON and CSV parse back to the same rows, whatever the titles and names hold', () => {
+    const h = makeCore();
+    acceptAll(h, TITLES);
+    const before = h.dump();
+
+    const json = exported(h);
+    expect(json).toMatchObject({
+      private: true,
+      text: 'Ledger export: 5 entries',
+      file: { name: 'ostrom-ledger-2026-01-05.json', mime: 'application/json' },
+    });
+    const data = JSON.parse(json.file!.content) as LedgerExport;
+    expect(data).toMatchObject({
+      format: 'ostrom-ledger/1',
+      community: { platform: 'console', id: 'test', name: null },
+      exportedAt: new Date(h.clock.t).toISOString(),
+      license: 'CC-BY-SA-4.0',
+      count: 5,
+    });
+    expect(data.entries.map((e) => e.title)).toEqual(TITLES);
+    const hashes = h.db.$client
+      .prepare("select hash from audit where type = 'contribution.accepted' order by seq")
+      .all() as { hash: string }[];
+    const t0 = Date.UTC(2026, 0, 5, 12, 0);
+    expect(data.entries).toEqual(
+      TITLES.map((title, i): ExportEntry => ({
+        task: i + 1,
+        title,
+        contributors: [{ name: bob.name, userId: 'bob' }],
+        reviewers: [
+          { name: carol.name, userId: 'carol' },
+          { name: dave.name, userId: 'dave' },
+        ],
+        link: i === 1 ? null : `https://example.org/pr/${i + 1}?a=1,b=2`,
+        license: i % 2 ? 'MIT' : 'CC-BY-SA-4.0',
+        acceptedAt: new Date(t0 + i * 60_000).toISOString(),
+        auditHash: hashes[i]!.hash,
+      })),
+    );
+
+    const csv = exported(h, 'csv');
+    expect(csv).toMatchObject({
+      private: true,
+      text: 'Ledger export: 5 entries',
+      file: { name: 'ostrom-ledger-2026-01-05.csv', mime: 'text/csv' },
+    });
+    const [header, ...rows] = parse(csv.file!.content) as string[][];
+    expect(header).toEqual([...CSV_COLUMNS]);
+    const names = (ps: { name: string }[]) => ps.map((p) => p.name).join('; ');
+    expect(rows).toEqual(
+      data.entries.map((e) => [
+        String(e.task),
+        e.title,
+        names(e.contributors),
+        names(e.reviewers),
+        e.link ?? '',
+        e.license,
+        e.acceptedAt,
+        e.auditHash,
+      ]),
+    );
+    // An export reads; it changes nothing but the record of the command's event id.
+    const state = (d: string) => d.replace(/\["processed_events",\[.*?\]\]/, '');
+    expect(state(h.dump())).toBe(state(before));
+  });
+
+  it('an empty ledger exports a valid empty file', () => {
+    const h = makeCore();
+    const json = exported(h, 'json');
+    expect(json.text).toBe('Ledger export: 0 entries');
+    expect(JSON.parse(json.file!.content)).toMatchObject({ count: 0, entries: [] });
+    const csv = exported(h, 'csv');
+    expect(parse(csv.file!.content)).toEqual([[...CSV_COLUMNS]]);
+  });
+});
+
+describe('ledger and profile replies with hundreds of entries', () => {
+  it('fit one Discord message, latest first, and count what is cut', () => {
+    const h = makeCore();
+    const long = (n: number) =>
+      `Entry ${n}: ${'a very long title that keeps going '.repeat(6)}`.slice(0, 200);
+    acceptAll(
+      h,
+      Array.from({ length: 300 }, (_, i) => long(i + 1)),
+    );
+
+    const ledger = h.ok('alice', '/commons ledger').reply!.text;
+    expect(ledger.length).toBeLessThanOrEqual(REPLY_MAX);
+    const lines = ledger.split('\n');
+    expect(lines[0]).toBe('Commons ledger: 300 accepted contributions, latest first:');
+    const shown = lines.filter((l) => l.startsWith('#'));
+    expect(shown[0]).toMatch(/^#300 Entry 300: a very long/);
+    expect(shown.length).toBeGreaterThan(5);
+    expect(lines.at(-1)).toBe(`…and ${300 - shown.length} more (\`/commons export\` has them all)`);
+
+    for (const who of ['bob', 'carol']) {
+      const profile = h.ok('alice', `/commons profile ${who}`).reply!.text;
+      expect(profile.length).toBeLessThanOrEqual(REPLY_MAX);
+      const entries = profile.split('\n').filter((l) => l.startsWith('#'));
+      expect(profile.split('\n').at(-1)).toBe(
+        `…and ${300 - entries.length} more (\`/commons export\` has them all)`,
+      );
+    }
+    expect(h.ok('alice', '/commons profile bob').reply!.text).toMatch(
+      /^Bob, "B" 🦊: 300 contributions, 0 accepted reviews/,
+    );
+    expect(h.ok('alice', '/commons ledger carol').reply!.text).toMatch(
+      /^Commons ledger with Carol; C\.: 300 accepted contributions/,
+    );
+  });
+});
