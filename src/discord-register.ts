@@ -12,7 +12,11 @@ if (!env.DISCORD_TOKEN || !env.DISCORD_APP_ID) {
 }
 const rest = new REST(env.DISCORD_API_URL ? { api: env.DISCORD_API_URL } : {}).setToken(env.DISCORD_TOKEN);
 registerCommands(rest, env.DISCORD_APP_ID, env.DISCORD_GUILD_ID)
-  .then((n) => process.stdout.write(`Registered ${n} commands ${env.DISCORD_GUILD_ID ? `in guild ${env.DISCORD_GUILD_ID}` : 'globally (may take up to an hour to appear)'}.\n`))
+  .then((n) =>
+    process.stdout.write(
+      `Registered ${n} commands ${env.DISCORD_GUILD_ID ? `in guild ${env.DISCORD_GUILD_ID}` : 'globally (may take up to an hour to appear)'}.\n`,
+    ),
+  )
   .catch((err: unknown) => {
     process.stderr.write(`Registration failed: ${err instanceof Error ? err.message : String(err)}\n`);
     process.exit(1);

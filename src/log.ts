@@ -6,7 +6,10 @@ export function createLogger(level: string) {
   return pino(
     {
       level,
-      redact: { paths: [...secretNames, 'token', '*.token', 'headers.authorization', '*.headers.authorization'], censor: '[secret]' },
+      redact: {
+        paths: [...secretNames, 'token', '*.token', 'headers.authorization', '*.headers.authorization'],
+        censor: '[secret]',
+      },
     },
     pino.destination(2),
   );

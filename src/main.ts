@@ -23,7 +23,13 @@ async function main(): Promise<void> {
     const clock = new ConsoleClock(settingsStore(db));
     const core = new Governance(db, clock);
     const scheduler = startScheduler(core, adapters, log);
-    const adapter = new ConsoleAdapter({ core, clock, input: process.stdin, output: process.stdout, runDue: scheduler.tick });
+    const adapter = new ConsoleAdapter({
+      core,
+      clock,
+      input: process.stdin,
+      output: process.stdout,
+      runDue: scheduler.tick,
+    });
     adapters.push(adapter);
     await scheduler.tick(); // deadlines that fell due while Ostrom was stopped
     await adapter.start();
@@ -34,14 +40,24 @@ async function main(): Promise<void> {
     return;
   }
   const core = new Governance(db, systemClock);
-  if (wantsSlack(env)) log.warn('SLACK_* is set, but the Slack adapter is not built yet; Slack is not started.');
+  if (wantsSlack(env))
+    log.warn('SLACK_* is set, but the Slack adapter is not built yet; Slack is not started.');
   if (wantsDiscord(env)) {
     adapters.push(
-      new DiscordAdapter({ core, log, token: env.DISCORD_TOKEN!, appId: env.DISCORD_APP_ID!, guildId: env.DISCORD_GUILD_ID, apiUrl: env.DISCORD_API_URL }),
+      new DiscordAdapter({
+        core,
+        log,
+        token: env.DISCORD_TOKEN!,
+        appId: env.DISCORD_APP_ID!,
+        guildId: env.DISCORD_GUILD_ID,
+        apiUrl: env.DISCORD_API_URL,
+      }),
     );
   }
   if (adapters.length === 0) {
-    log.error('No platform to run: set DISCORD_TOKEN and DISCORD_APP_ID, or unset everything to run the console.');
+    log.error(
+      'No platform to run: set DISCORD_TOKEN and DISCORD_APP_ID, or unset everything to run the console.',
+    );
     process.exitCode = 1;
     return;
   }

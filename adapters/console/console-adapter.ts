@@ -3,7 +3,16 @@ import { createInterface } from 'node:readline';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
-import { parseCommandLine, UserError, type CommunityRef, type Effect, type Governance, type Outcome, type PlatformAdapter, type Reply } from '../../src/core/index.js';
+import {
+  parseCommandLine,
+  UserError,
+  type CommunityRef,
+  type Effect,
+  type Governance,
+  type Outcome,
+  type PlatformAdapter,
+  type Reply,
+} from '../../src/core/index.js';
 import { parseStep, type ConsoleClock } from './clock.js';
 import { voteEmoji } from './emoji.js';
 import { block, renderView } from './render.js';
@@ -32,7 +41,9 @@ export class ConsoleAdapter implements PlatformAdapter {
   constructor(private readonly o: ConsoleOptions) {}
 
   async start(): Promise<void> {
-    this.write('Ostrom console. Act as someone with /as <name> (the first is the admin), then try /help. End with /quit or Ctrl-D.');
+    this.write(
+      'Ostrom console. Act as someone with /as <name> (the first is the admin), then try /help. End with /quit or Ctrl-D.',
+    );
     this.done = this.loop();
   }
 
@@ -105,7 +116,14 @@ export class ConsoleAdapter implements PlatformAdapter {
       throw e;
     }
     const eventId = `console:${this.o.clock.now()}:${this.events++}`;
-    const out = this.o.core.handle({ type: 'command', eventId, community: COMMUNITY, channelId: this.channel, actor, command });
+    const out = this.o.core.handle({
+      type: 'command',
+      eventId,
+      community: COMMUNITY,
+      channelId: this.channel,
+      actor,
+      command,
+    });
     if (out.reply) this.reply(out.reply, actor.userId);
     for (const e of out.effects) this.effect(e);
   }
@@ -118,7 +136,15 @@ export class ConsoleAdapter implements PlatformAdapter {
     const vote = voteEmoji(emoji);
     if (!vote) return; // other emoji are not votes
     const message = { channelId: this.channel, messageId: ref };
-    const out = this.o.core.handle({ type: 'reaction', community: COMMUNITY, actor, message, emoji: vote.emoji, value: vote.value, added });
+    const out = this.o.core.handle({
+      type: 'reaction',
+      community: COMMUNITY,
+      actor,
+      message,
+      emoji: vote.emoji,
+      value: vote.value,
+      added,
+    });
     for (const e of out.effects) this.effect(e);
   }
 
@@ -126,7 +152,9 @@ export class ConsoleAdapter implements PlatformAdapter {
     const ms = step ? parseStep(step) : undefined;
     if (ms === undefined) return this.write('Usage: /clock +3d (or +36h, +90m)');
     this.o.clock.advance(ms);
-    this.write(`(clock is now ${new Date(this.o.clock.now()).toISOString().slice(0, 16).replace('T', ' ')} UTC)`);
+    this.write(
+      `(clock is now ${new Date(this.o.clock.now()).toISOString().slice(0, 16).replace('T', ' ')} UTC)`,
+    );
     await this.o.runDue();
   }
 
@@ -155,9 +183,16 @@ export class ConsoleAdapter implements PlatformAdapter {
     switch (e.type) {
       case 'post': {
         const ref = this.nextRef();
-        if (e.cardKey) this.o.core.recordCard(COMMUNITY, e.cardKey, { channelId: e.channelId, messageId: ref, threadId: e.thread ? `${ref}t` : undefined });
+        if (e.cardKey)
+          this.o.core.recordCard(COMMUNITY, e.cardKey, {
+            channelId: e.channelId,
+            messageId: ref,
+            threadId: e.thread ? `${ref}t` : undefined,
+          });
         const thread = e.thread ? ` (thread "${e.thread.name}" opened)` : '';
-        return this.write(block(ref, `#${e.channelId} · `, [...renderView(e.view), ...(thread ? [thread.trim()] : [])]));
+        return this.write(
+          block(ref, `#${e.channelId} · `, [...renderView(e.view), ...(thread ? [thread.trim()] : [])]),
+        );
       }
       case 'update': {
         const card = this.o.core.findCard(COMMUNITY, e.cardKey);

@@ -20,6 +20,9 @@ const table: Record<string, { emoji: string; value: VoteValue }> = {
 
 /** The voting reaction an emoji stands for, or undefined for any other emoji. */
 export function voteEmoji(input: string): { emoji: string; value: VoteValue } | undefined {
-  const key = input.trim().replace(/\uFE0F/g, '').replace(/^:(.+):$/, '$1');
+  const key = input
+    .trim()
+    .replace(/\uFE0F/g, '')
+    .replace(/^:(.+):$/, '$1');
   return table[key];
 }

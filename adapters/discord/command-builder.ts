@@ -21,11 +21,19 @@ function option(name: string, o: OptionSpec): APIApplicationCommandBasicOption {
         autocomplete: o.autocomplete ? true : undefined,
       };
     case 'choice':
-      return { ...base, type: ApplicationCommandOptionType.String, choices: (o.choices ?? []).map((c) => ({ name: c, value: c })) };
+      return {
+        ...base,
+        type: ApplicationCommandOptionType.String,
+        choices: (o.choices ?? []).map((c) => ({ name: c, value: c })),
+      };
     case 'member':
       return { ...base, type: ApplicationCommandOptionType.User };
     case 'channel':
-      return { ...base, type: ApplicationCommandOptionType.Channel, channel_types: [ChannelType.GuildText, ChannelType.GuildAnnouncement] };
+      return {
+        ...base,
+        type: ApplicationCommandOptionType.Channel,
+        channel_types: [ChannelType.GuildText, ChannelType.GuildAnnouncement],
+      };
     case 'text':
       return { ...base, type: ApplicationCommandOptionType.String, max_length: o.maxLength };
   }
@@ -34,7 +42,9 @@ function option(name: string, o: OptionSpec): APIApplicationCommandBasicOption {
 /** Discord wants required options first. */
 function optionsOf(name: CommandName): APIApplicationCommandBasicOption[] {
   const entries = Object.entries(commands[name].options as Record<string, OptionSpec>);
-  return entries.sort(([, a], [, b]) => Number(b.required) - Number(a.required)).map(([k, o]) => option(k, o));
+  return entries
+    .sort(([, a], [, b]) => Number(b.required) - Number(a.required))
+    .map(([k, o]) => option(k, o));
 }
 
 const groupSummary: Record<string, string> = {
@@ -50,10 +60,22 @@ export function discordCommands(): RESTPostAPIChatInputApplicationCommandsJSONBo
   for (const name of commandNames) {
     const [group, sub] = name.split(' ') as [string, string | undefined];
     if (!sub) {
-      out.set(group, { type: ApplicationCommandType.ChatInput, name: group, description: commands[name].summary.slice(0, 100), options: optionsOf(name), dm_permission: false });
+      out.set(group, {
+        type: ApplicationCommandType.ChatInput,
+        name: group,
+        description: commands[name].summary.slice(0, 100),
+        options: optionsOf(name),
+        dm_permission: false,
+      });
       continue;
     }
-    const entry = out.get(group) ?? { type: ApplicationCommandType.ChatInput, name: group, description: groupSummary[group] ?? group, options: [], dm_permission: false };
+    const entry = out.get(group) ?? {
+      type: ApplicationCommandType.ChatInput,
+      name: group,
+      description: groupSummary[group] ?? group,
+      options: [],
+      dm_permission: false,
+    };
     const subcommand: APIApplicationCommandSubcommandOption = {
       type: ApplicationCommandOptionType.Subcommand,
       name: sub,

@@ -14,7 +14,15 @@ import {
   type User,
 } from 'discord.js';
 import { ComponentType, TextInputStyle } from 'discord-api-types/v10';
-import { buttonCommand, UserError, validateCommand, type CommandInput, type Governance, type Outcome, type PlatformAdapter } from '../../src/core/index.js';
+import {
+  buttonCommand,
+  UserError,
+  validateCommand,
+  type CommandInput,
+  type Governance,
+  type Outcome,
+  type PlatformAdapter,
+} from '../../src/core/index.js';
 import type { Logger } from '../../src/log.js';
 import { voteOf } from './emoji.js';
 import { actorOfInteraction, actorOfUser, commandOf, communityOf } from './inbound.js';
@@ -43,7 +51,11 @@ export class DiscordAdapter implements PlatformAdapter {
   constructor(private readonly o: DiscordOptions) {
     this.client = new Client({
       // No privileged intent: no message content, no member list.
-      intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.GuildMessageReactions],
+      intents: [
+        GatewayIntentBits.Guilds,
+        GatewayIntentBits.GuildMessages,
+        GatewayIntentBits.GuildMessageReactions,
+      ],
       partials: [Partials.Message, Partials.Channel, Partials.Reaction, Partials.User],
       allowedMentions: { parse: [] },
       rest: o.apiUrl ? { api: o.apiUrl } : {},
@@ -71,32 +83,46 @@ export class DiscordAdapter implements PlatformAdapter {
 
   private wire(): void {
     const c = this.client;
-    const guard = (what: string, fn: () => Promise<unknown>) => fn().catch((err: unknown) => this.o.log.error({ err }, `Discord ${what} failed`));
+    const guard = (what: string, fn: () => Promise<unknown>) =>
+      fn().catch((err: unknown) => this.o.log.error({ err }, `Discord ${what} failed`));
     c.on(Events.InteractionCreate, (i) => void guard('interaction', () => this.interaction(i)));
     c.on(Events.MessageReactionAdd, (r, u) => void guard('reaction', () => this.reaction(r, u, true)));
     c.on(Events.MessageReactionRemove, (r, u) => void guard('reaction', () => this.reaction(r, u, false)));
-    c.on(Events.MessageReactionRemoveAll, (m) => void guard('reaction clear', () => this.cleared(m.guildId, m.channelId, m.id)));
+    c.on(
+      Events.MessageReactionRemoveAll,
+      (m) => void guard('reaction clear', () => this.cleared(m.guildId, m.channelId, m.id)),
+    );
     c.on(Events.MessageReactionRemoveEmoji, (r) => {
       const vote = voteOf(r.emoji);
-      if (vote) void guard('reaction clear', () => this.cleared(r.message.guildId, r.message.channelId, r.message.id, vote.emoji));
+      if (vote)
+        void guard('reaction clear', () =>
+          this.cleared(r.message.guildId, r.message.channelId, r.message.id, vote.emoji),
+        );
     });
     // A fresh session (start, or a reconnect that could not resume) may have missed reactions;
     // a resumed one replays what it missed, so only ShardReady reconciles.
     c.on(Events.ShardReady, () => void guard('reconcile', () => this.reconcileAll()));
     c.on(Events.Error, (err) => this.o.log.error({ err }, 'Discord client error'));
     c.on(Events.ShardError, (err) => this.o.log.error({ err }, 'Discord gateway error'));
-    c.rest.on('rateLimited', (info) => this.o.log.warn({ route: info.route, retryAfter: info.retryAfter }, 'Discord rate limit'));
+    c.rest.on('rateLimited', (info) =>
+      this.o.log.warn({ route: info.route, retryAfter: info.retryAfter }, 'Discord rate limit'),
+    );
   }
 
   private async reconcileAll(): Promise<void> {
-    for (const guild of this.client.guilds.cache.values()) await reconcileGuild(this.client, this.o.core, this.out, guild);
+    for (const guild of this.client.guilds.cache.values())
+      await reconcileGuild(this.client, this.o.core, this.out, guild);
   }
 
   private async interaction(i: Interaction): Promise<void> {
     if (i.isAutocomplete()) return this.autocomplete(i);
     if (!i.isRepliable()) return;
     try {
-      if (!i.inGuild()) return void (await i.reply({ ...textMessage('Ostrom works inside a server.'), flags: MessageFlags.Ephemeral }));
+      if (!i.inGuild())
+        return void (await i.reply({
+          ...textMessage('Ostrom works inside a server.'),
+          flags: MessageFlags.Ephemeral,
+        }));
       const command = this.commandFor(i);
       if (command === 'modal') return;
       if (!command) return;
@@ -105,7 +131,8 @@ export class DiscordAdapter implements PlatformAdapter {
       // Bad input found before the core (an option or form value) is the user's to fix; anything else is ours.
       const text = err instanceof UserError ? err.message : SORRY;
       if (!(err instanceof UserError)) this.o.log.error({ err }, 'interaction failed');
-      if (!i.replied && !i.deferred) await i.reply({ ...textMessage(text), flags: MessageFlags.Ephemeral }).catch(() => undefined);
+      if (!i.replied && !i.deferred)
+        await i.reply({ ...textMessage(text), flags: MessageFlags.Ephemeral }).catch(() => undefined);
     }
   }
 
@@ -116,7 +143,9 @@ export class DiscordAdapter implements PlatformAdapter {
       const id = i.customId.replace(/^ostrom:/, '');
       const submit = /^task\.submit:(\d+)$/.exec(id);
       if (submit) {
-        void i.showModal(submitModal(Number(submit[1]))).catch((err: unknown) => this.o.log.error({ err }, 'showModal failed'));
+        void i
+          .showModal(submitModal(Number(submit[1])))
+          .catch((err: unknown) => this.o.log.error({ err }, 'showModal failed'));
         return 'modal';
       }
       return buttonCommand(id);
@@ -126,19 +155,37 @@ export class DiscordAdapter implements PlatformAdapter {
       if (!m) return undefined;
       const link = i.fields.getTextInputValue('link').trim();
       const note = i.fields.getTextInputValue('note').trim();
-      return validateCommand('task submit', { task: Number(m[1]), ...(link && { link }), ...(note && { note }) });
+      return validateCommand('task submit', {
+        task: Number(m[1]),
+        ...(link && { link }),
+        ...(note && { note }),
+      });
     }
     return undefined;
   }
 
   private async run(i: RepliableInteraction, command: CommandInput): Promise<void> {
     const community = communityOf(i.guildId!);
-    const out = this.o.core.handle({ type: 'command', eventId: i.id, community, channelId: i.channelId!, actor: actorOfInteraction(i), command });
+    const out = this.o.core.handle({
+      type: 'command',
+      eventId: i.id,
+      community,
+      channelId: i.channelId!,
+      actor: actorOfInteraction(i),
+      command,
+    });
     if (out.duplicate) return;
     const reply = out.reply ?? { private: true, text: 'Done.' };
     const payload = reply.view ? cardMessage(reply.view) : textMessage(reply.text);
-    const files = reply.file ? [{ attachment: Buffer.from(reply.file.content, 'utf8'), name: reply.file.name }] : undefined;
-    await i.reply({ ...payload, components: [], files, flags: reply.private ? MessageFlags.Ephemeral : undefined });
+    const files = reply.file
+      ? [{ attachment: Buffer.from(reply.file.content, 'utf8'), name: reply.file.name }]
+      : undefined;
+    await i.reply({
+      ...payload,
+      components: [],
+      files,
+      flags: reply.private ? MessageFlags.Ephemeral : undefined,
+    });
     await this.out.perform(out);
   }
 
@@ -150,7 +197,11 @@ export class DiscordAdapter implements PlatformAdapter {
     await i.respond(found.slice(0, 25).map((s) => ({ name: s.label.slice(0, 100), value: s.number })));
   }
 
-  private async reaction(r: MessageReaction | PartialMessageReaction, u: User | PartialUser, added: boolean): Promise<void> {
+  private async reaction(
+    r: MessageReaction | PartialMessageReaction,
+    u: User | PartialUser,
+    added: boolean,
+  ): Promise<void> {
     const vote = voteOf(r.emoji);
     const guildId = r.message.guildId;
     if (!vote || !guildId || u.bot) return;
@@ -168,9 +219,19 @@ export class DiscordAdapter implements PlatformAdapter {
     await this.out.perform(out);
   }
 
-  private async cleared(guildId: string | null, channelId: string, messageId: string, emoji?: string): Promise<void> {
+  private async cleared(
+    guildId: string | null,
+    channelId: string,
+    messageId: string,
+    emoji?: string,
+  ): Promise<void> {
     if (!guildId) return;
-    const out = this.o.core.handle({ type: 'reactions-cleared', community: communityOf(guildId), message: { channelId, messageId }, emoji });
+    const out = this.o.core.handle({
+      type: 'reactions-cleared',
+      community: communityOf(guildId),
+      message: { channelId, messageId },
+      emoji,
+    });
     await this.out.perform(out);
   }
 }
@@ -178,11 +239,24 @@ export class DiscordAdapter implements PlatformAdapter {
 function submitModal(task: number) {
   const input = (custom_id: string, label: string, style: TextInputStyle, placeholder: string) => ({
     type: ComponentType.ActionRow as const,
-    components: [{ type: ComponentType.TextInput as const, custom_id, label, style, required: false, placeholder, max_length: custom_id === 'link' ? 500 : 1000 }],
+    components: [
+      {
+        type: ComponentType.TextInput as const,
+        custom_id,
+        label,
+        style,
+        required: false,
+        placeholder,
+        max_length: custom_id === 'link' ? 500 : 1000,
+      },
+    ],
   });
   return {
     custom_id: `ostrom:submit:${task}`,
     title: `Submit task #${task} for review`,
-    components: [input('link', 'Link to the work', TextInputStyle.Short, 'https://…'), input('note', 'A note for reviewers', TextInputStyle.Paragraph, 'optional')],
+    components: [
+      input('link', 'Link to the work', TextInputStyle.Short, 'https://…'),
+      input('note', 'A note for reviewers', TextInputStyle.Paragraph, 'optional'),
+    ],
   };
 }

@@ -10,7 +10,10 @@ export const discordVoteEmoji: Record<string, VoteValue> = {
 };
 
 /** The vote a reaction stands for; custom emoji and any other emoji are no vote. */
-export function voteOf(emoji: { id?: string | null; name: string | null }): { emoji: string; value: VoteValue } | undefined {
+export function voteOf(emoji: {
+  id?: string | null;
+  name: string | null;
+}): { emoji: string; value: VoteValue } | undefined {
   if (emoji.id || !emoji.name) return undefined;
   const name = emoji.name.replace(/\uFE0F/g, '');
   const value = discordVoteEmoji[name];

@@ -8,7 +8,13 @@ import {
   type Interaction,
   type User,
 } from 'discord.js';
-import { isCommandName, validateCommand, type Actor, type CommandInput, type CommunityRef } from '../../src/core/index.js';
+import {
+  isCommandName,
+  validateCommand,
+  type Actor,
+  type CommandInput,
+  type CommunityRef,
+} from '../../src/core/index.js';
 
 export function communityOf(guildId: string): CommunityRef {
   return { platform: 'discord', id: guildId };

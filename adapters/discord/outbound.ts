@@ -28,7 +28,11 @@ export class DiscordOutbound {
     while (this.queue.length > 0) {
       const { community, effect } = this.queue.shift()!;
       // A card edit that a later queued edit of the same card replaces is skipped: Discord rate-limits edits.
-      if (effect.type === 'update' && this.queue.some((q) => q.effect.type === 'update' && q.effect.cardKey === effect.cardKey)) continue;
+      if (
+        effect.type === 'update' &&
+        this.queue.some((q) => q.effect.type === 'update' && q.effect.cardKey === effect.cardKey)
+      )
+        continue;
       try {
         await this.one(community, effect);
       } catch (err) {
@@ -46,7 +50,11 @@ export class DiscordOutbound {
     switch (e.type) {
       case 'post': {
         const channel = await this.channel(e.channelId);
-        if (!channel) return this.log.warn({ channelId: e.channelId }, 'cannot post a card: channel not found or not sendable');
+        if (!channel)
+          return this.log.warn(
+            { channelId: e.channelId },
+            'cannot post a card: channel not found or not sendable',
+          );
         const msg = await channel.send(cardMessage(e.view));
         if (!e.cardKey) return;
         const threadId = e.thread ? await this.openThread(msg, e.thread.name) : undefined;
@@ -65,7 +73,9 @@ export class DiscordOutbound {
         if (!card) return;
         const target = await this.channel(card.threadId ?? card.channelId);
         if (!target) return;
-        const reply = card.threadId ? {} : { reply: { messageReference: card.messageId, failIfNotExists: false } };
+        const reply = card.threadId
+          ? {}
+          : { reply: { messageReference: card.messageId, failIfNotExists: false } };
         await target.send({ ...textMessage(e.text), ...reply });
         return;
       }
@@ -76,7 +86,11 @@ export class DiscordOutbound {
       }
       case 'notify': {
         const user = await this.client.users.fetch(e.userId);
-        await user.send(textMessage(e.text)).catch((err: unknown) => this.log.warn({ err, userId: e.userId }, 'could not DM a member (DMs closed?)'));
+        await user
+          .send(textMessage(e.text))
+          .catch((err: unknown) =>
+            this.log.warn({ err, userId: e.userId }, 'could not DM a member (DMs closed?)'),
+          );
         return;
       }
     }
@@ -94,7 +108,9 @@ export class DiscordOutbound {
 
   private async seed(msg: Message, cardKey: string): Promise<void> {
     for (const emoji of SEED[cardKey.split(':')[0]!] ?? []) {
-      await msg.react(emoji).catch((err: unknown) => this.log.warn({ err }, 'could not add a voting reaction'));
+      await msg
+        .react(emoji)
+        .catch((err: unknown) => this.log.warn({ err }, 'could not add a voting reaction'));
     }
   }
 }

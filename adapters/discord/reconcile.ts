@@ -5,13 +5,19 @@ import { voteOf } from './emoji.js';
 import { actorOfUser, communityOf } from './inbound.js';
 import type { DiscordOutbound } from './outbound.js';
 
-export async function reconcileGuild(client: Client, core: Governance, out: DiscordOutbound, guild: Guild): Promise<number> {
+export async function reconcileGuild(
+  client: Client,
+  core: Governance,
+  out: DiscordOutbound,
+  guild: Guild,
+): Promise<number> {
   const community = communityOf(guild.id);
   let synced = 0;
   for (const card of core.openVoteCards(community)) {
     const channel = await client.channels.fetch(card.channelId).catch(() => null);
     if (!channel?.isTextBased()) continue;
-    const message = await channel.messages.fetch(card.messageId).catch(() => null);
+    // Always from Discord: after a reconnect the cached copy misses the reactions made while away.
+    const message = await channel.messages.fetch({ message: card.messageId, force: true }).catch(() => null);
     if (!message) continue;
     const present: PresentReaction[] = [];
     for (const reaction of message.reactions.cache.values()) {
@@ -20,12 +26,18 @@ export async function reconcileGuild(client: Client, core: Governance, out: Disc
       let after: string | undefined;
       for (;;) {
         const users = await reaction.users.fetch({ limit: 100, after });
-        for (const user of users.values()) present.push({ actor: actorOfUser(user, guild.members.cache.get(user.id)), ...vote });
+        for (const user of users.values())
+          present.push({ actor: actorOfUser(user, guild.members.cache.get(user.id)), ...vote });
         if (users.size < 100) break;
         after = users.lastKey();
       }
     }
-    const outcome = core.handle({ type: 'reactions-sync', community, message: { channelId: card.channelId, messageId: card.messageId }, present });
+    const outcome = core.handle({
+      type: 'reactions-sync',
+      community,
+      message: { channelId: card.channelId, messageId: card.messageId },
+      present,
+    });
     await out.perform(outcome);
     synced++;
   }

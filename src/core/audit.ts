@@ -9,7 +9,9 @@ export const GENESIS = '0'.repeat(64);
 
 type AuditRow = typeof audit.$inferSelect;
 
-function hashOf(e: Pick<AuditRow, 'communityId' | 'seq' | 'at' | 'actor' | 'type' | 'data' | 'prevHash'>): string {
+function hashOf(
+  e: Pick<AuditRow, 'communityId' | 'seq' | 'at' | 'actor' | 'type' | 'data' | 'prevHash'>,
+): string {
   const canonical = JSON.stringify([e.communityId, e.seq, e.at, e.actor, e.type, e.data]);
   return createHash('sha256').update(e.prevHash).update('\n').update(canonical).digest('hex');
 }
@@ -41,10 +43,17 @@ export function appendAudit(ctx: Ctx, type: string, data: Record<string, unknown
 }
 
 export function recentAudit(db: Db, communityId: number, n: number): AuditRow[] {
-  return db.select().from(audit).where(eq(audit.communityId, communityId)).orderBy(desc(audit.seq)).limit(n).all();
+  return db
+    .select()
+    .from(audit)
+    .where(eq(audit.communityId, communityId))
+    .orderBy(desc(audit.seq))
+    .limit(n)
+    .all();
 }
 
-export type VerifyResult = { ok: true; count: number } | { ok: false; count: number; brokenSeq: number; reason: string };
+export type VerifyResult =
+  { ok: true; count: number } | { ok: false; count: number; brokenSeq: number; reason: string };
 
 /** Recomputes the chain in pages; names the first entry whose link or hash does not hold. */
 export function verifyAudit(db: Db, communityId: number): VerifyResult {
@@ -63,8 +72,10 @@ export function verifyAudit(db: Db, communityId: number): VerifyResult {
     for (const e of page) {
       const count = expectedSeq - 1;
       if (e.seq !== expectedSeq) return { ok: false, count, brokenSeq: expectedSeq, reason: 'entry missing' };
-      if (e.prevHash !== prev) return { ok: false, count, brokenSeq: e.seq, reason: 'link to the previous entry broken' };
-      if (hashOf(e) !== e.hash) return { ok: false, count, brokenSeq: e.seq, reason: 'content does not match its hash' };
+      if (e.prevHash !== prev)
+        return { ok: false, count, brokenSeq: e.seq, reason: 'link to the previous entry broken' };
+      if (hashOf(e) !== e.hash)
+        return { ok: false, count, brokenSeq: e.seq, reason: 'content does not match its hash' };
       prev = e.hash;
       expectedSeq++;
       after = e.seq;

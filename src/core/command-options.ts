@@ -22,17 +22,15 @@ export interface OptionSpec<Z extends z.ZodType = z.ZodType> {
 
 type Req<S extends OptionSpec> = Omit<S, 'required'> & { required: true };
 
-function spec<Z extends z.ZodType>(s: Omit<OptionSpec<Z>, 'required'>): OptionSpec<Z> & { req(): Req<OptionSpec<Z>> } {
+function spec<Z extends z.ZodType>(
+  s: Omit<OptionSpec<Z>, 'required'>,
+): OptionSpec<Z> & { req(): Req<OptionSpec<Z>> } {
   const o = { ...s, required: false } as OptionSpec<Z>;
   return Object.assign(o, { req: () => ({ ...o, required: true }) as Req<OptionSpec<Z>> });
 }
 
 const trimmed = (max: number) =>
-  z
-    .string()
-    .trim()
-    .min(1, 'must not be empty')
-    .max(max, `must be at most ${max} characters`);
+  z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
 
 const wholeNumber = (min: number, max: number, prefix: RegExp) =>
   z.preprocess(
@@ -77,7 +75,10 @@ export const opt = {
     spec({
       kind: 'choice',
       description,
-      zod: z.preprocess((v) => (typeof v === 'string' ? v.trim().toLowerCase() : v), z.enum(choices, { error: `must be one of ${choices.join(', ')}` })),
+      zod: z.preprocess(
+        (v) => (typeof v === 'string' ? v.trim().toLowerCase() : v),
+        z.enum(choices, { error: `must be one of ${choices.join(', ')}` }),
+      ),
       choices,
       placeholder: choices.join('|'),
     }),
@@ -88,7 +89,14 @@ export const opt = {
       maxLength: 200,
       placeholder,
       zod: trimmed(200).transform((s) =>
-        [...new Set(s.split(/[,\s]+/).map((x) => x.trim().toLowerCase()).filter(Boolean))].slice(0, 10),
+        [
+          ...new Set(
+            s
+              .split(/[,\s]+/)
+              .map((x) => x.trim().toLowerCase())
+              .filter(Boolean),
+          ),
+        ].slice(0, 10),
       ),
     }),
   url: (description: string) =>
@@ -115,7 +123,17 @@ export const opt = {
       }),
     }),
   member: (description: string) =>
-    spec({ kind: 'member', description, zod: trimmed(100).transform((s) => s.replace(/^@/, '')), placeholder: 'member' }),
+    spec({
+      kind: 'member',
+      description,
+      zod: trimmed(100).transform((s) => s.replace(/^@/, '')),
+      placeholder: 'member',
+    }),
   channel: (description: string) =>
-    spec({ kind: 'channel', description, zod: trimmed(100).transform((s) => s.replace(/^#/, '')), placeholder: '#channel' }),
+    spec({
+      kind: 'channel',
+      description,
+      zod: trimmed(100).transform((s) => s.replace(/^#/, '')),
+      placeholder: '#channel',
+    }),
 };

@@ -48,13 +48,29 @@ export const commands = {
       mine: opt.choice('Only tasks you claimed', ['yes', 'no']),
     },
   }),
-  'task show': def({ summary: 'Status, claimants, submissions and votes', positional: ['task'], options: { task: opt.task().req() } }),
-  'task claim': def({ summary: 'Self-assign a task', positional: ['task'], options: { task: opt.task().req() } }),
-  'task unclaim': def({ summary: 'Release your claim', positional: ['task'], options: { task: opt.task().req() } }),
+  'task show': def({
+    summary: 'Status, claimants, submissions and votes',
+    positional: ['task'],
+    options: { task: opt.task().req() },
+  }),
+  'task claim': def({
+    summary: 'Self-assign a task',
+    positional: ['task'],
+    options: { task: opt.task().req() },
+  }),
+  'task unclaim': def({
+    summary: 'Release your claim',
+    positional: ['task'],
+    options: { task: opt.task().req() },
+  }),
   'task submit': def({
     summary: 'Ask peers to review your work',
     positional: ['task'],
-    options: { task: opt.task().req(), link: opt.url('Link to the work'), note: opt.text('A note for reviewers', 1000) },
+    options: {
+      task: opt.task().req(),
+      link: opt.url('Link to the work'),
+      note: opt.text('A note for reviewers', 1000),
+    },
   }),
   'task cancel': def({
     summary: 'Withdraw your task while unclaimed',
@@ -64,7 +80,11 @@ export const commands = {
   review: def({
     summary: "Approve or object to a task's open submission",
     positional: ['task', 'verdict'],
-    options: { task: opt.task().req(), verdict: opt.choice('Your verdict', verdicts).req(), reason: opt.text('Why', 500) },
+    options: {
+      task: opt.task().req(),
+      verdict: opt.choice('Your verdict', verdicts).req(),
+      reason: opt.text('Why', 500),
+    },
   }),
   propose: def({
     summary: 'Put a decision to the community',
@@ -81,13 +101,21 @@ export const commands = {
   vote: def({
     summary: 'Vote on a proposal',
     positional: ['proposal', 'choice'],
-    options: { proposal: opt.proposal().req(), choice: opt.choice('Your vote', ballots).req(), reason: opt.text('Why', 500) },
+    options: {
+      proposal: opt.proposal().req(),
+      choice: opt.choice('Your vote', ballots).req(),
+      reason: opt.text('Why', 500),
+    },
   }),
   'proposal list': def({
     summary: 'List proposals',
     options: { status: opt.choice('Which proposals', ['open', 'closed', 'all']) },
   }),
-  'proposal show': def({ summary: 'A proposal and its tally', positional: ['proposal'], options: { proposal: opt.proposal().req() } }),
+  'proposal show': def({
+    summary: 'A proposal and its tally',
+    positional: ['proposal'],
+    options: { proposal: opt.proposal().req() },
+  }),
   'proposal withdraw': def({
     summary: 'Withdraw your proposal before its deadline',
     positional: ['proposal'],
@@ -116,7 +144,11 @@ export const commands = {
     },
   }),
   'commons config': def({ summary: 'The rules, and which proposal set each', options: {} }),
-  'commons ledger': def({ summary: 'Accepted contributions', positional: ['member'], options: { member: opt.member('Only this member') } }),
+  'commons ledger': def({
+    summary: 'Accepted contributions',
+    positional: ['member'],
+    options: { member: opt.member('Only this member') },
+  }),
   'commons export': def({
     summary: 'The whole ledger as a file',
     options: { format: opt.choice('File format', ['json', 'csv']) },
@@ -126,9 +158,18 @@ export const commands = {
     positional: ['member'],
     options: { member: opt.member('Whose profile; default yours') },
   }),
-  'commons audit': def({ summary: 'Recent audit events', positional: ['n'], options: { n: opt.int('How many', 1, 100) } }),
+  'commons audit': def({
+    summary: 'Recent audit events',
+    positional: ['n'],
+    options: { n: opt.int('How many', 1, 100) },
+  }),
   'commons verify': def({ summary: 'Check the audit hash chain', options: {} }),
-  help: def({ summary: 'Usage', positional: ['command'], rest: true, options: { command: opt.text('A command', 50) } }),
+  help: def({
+    summary: 'Usage',
+    positional: ['command'],
+    rest: true,
+    options: { command: opt.text('A command', 50) },
+  }),
 };
 
 export type CommandName = keyof typeof commands;
@@ -170,7 +211,11 @@ export function validateCommand(name: CommandName, values: Record<string, unknow
   const known = Object.keys(c.options);
   for (const k of Object.keys(values)) {
     if (!known.includes(k)) {
-      throw new UserError('option.unknown', { option: k, command: `/${name}`, valid: known.join(', ') || 'none' });
+      throw new UserError('option.unknown', {
+        option: k,
+        command: `/${name}`,
+        valid: known.join(', ') || 'none',
+      });
     }
   }
   const parsed = c.schema.safeParse(values);
@@ -180,5 +225,10 @@ export function validateCommand(name: CommandName, values: Record<string, unknow
   if (values[option] === undefined) {
     throw new UserError('option.missing', { command: `/${name}`, option, usage: usage(name) });
   }
-  throw new UserError('option.invalid', { command: `/${name}`, option, problem: issue.message, usage: usage(name) });
+  throw new UserError('option.invalid', {
+    command: `/${name}`,
+    option,
+    problem: issue.message,
+    usage: usage(name),
+  });
 }

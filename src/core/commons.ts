@@ -6,7 +6,14 @@ import type { CommandArgs } from './commands.js';
 import { setRule, storedRules } from './community.js';
 import { actorOf, type Ctx } from './context.js';
 import { UserError } from './errors.js';
-import { formatRuleValue, parseRuleAssignment, parseRuleValue, ruleDefs, ruleKeys, type RuleKey } from './rules.js';
+import {
+  formatRuleValue,
+  parseRuleAssignment,
+  parseRuleValue,
+  ruleDefs,
+  ruleKeys,
+  type RuleKey,
+} from './rules.js';
 import type { Reply } from './views.js';
 
 export function setup(ctx: Ctx, args: CommandArgs<'commons setup'>): Reply {
@@ -18,8 +25,14 @@ export function setup(ctx: Ctx, args: CommandArgs<'commons setup'>): Reply {
     const { key, value } = parseRuleAssignment(item);
     changes.set(key, value);
   }
-  changes.set('channels.tasks', args.tasks ?? (changes.get('channels.tasks') as string | undefined) ?? ctx.channelId);
-  changes.set('channels.proposals', args.proposals ?? (changes.get('channels.proposals') as string | undefined) ?? ctx.channelId);
+  changes.set(
+    'channels.tasks',
+    args.tasks ?? (changes.get('channels.tasks') as string | undefined) ?? ctx.channelId,
+  );
+  changes.set(
+    'channels.proposals',
+    args.proposals ?? (changes.get('channels.proposals') as string | undefined) ?? ctx.channelId,
+  );
   if (args.license) changes.set('commons.license', parseRuleValue('commons.license', args.license).value);
   for (const [key, value] of changes) setRule(ctx, key, value, 'setup');
   ctx.db.update(communities).set({ setupAt: ctx.now }).where(eq(communities.id, ctx.community.id)).run();
@@ -39,19 +52,28 @@ export function config(ctx: Ctx): Reply {
     const by = s ? (s.setBy === 'setup' ? 'setup' : `set by proposal ${s.setBy}`) : 'default';
     return `${k} = ${value}  (${by}; ${ruleDefs[k].valid})`;
   });
-  const state = ctx.community.setupAt === null ? 'Not set up yet: defaults apply. A platform admin runs `/commons setup` once.' : 'Rules change only by proposal.';
+  const state =
+    ctx.community.setupAt === null
+      ? 'Not set up yet: defaults apply. A platform admin runs `/commons setup` once.'
+      : 'Rules change only by proposal.';
   return { private: true, text: `Rules of this community. ${state}\n${lines.join('\n')}` };
 }
 
 export function auditList(ctx: Ctx, n = 10): Reply {
   const rows = recentAudit(ctx.db, ctx.community.id, n);
   if (rows.length === 0) return { private: true, text: 'The audit log is empty.' };
-  const lines = rows.map((r) => `#${r.seq} ${new Date(r.at).toISOString()} ${r.type} by ${r.actor ?? 'Ostrom'} ${r.data} · ${r.hash.slice(0, 12)}`);
+  const lines = rows.map(
+    (r) =>
+      `#${r.seq} ${new Date(r.at).toISOString()} ${r.type} by ${r.actor ?? 'Ostrom'} ${r.data} · ${r.hash.slice(0, 12)}`,
+  );
   return { private: true, text: `Last ${rows.length} audit events, newest first:\n${lines.join('\n')}` };
 }
 
 export function verify(ctx: Ctx): Reply {
   const r = verifyAudit(ctx.db, ctx.community.id);
   if (r.ok) return { private: true, text: `Audit chain intact: ${r.count} events verified.` };
-  return { private: true, text: `Audit chain BROKEN at entry #${r.brokenSeq}: ${r.reason}. The ${r.count} entries before it verify.` };
+  return {
+    private: true,
+    text: `Audit chain BROKEN at entry #${r.brokenSeq}: ${r.reason}. The ${r.count} entries before it verify.`,
+  };
 }

@@ -49,7 +49,13 @@ export function ensureMember(db: Db, communityId: number, actor: Actor, now: num
   }
   return db
     .insert(members)
-    .values({ communityId, userId: actor.userId, displayName: actor.name, joinedAt: actor.joinedAt ?? now, createdAt: now })
+    .values({
+      communityId,
+      userId: actor.userId,
+      displayName: actor.name,
+      joinedAt: actor.joinedAt ?? now,
+      createdAt: now,
+    })
     .returning()
     .get();
 }
@@ -66,7 +72,9 @@ export function findMemberByName(ctx: Ctx, name: string): MemberRow {
   const byName = ctx.db
     .select()
     .from(members)
-    .where(and(eq(members.communityId, ctx.community.id), sql`lower(${members.displayName}) = lower(${clean})`))
+    .where(
+      and(eq(members.communityId, ctx.community.id), sql`lower(${members.displayName}) = lower(${clean})`),
+    )
     .get();
   if (!byName) throw new UserError('member.notFound', { name: clean });
   return byName;
@@ -86,7 +94,8 @@ export interface StoredRule {
 export function storedRules(db: Db, communityId: number): Map<RuleKey, StoredRule> {
   const rows = db.select().from(rulesTable).where(eq(rulesTable.communityId, communityId)).all();
   const out = new Map<RuleKey, StoredRule>();
-  for (const r of rows) if (isRuleKey(r.key)) out.set(r.key, { value: JSON.parse(r.value), setBy: r.setBy, setAt: r.setAt });
+  for (const r of rows)
+    if (isRuleKey(r.key)) out.set(r.key, { value: JSON.parse(r.value), setBy: r.setBy, setAt: r.setAt });
   return out;
 }
 

@@ -7,12 +7,28 @@ import type { Ctx } from './context.js';
 export type DeadlineRow = typeof deadlines.$inferSelect;
 
 /** Schedules (or reschedules, while still pending) the deadline named `key`. */
-export function schedule(ctx: Ctx, key: string, kind: string, dueAt: number, payload: Record<string, unknown> = {}): void {
-  const row = { communityId: ctx.community.id, key, kind, dueAt, payload: JSON.stringify(payload), status: 'pending' as const };
+export function schedule(
+  ctx: Ctx,
+  key: string,
+  kind: string,
+  dueAt: number,
+  payload: Record<string, unknown> = {},
+): void {
+  const row = {
+    communityId: ctx.community.id,
+    key,
+    kind,
+    dueAt,
+    payload: JSON.stringify(payload),
+    status: 'pending' as const,
+  };
   ctx.db
     .insert(deadlines)
     .values(row)
-    .onConflictDoUpdate({ target: deadlines.key, set: { dueAt, payload: row.payload, status: 'pending', doneAt: null } })
+    .onConflictDoUpdate({
+      target: deadlines.key,
+      set: { dueAt, payload: row.payload, status: 'pending', doneAt: null },
+    })
     .run();
 }
 
@@ -28,7 +44,10 @@ export function cancelDeadline(ctx: Ctx, key: string): void {
 export function dueDeadlines(db: Db, now: number, limit = 100, platforms?: string[]): DeadlineRow[] {
   const conds = [eq(deadlines.status, 'pending'), lte(deadlines.dueAt, now)];
   if (platforms) {
-    const ids = db.select({ id: communities.id }).from(communities).where(inArray(communities.platform, platforms));
+    const ids = db
+      .select({ id: communities.id })
+      .from(communities)
+      .where(inArray(communities.platform, platforms));
     conds.push(inArray(deadlines.communityId, ids));
   }
   return db

@@ -36,12 +36,14 @@ const messages = {
   'proposal.ineligible': (p) => `Only members of at least ${p.days} days may vote on P${p.number}.`,
   'rule.unknownKey': (p) => `Unknown rule \`${p.key}\`. Rules: ${p.valid}.`,
   'rule.badValue': (p) => `Invalid value \`${p.value}\` for \`${p.key}\`: must be ${p.valid}.`,
-  'rule.badAssignment': (p) => `\`${p.text}\` is not a rule assignment; write key=value, e.g. review.approvals=3.`,
+  'rule.badAssignment': (p) =>
+    `\`${p.text}\` is not a rule assignment; write key=value, e.g. review.approvals=3.`,
   'rule.onlyByProposal': () =>
     'Setup is done: rules now change only by a passed proposal, e.g. `/propose Raise the bar change:review.approvals=3`.',
   'setup.notAdmin': () => 'Only a platform admin may run `/commons setup` (on Discord: Manage Server).',
   'member.notFound': (p) => `There is no member \`${p.name}\` here yet.`,
-  'license.invalid': (p) => `\`${p.license}\` is not an SPDX license id (e.g. CC-BY-SA-4.0, MIT, Apache-2.0).`,
+  'license.invalid': (p) =>
+    `\`${p.license}\` is not an SPDX license id (e.g. CC-BY-SA-4.0, MIT, Apache-2.0).`,
   'link.invalid': (p) => `\`${p.link}\` is not an http(s) link.`,
   'digest.badTime': (p) => `\`${p.at}\` is not a time; write HH:MM, e.g. 09:00.`,
   'digest.badZone': (p) => `\`${p.tz}\` is not a time zone; write Area/City, e.g. Europe/Berlin.`,

@@ -10,8 +10,23 @@ import { claimDeadline, dueDeadlines, type DeadlineRow } from './deadlines.js';
 import { runCommand } from './dispatch.js';
 import { toValue, UserError, type UserErrorValue } from './errors.js';
 import { runJob } from './jobs.js';
-import { DAY_MS, type Platform, type Actor, type Clock, type CommunityRef, type MessageRef, type VoteValue } from './model.js';
-import { applyReaction, clearReactions, openVoteCards, syncReactions, type PresentReaction, type ReactionChange } from './reactions.js';
+import {
+  DAY_MS,
+  type Platform,
+  type Actor,
+  type Clock,
+  type CommunityRef,
+  type MessageRef,
+  type VoteValue,
+} from './model.js';
+import {
+  applyReaction,
+  clearReactions,
+  openVoteCards,
+  syncReactions,
+  type PresentReaction,
+  type ReactionChange,
+} from './reactions.js';
 import { suggest, type Suggestion } from './platform-queries.js';
 import type { Effect, Reply } from './views.js';
 import { communities } from '../db/schema.js';
@@ -88,15 +103,26 @@ export class Governance {
       return this.db.$client.transaction(() => this.apply(input, now))();
     } catch (e) {
       if (!(e instanceof UserError)) throw e;
-      return { community: input.community, effects: [], error: toValue(e), reply: { private: true, text: e.message } };
+      return {
+        community: input.community,
+        effects: [],
+        error: toValue(e),
+        reply: { private: true, text: e.message },
+      };
     }
   }
 
   private apply(input: Inbound, now: number): Outcome {
     const out: Outcome = { community: input.community, effects: [] };
     if ('actor' in input && input.actor.isBot) return out;
-    if (input.eventId && !this.firstSight(input.community.platform, input.eventId, now)) return { ...out, duplicate: true };
-    const ctx = this.context(input.community, now, 'channelId' in input ? input.channelId : input.message.channelId, 'actor' in input ? input.actor : undefined);
+    if (input.eventId && !this.firstSight(input.community.platform, input.eventId, now))
+      return { ...out, duplicate: true };
+    const ctx = this.context(
+      input.community,
+      now,
+      'channelId' in input ? input.channelId : input.message.channelId,
+      'actor' in input ? input.actor : undefined,
+    );
     out.effects = ctx.effects;
     if (input.type === 'command') out.reply = runCommand(ctx, input.command);
     else if (input.type === 'reaction') applyReaction(ctx, input as ReactionChange);
@@ -106,14 +132,27 @@ export class Governance {
   }
 
   private firstSight(platform: string, eventId: string, now: number): boolean {
-    const r = this.db.insert(processedEvents).values({ platform, eventId, at: now }).onConflictDoNothing().run();
+    const r = this.db
+      .insert(processedEvents)
+      .values({ platform, eventId, at: now })
+      .onConflictDoNothing()
+      .run();
     return r.changes === 1;
   }
 
   private context(ref: CommunityRef, now: number, channelId: string, actor?: Actor): Ctx {
     const community = ensureCommunity(this.db, ref, now);
-    const ctx: Ctx = { db: this.db, now, platform: ref.platform, community, rules: loadRules(this.db, community.id), channelId, effects: [] };
-    if (actor) ctx.actor = { ...ensureMember(this.db, community.id, actor, now), isAdmin: actor.isAdmin ?? false };
+    const ctx: Ctx = {
+      db: this.db,
+      now,
+      platform: ref.platform,
+      community,
+      rules: loadRules(this.db, community.id),
+      channelId,
+      effects: [],
+    };
+    if (actor)
+      ctx.actor = { ...ensureMember(this.db, community.id, actor, now), isAdmin: actor.isAdmin ?? false };
     return ctx;
   }
 
@@ -122,7 +161,15 @@ export class Governance {
     const community = findCommunity(this.db, ref);
     if (!community) return fallback;
     const now = this.clock.now();
-    return fn({ db: this.db, now, platform: ref.platform, community, rules: loadRules(this.db, community.id), channelId: '', effects: [] });
+    return fn({
+      db: this.db,
+      now,
+      platform: ref.platform,
+      community,
+      rules: loadRules(this.db, community.id),
+      channelId: '',
+      effects: [],
+    });
   }
 
   /** Autocomplete: tasks or proposals matching what the user typed, open ones first. */
@@ -138,11 +185,21 @@ export class Governance {
   /** An adapter reports which platform message now shows a card, so later reactions find their vote. */
   recordCard(ref: CommunityRef, cardKey: string, at: MessageRef & { threadId?: string }): void {
     const community = ensureCommunity(this.db, ref, this.clock.now());
-    const row = { communityId: community.id, cardKey, channelId: at.channelId, messageId: at.messageId, threadId: at.threadId ?? null, createdAt: this.clock.now() };
+    const row = {
+      communityId: community.id,
+      cardKey,
+      channelId: at.channelId,
+      messageId: at.messageId,
+      threadId: at.threadId ?? null,
+      createdAt: this.clock.now(),
+    };
     this.db
       .insert(cards)
       .values(row)
-      .onConflictDoUpdate({ target: [cards.communityId, cards.cardKey], set: { channelId: row.channelId, messageId: row.messageId, threadId: row.threadId } })
+      .onConflictDoUpdate({
+        target: [cards.communityId, cards.cardKey],
+        set: { channelId: row.channelId, messageId: row.messageId, threadId: row.threadId },
+      })
       .run();
   }
 
@@ -176,7 +233,10 @@ export class Governance {
       const o = this.db.$client.transaction(() => this.runDeadline(d, now))();
       if (o) outcomes.push(o);
     }
-    this.db.delete(processedEvents).where(lt(processedEvents.at, now - 30 * DAY_MS)).run();
+    this.db
+      .delete(processedEvents)
+      .where(lt(processedEvents.at, now - 30 * DAY_MS))
+      .run();
     return outcomes;
   }
 

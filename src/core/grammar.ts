@@ -1,5 +1,14 @@
 /** One text line → command input: "/task post Fix docs skills:docs slots:2" (Slack and the console). */
-import { commands, groups, isCommandName, subcommandsOf, usage, validateCommand, type CommandInput, type CommandName } from './commands.js';
+import {
+  commands,
+  groups,
+  isCommandName,
+  subcommandsOf,
+  usage,
+  validateCommand,
+  type CommandInput,
+  type CommandName,
+} from './commands.js';
 import { UserError } from './errors.js';
 
 interface Token {
@@ -50,13 +59,17 @@ function commandOf(tokens: Token[]): { name: CommandName; rest: Token[] } {
   const head = tokens[0]?.text.replace(/^\//, '').toLowerCase() ?? '';
   if (isCommandName(head)) return { name: head, rest: tokens.slice(1) };
   if (!groups.includes(head)) {
-    throw new UserError('command.unknown', { command: `/${head}`, valid: groups.map((g) => `/${g}`).join(', ') });
+    throw new UserError('command.unknown', {
+      command: `/${head}`,
+      valid: groups.map((g) => `/${g}`).join(', '),
+    });
   }
   const subs = subcommandsOf(head);
   const sub = tokens[1];
   if (!sub || sub.key) throw new UserError('command.missingSub', { command: head, valid: subs.join(', ') });
   const name = `${head} ${sub.text.toLowerCase()}`;
-  if (!isCommandName(name)) throw new UserError('command.unknownSub', { command: head, sub: sub.text, valid: subs.join(', ') });
+  if (!isCommandName(name))
+    throw new UserError('command.unknownSub', { command: head, sub: sub.text, valid: subs.join(', ') });
   return { name, rest: tokens.slice(2) };
 }
 
@@ -81,6 +94,7 @@ export function parseCommandLine(line: string): CommandInput {
     if (pos[i]! in values) throw new UserError('option.duplicate', { option: pos[i]! });
     values[pos[i]!] = value;
   }
-  if (words.length > 0) throw new UserError('argument.extra', { command: `/${name}`, text: words.join(' '), usage: usage(name) });
+  if (words.length > 0)
+    throw new UserError('argument.extra', { command: `/${name}`, text: words.join(' '), usage: usage(name) });
   return validateCommand(name, values);
 }

@@ -4,23 +4,31 @@ import { commandNames, commands, groups, isCommandName, subcommandsOf, usage } f
 import { UserError } from './errors.js';
 import type { Reply } from './views.js';
 
-const VOTES = 'Votes by emoji: ✅ 👍 approve/yes · ❌ 👎 object/no · ➖ abstain (Slack: :white_check_mark: :+1: · :x: :-1: · :heavy_minus_sign:).';
+const VOTES =
+  'Votes by emoji: ✅ 👍 approve/yes · ❌ 👎 object/no · ➖ abstain (Slack: :white_check_mark: :+1: · :x: :-1: · :heavy_minus_sign:).';
 
 export function help(topic?: string): Reply {
   if (!topic) {
     const lines = commandNames.map((n) => `${usage(n)}\n    ${commands[n].summary}`);
-    return { private: true, text: `Ostrom commands:\n${lines.join('\n')}\n${VOTES}\nMore: /help <command>, e.g. /help task post` };
+    return {
+      private: true,
+      text: `Ostrom commands:\n${lines.join('\n')}\n${VOTES}\nMore: /help <command>, e.g. /help task post`,
+    };
   }
   const name = topic.replace(/^\//, '').trim().toLowerCase().replace(/\s+/g, ' ');
   if (isCommandName(name)) {
     const c = commands[name];
     const opts = Object.entries(c.options as Record<string, OptionSpec>).map(
-      ([k, o]) => `  ${k}${o.required ? '' : ' (optional)'}: ${o.description}${o.choices ? ` — ${o.choices.join(', ')}` : ''}`,
+      ([k, o]) =>
+        `  ${k}${o.required ? '' : ' (optional)'}: ${o.description}${o.choices ? ` — ${o.choices.join(', ')}` : ''}`,
     );
     return { private: true, text: `${usage(name)}\n${c.summary}\n${opts.join('\n')}` };
   }
   if (groups.includes(name)) {
-    const lines = subcommandsOf(name).map((s) => `${usage(`${name} ${s}` as never)} — ${commands[`${name} ${s}` as keyof typeof commands].summary}`);
+    const lines = subcommandsOf(name).map(
+      (s) =>
+        `${usage(`${name} ${s}` as never)} — ${commands[`${name} ${s}` as keyof typeof commands].summary}`,
+    );
     return { private: true, text: lines.join('\n') };
   }
   throw new UserError('help.unknown', { command: topic, valid: groups.map((g) => `/${g}`).join(', ') });

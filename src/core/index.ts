@@ -1,9 +1,28 @@
 /** The core's public face: adapters import from here only. */
 export * from './model.js';
 export * from './views.js';
-export { Governance, type Inbound, type Outcome, type CommandEvent, type ReactionEvent, type ReactionsClearedEvent, type ReactionsSyncEvent, type CardRef } from './governance.js';
+export {
+  Governance,
+  type Inbound,
+  type Outcome,
+  type CommandEvent,
+  type ReactionEvent,
+  type ReactionsClearedEvent,
+  type ReactionsSyncEvent,
+  type CardRef,
+} from './governance.js';
 export { parseCommandLine, tokenize } from './grammar.js';
-export { commands, commandNames, groups, subcommandsOf, usage, validateCommand, isCommandName, type CommandInput, type CommandName } from './commands.js';
+export {
+  commands,
+  commandNames,
+  groups,
+  subcommandsOf,
+  usage,
+  validateCommand,
+  isCommandName,
+  type CommandInput,
+  type CommandName,
+} from './commands.js';
 export type { OptionSpec, OptionKind } from './command-options.js';
 export { UserError, type UserErrorValue } from './errors.js';
 export { help } from './help.js';

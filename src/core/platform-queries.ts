@@ -15,7 +15,9 @@ export function suggest(ctx: Ctx, kind: 'task' | 'proposal', typed: string, limi
   const q = typed.trim().replace(/^[#pP]/, '');
   const pattern = `%${q.replace(/[%_]/g, '')}%`;
   if (kind === 'task') {
-    const match = q ? or(like(tasks.title, pattern), sql`cast(${tasks.number} as text) like ${`${q}%`}`) : undefined;
+    const match = q
+      ? or(like(tasks.title, pattern), sql`cast(${tasks.number} as text) like ${`${q}%`}`)
+      : undefined;
     const active = sql`case when ${inArray(tasks.status, [...ACTIVE_TASK])} then 0 else 1 end`;
     return ctx.db
       .select({ number: tasks.number, title: tasks.title, status: tasks.status })
@@ -26,7 +28,9 @@ export function suggest(ctx: Ctx, kind: 'task' | 'proposal', typed: string, limi
       .all()
       .map((t) => ({ number: t.number, label: `#${t.number} ${t.title} (${t.status})` }));
   }
-  const match = q ? or(like(proposals.title, pattern), sql`cast(${proposals.number} as text) like ${`${q}%`}`) : undefined;
+  const match = q
+    ? or(like(proposals.title, pattern), sql`cast(${proposals.number} as text) like ${`${q}%`}`)
+    : undefined;
   const open = sql`case when ${proposals.status} = 'open' then 0 else 1 end`;
   return ctx.db
     .select({ number: proposals.number, title: proposals.title, status: proposals.status })

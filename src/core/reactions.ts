@@ -7,7 +7,14 @@ import type { Ctx } from './context.js';
 import type { Actor } from './model.js';
 import type { MessageRef, VoteValue } from './model.js';
 import { afterReviewVote } from './reviews.js';
-import { addMark, clearReactionMarks, reactionMarks, removeMark, type Target, type TargetType } from './votes.js';
+import {
+  addMark,
+  clearReactionMarks,
+  reactionMarks,
+  removeMark,
+  type Target,
+  type TargetType,
+} from './votes.js';
 
 export interface ReactionChange {
   message: MessageRef;
@@ -24,7 +31,9 @@ export interface VoteTarget {
 
 const targets: Record<TargetType, VoteTarget> = {
   submission: {
-    isOpen: (ctx, id) => ctx.db.select({ s: submissions.status }).from(submissions).where(eq(submissions.id, id)).get()?.s === 'open',
+    isOpen: (ctx, id) =>
+      ctx.db.select({ s: submissions.status }).from(submissions).where(eq(submissions.id, id)).get()?.s ===
+      'open',
     afterChange: (ctx, id) => {
       const sub = ctx.db.select().from(submissions).where(eq(submissions.id, id)).get()!;
       const task = ctx.db.select().from(tasks).where(eq(tasks.id, sub.taskId)).get()!;
@@ -97,10 +106,14 @@ export function syncReactions(ctx: Ctx, message: MessageRef, present: PresentRea
     changed = addMark(ctx, target, member.id, r.emoji, r.value) || changed;
   }
   for (const m of existing) {
-    if (!seen.has(`${m.memberId}|${m.source}`)) changed = removeMark(ctx, target, m.memberId, m.source) || changed;
+    if (!seen.has(`${m.memberId}|${m.source}`))
+      changed = removeMark(ctx, target, m.memberId, m.source) || changed;
   }
   if (!changed) return;
-  appendAudit(ctx, 'vote.reactions.reconciled', { target: `${target.type}:${target.id}`, present: present.length });
+  appendAudit(ctx, 'vote.reactions.reconciled', {
+    target: `${target.type}:${target.id}`,
+    present: present.length,
+  });
   targets[target.type].afterChange(ctx, target.id);
 }
 

@@ -31,7 +31,13 @@ export function openSubmission(ctx: Ctx, taskId: number): SubmissionRow | undefi
 }
 
 export function latestSubmissions(ctx: Ctx, taskId: number, n = 3): SubmissionRow[] {
-  return ctx.db.select().from(submissions).where(eq(submissions.taskId, taskId)).orderBy(desc(submissions.id)).limit(n).all();
+  return ctx.db
+    .select()
+    .from(submissions)
+    .where(eq(submissions.taskId, taskId))
+    .orderBy(desc(submissions.id))
+    .limit(n)
+    .all();
 }
 
 /** Counts the votes that count: not by a claimant of the task, not by a member too new to vote. */
@@ -45,7 +51,12 @@ export function reviewTally(ctx: Ctx, sub: SubmissionRow): ReviewTally {
       .map((r) => r.m),
   );
   const minDays = ctx.rules['votes.minMemberDays'];
-  const tally: ReviewTally = { approvers: [], objectors: [], needed: ctx.rules['review.approvals'], ignored: 0 };
+  const tally: ReviewTally = {
+    approvers: [],
+    objectors: [],
+    needed: ctx.rules['review.approvals'],
+    ignored: 0,
+  };
   for (const b of currentVotes(ctx, { type: 'submission', id: sub.id })) {
     if (claimantIds.has(b.member.id) || !isEligible(b.member, minDays, ctx.now)) tally.ignored++;
     else if (b.value === 'yes') tally.approvers.push(b.member);
@@ -66,23 +77,55 @@ export function submitTask(ctx: Ctx, args: CommandArgs<'task submit'>): Reply {
     throw new UserError('task.notOpen', { number: task.number, status: task.status, action: 'submitted' });
   }
   const holders = activeClaims(ctx, task.id);
-  if (!holders.some((c) => c.memberId === actor.id)) throw new UserError('task.notClaimant', { number: task.number });
+  if (!holders.some((c) => c.memberId === actor.id))
+    throw new UserError('task.notClaimant', { number: task.number });
   const previous = openSubmission(ctx, task.id);
   if (previous) {
-    ctx.db.update(submissions).set({ status: 'superseded', decidedAt: ctx.now }).where(eq(submissions.id, previous.id)).run();
-    ctx.effects.push({ type: 'update', cardKey: `submission:${previous.id}`, view: reviewCard(ctx, task, { ...previous, status: 'superseded' }, reviewTally(ctx, previous)) });
+    ctx.db
+      .update(submissions)
+      .set({ status: 'superseded', decidedAt: ctx.now })
+      .where(eq(submissions.id, previous.id))
+      .run();
+    ctx.effects.push({
+      type: 'update',
+      cardKey: `submission:${previous.id}`,
+      view: reviewCard(ctx, task, { ...previous, status: 'superseded' }, reviewTally(ctx, previous)),
+    });
   }
   const sub = ctx.db
     .insert(submissions)
-    .values({ communityId: ctx.community.id, taskId: task.id, submitterId: actor.id, link: args.link ?? null, note: args.note ?? null, status: 'open', createdAt: ctx.now })
+    .values({
+      communityId: ctx.community.id,
+      taskId: task.id,
+      submitterId: actor.id,
+      link: args.link ?? null,
+      note: args.note ?? null,
+      status: 'open',
+      createdAt: ctx.now,
+    })
     .returning()
     .get();
   // A submitted claim no longer expires.
   for (const c of holders) cancelClaimDeadlines(ctx, c.id);
-  const updated = ctx.db.update(tasks).set({ status: 'review', updatedAt: ctx.now }).where(eq(tasks.id, task.id)).returning().get();
-  appendAudit(ctx, 'task.submitted', { task: task.number, submission: sub.id, member: actor.userId, link: sub.link });
+  const updated = ctx.db
+    .update(tasks)
+    .set({ status: 'review', updatedAt: ctx.now })
+    .where(eq(tasks.id, task.id))
+    .returning()
+    .get();
+  appendAudit(ctx, 'task.submitted', {
+    task: task.number,
+    submission: sub.id,
+    member: actor.userId,
+    link: sub.link,
+  });
   refreshTaskCard(ctx, updated);
-  ctx.effects.push({ type: 'post', channelId: task.channelId, cardKey: `submission:${sub.id}`, view: reviewCard(ctx, updated, sub, reviewTally(ctx, sub)) });
+  ctx.effects.push({
+    type: 'post',
+    channelId: task.channelId,
+    cardKey: `submission:${sub.id}`,
+    view: reviewCard(ctx, updated, sub, reviewTally(ctx, sub)),
+  });
   return {
     private: false,
     text: `${actor.displayName} submitted task #${task.number} for review; ${ctx.rules['review.approvals']} approvals accept it.`,
@@ -96,22 +139,36 @@ export function reviewCommand(ctx: Ctx, args: CommandArgs<'review'>): Reply {
   if (task.status === 'done') throw new UserError('review.final', { number: task.number });
   const sub = openSubmission(ctx, task.id);
   if (!sub) throw new UserError('review.noSubmission', { number: task.number });
-  if (activeClaims(ctx, task.id).some((c) => c.memberId === actor.id)) throw new UserError('review.ownTask', { number: task.number });
+  if (activeClaims(ctx, task.id).some((c) => c.memberId === actor.id))
+    throw new UserError('review.ownTask', { number: task.number });
   const minDays = ctx.rules['votes.minMemberDays'];
   if (!isEligible(actor, minDays, ctx.now)) throw new UserError('review.ineligible', { days: minDays });
   const value: VoteValue = args.verdict === 'approve' ? 'yes' : 'no';
   addMark(ctx, { type: 'submission', id: sub.id }, actor.id, 'command', value, args.reason);
-  appendAudit(ctx, 'review.vote', { task: task.number, submission: sub.id, member: actor.userId, vote: args.verdict, via: 'command' });
+  appendAudit(ctx, 'review.vote', {
+    task: task.number,
+    submission: sub.id,
+    member: actor.userId,
+    vote: args.verdict,
+    via: 'command',
+  });
   const accepted = afterReviewVote(ctx, task, sub);
   const verb = args.verdict === 'approve' ? 'approved' : 'objected to';
-  return { private: true, text: `You ${verb} the submission on task #${task.number}.${accepted ? ' It is accepted.' : ''}` };
+  return {
+    private: true,
+    text: `You ${verb} the submission on task #${task.number}.${accepted ? ' It is accepted.' : ''}`,
+  };
 }
 
 /** Re-renders the review card and accepts the submission when the tally allows. Returns whether it did. */
 export function afterReviewVote(ctx: Ctx, task: TaskRow, sub: SubmissionRow): boolean {
   const tally = reviewTally(ctx, sub);
   if (!isAccepted(ctx, tally)) {
-    ctx.effects.push({ type: 'update', cardKey: `submission:${sub.id}`, view: reviewCard(ctx, task, sub, tally) });
+    ctx.effects.push({
+      type: 'update',
+      cardKey: `submission:${sub.id}`,
+      view: reviewCard(ctx, task, sub, tally),
+    });
     return false;
   }
   accept(ctx, task, sub, tally);
@@ -122,9 +179,22 @@ function accept(ctx: Ctx, task: TaskRow, sub: SubmissionRow, tally: ReviewTally)
   const contributors = activeClaims(ctx, task.id).map((c) => c.member);
   const person = (m: MemberRow) => ({ memberId: m.id, userId: m.userId, name: m.displayName });
   const accepted = { ...sub, status: 'accepted' as const, decidedAt: ctx.now };
-  ctx.db.update(submissions).set({ status: 'accepted', decidedAt: ctx.now }).where(eq(submissions.id, sub.id)).run();
-  ctx.db.update(claims).set({ status: 'done', endedAt: ctx.now }).where(and(eq(claims.taskId, task.id), eq(claims.status, 'active'))).run();
-  const done = ctx.db.update(tasks).set({ status: 'done', updatedAt: ctx.now }).where(eq(tasks.id, task.id)).returning().get();
+  ctx.db
+    .update(submissions)
+    .set({ status: 'accepted', decidedAt: ctx.now })
+    .where(eq(submissions.id, sub.id))
+    .run();
+  ctx.db
+    .update(claims)
+    .set({ status: 'done', endedAt: ctx.now })
+    .where(and(eq(claims.taskId, task.id), eq(claims.status, 'active')))
+    .run();
+  const done = ctx.db
+    .update(tasks)
+    .set({ status: 'done', updatedAt: ctx.now })
+    .where(eq(tasks.id, task.id))
+    .returning()
+    .get();
   const hash = appendAudit(ctx, 'contribution.accepted', {
     task: task.number,
     title: task.title,
@@ -153,8 +223,16 @@ function accept(ctx: Ctx, task: TaskRow, sub: SubmissionRow, tally: ReviewTally)
     ...contributors.map((m) => ({ memberId: m.id, role: 'contributor' as const })),
     ...tally.approvers.map((m) => ({ memberId: m.id, role: 'reviewer' as const })),
   ];
-  for (const p of people) ctx.db.insert(ledgerPeople).values({ ledgerId: entry.id, communityId: ctx.community.id, ...p }).run();
-  ctx.effects.push({ type: 'update', cardKey: `submission:${sub.id}`, view: reviewCard(ctx, done, accepted, tally) });
+  for (const p of people)
+    ctx.db
+      .insert(ledgerPeople)
+      .values({ ledgerId: entry.id, communityId: ctx.community.id, ...p })
+      .run();
+  ctx.effects.push({
+    type: 'update',
+    cardKey: `submission:${sub.id}`,
+    view: reviewCard(ctx, done, accepted, tally),
+  });
   refreshTaskCard(ctx, done);
   const names = (ms: MemberRow[]) => ms.map((m) => m.displayName).join(', ');
   ctx.effects.push({

@@ -12,7 +12,10 @@ const bool = z.preprocess((v) => {
 }, z.boolean());
 
 const int = (min: number, max: number) =>
-  z.preprocess((v) => (typeof v === 'string' && /^-?\d+$/.test(v.trim()) ? Number(v) : v), z.number().int().min(min).max(max));
+  z.preprocess(
+    (v) => (typeof v === 'string' && /^-?\d+$/.test(v.trim()) ? Number(v) : v),
+    z.number().int().min(min).max(max),
+  );
 
 export const decisionRules = ['lazy', 'consent', 'majority', 'supermajority'] as const;
 export type DecisionRule = (typeof decisionRules)[number];
@@ -30,15 +33,27 @@ const license = z.string().transform((s, ctx) => {
 export const ruleDefs = {
   'review.approvals': { schema: int(1, 50), default: 2, valid: 'a whole number from 1 to 50' },
   'review.objectionsBlock': { schema: bool, default: true, valid: 'true or false' },
-  'proposal.defaultRule': { schema: z.enum(decisionRules), default: 'consent', valid: decisionRules.join(', ') },
+  'proposal.defaultRule': {
+    schema: z.enum(decisionRules),
+    default: 'consent',
+    valid: decisionRules.join(', '),
+  },
   'proposal.hours': { schema: int(1, 720), default: 72, valid: 'a whole number from 1 to 720' },
   'proposal.quorum': { schema: int(0, 10000), default: 3, valid: 'a whole number from 0 to 10000' },
   'claims.maxOpen': { schema: int(1, 100), default: 3, valid: 'a whole number from 1 to 100' },
   'claims.expiryDays': { schema: int(1, 365), default: 14, valid: 'a whole number from 1 to 365' },
   'votes.minMemberDays': { schema: int(0, 365), default: 0, valid: 'a whole number from 0 to 365' },
-  'commons.license': { schema: license, default: 'CC-BY-SA-4.0', valid: 'an SPDX license id such as CC-BY-SA-4.0 or MIT' },
+  'commons.license': {
+    schema: license,
+    default: 'CC-BY-SA-4.0',
+    valid: 'an SPDX license id such as CC-BY-SA-4.0 or MIT',
+  },
   'channels.tasks': { schema: z.string().min(1).max(100), default: '', valid: 'a channel of the community' },
-  'channels.proposals': { schema: z.string().min(1).max(100), default: '', valid: 'a channel of the community' },
+  'channels.proposals': {
+    schema: z.string().min(1).max(100),
+    default: '',
+    valid: 'a channel of the community',
+  },
 } as const;
 
 export type RuleKey = keyof typeof ruleDefs;

@@ -20,14 +20,22 @@ export function listTasks(ctx: Ctx, args: CommandArgs<'task list'>): Reply {
     const withSkill = ctx.db
       .select({ id: taskSkills.taskId })
       .from(taskSkills)
-      .where(and(eq(taskSkills.communityId, ctx.community.id), eq(taskSkills.skill, args.skill.toLowerCase())));
+      .where(
+        and(eq(taskSkills.communityId, ctx.community.id), eq(taskSkills.skill, args.skill.toLowerCase())),
+      );
     conds.push(inArray(tasks.id, withSkill));
   }
   if (args.mine === 'yes') {
     const mine = ctx.db
       .select({ id: claims.taskId })
       .from(claims)
-      .where(and(eq(claims.communityId, ctx.community.id), eq(claims.memberId, actorOf(ctx).id), inArray(claims.status, ['active', 'done'])));
+      .where(
+        and(
+          eq(claims.communityId, ctx.community.id),
+          eq(claims.memberId, actorOf(ctx).id),
+          inArray(claims.status, ['active', 'done']),
+        ),
+      );
     conds.push(inArray(tasks.id, mine));
   }
   const where = and(...conds);
@@ -37,13 +45,16 @@ export function listTasks(ctx: Ctx, args: CommandArgs<'task list'>): Reply {
   const claimCounts = new Map<number, number>();
   for (const t of rows) claimCounts.set(t.id, activeClaims(ctx, t.id).length);
   const shown = status === 'open' ? rows.filter((t) => claimCounts.get(t.id)! < t.slots) : rows;
-  const filters = [`status:${status}`, args.skill && `skill:${args.skill}`, args.mine === 'yes' && 'mine:yes'].filter(Boolean).join(' ');
+  const filters = [`status:${status}`, args.skill && `skill:${args.skill}`, args.mine === 'yes' && 'mine:yes']
+    .filter(Boolean)
+    .join(' ');
   if (shown.length === 0) return { private: true, text: `No tasks (${filters}).` };
   const lines = shown.map((t) => {
     const skills = t.skills ? ` · ${t.skills.split(',').join(', ')}` : '';
     return `#${t.number} ${truncate(t.title, 80)} — ${t.status} · ${claimCounts.get(t.id)}/${t.slots} claimed${skills}`;
   });
-  const more = total > rows.length ? `\n…and ${total - rows.length} more (narrow with skill: or status:)` : '';
+  const more =
+    total > rows.length ? `\n…and ${total - rows.length} more (narrow with skill: or status:)` : '';
   return { private: true, text: `Tasks (${filters}), ${total} in all:\n${lines.join('\n')}${more}` };
 }
 

@@ -27,7 +27,10 @@ function claimantsOf(ctx: Ctx, task: TaskRow): MemberRow[] {
 }
 
 function posterName(ctx: Ctx, task: TaskRow): string {
-  return ctx.db.select({ n: members.displayName }).from(members).where(eq(members.id, task.posterId)).get()?.n ?? '?';
+  return (
+    ctx.db.select({ n: members.displayName }).from(members).where(eq(members.id, task.posterId)).get()?.n ??
+    '?'
+  );
 }
 
 export function taskCard(ctx: Ctx, task: TaskRow): View {
@@ -42,12 +45,17 @@ export function taskCard(ctx: Ctx, task: TaskRow): View {
   }
   const fields = [
     { name: 'Status', value: statusText[task.status], inline: true },
-    { name: 'Claimed by', value: `${nameList(holders.map((m) => m.displayName))} (${holders.length}/${task.slots})`, inline: true },
+    {
+      name: 'Claimed by',
+      value: `${nameList(holders.map((m) => m.displayName))} (${holders.length}/${task.slots})`,
+      inline: true,
+    },
     { name: 'Skills', value: task.skills ? task.skills.split(',').join(', ') : '—', inline: true },
     { name: 'License', value: task.license, inline: true },
     { name: 'Posted by', value: posterName(ctx, task), inline: true },
   ];
-  if (task.cancelReason) fields.push({ name: 'Reason', value: truncate(task.cancelReason, 500), inline: false });
+  if (task.cancelReason)
+    fields.push({ name: 'Reason', value: truncate(task.cancelReason, 500), inline: false });
   return {
     title: truncate(`Task #${task.number} · ${task.title}`, 256),
     description: task.description ? truncate(task.description, 2000) : undefined,
@@ -78,11 +86,17 @@ const submissionStatus: Record<SubmissionRow['status'], string> = {
 };
 
 export function reviewCard(ctx: Ctx, task: TaskRow, sub: SubmissionRow, tally: ReviewTally): View {
-  const submitter = ctx.db.select({ n: members.displayName }).from(members).where(eq(members.id, sub.submitterId)).get()?.n;
+  const submitter = ctx.db
+    .select({ n: members.displayName })
+    .from(members)
+    .where(eq(members.id, sub.submitterId))
+    .get()?.n;
   const lines = [`${submitter ?? '?'} asks for review of task #${task.number}.`];
   if (sub.link) lines.push(`Link: ${sub.link}`);
   if (sub.note) lines.push(`Note: ${truncate(sub.note, 1000)}`);
-  const objections = tally.objectors.map((b) => (b.reason ? `${b.member.displayName} (${truncate(b.reason, 100)})` : b.member.displayName));
+  const objections = tally.objectors.map((b) =>
+    b.reason ? `${b.member.displayName} (${truncate(b.reason, 100)})` : b.member.displayName,
+  );
   const open = sub.status === 'open';
   return {
     title: truncate(`Review · Task #${task.number} · ${task.title}`, 256),
@@ -90,10 +104,16 @@ export function reviewCard(ctx: Ctx, task: TaskRow, sub: SubmissionRow, tally: R
     description: lines.join('\n'),
     fields: [
       { name: 'Status', value: submissionStatus[sub.status], inline: true },
-      { name: 'Approvals', value: `${tally.approvers.length} of ${tally.needed}: ${nameList(tally.approvers.map((m) => m.displayName))}`, inline: true },
+      {
+        name: 'Approvals',
+        value: `${tally.approvers.length} of ${tally.needed}: ${nameList(tally.approvers.map((m) => m.displayName))}`,
+        inline: true,
+      },
       { name: 'Objections', value: `${objections.length}: ${nameList(objections)}`, inline: true },
     ],
-    footer: open ? `React ✅ or 👍 to approve, ❌ or 👎 to object · claimants' votes do not count · /review ${task.number} approve` : undefined,
+    footer: open
+      ? `React ✅ or 👍 to approve, ❌ or 👎 to object · claimants' votes do not count · /review ${task.number} approve`
+      : undefined,
     tone: sub.status === 'accepted' ? 'done' : open ? 'review' : 'neutral',
     buttons: open
       ? [

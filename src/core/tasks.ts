@@ -40,17 +40,23 @@ export function refreshTaskCard(ctx: Ctx, task: TaskRow): void {
 }
 
 function setStatus(ctx: Ctx, task: TaskRow, status: TaskRow['status']): TaskRow {
-  return ctx.db.update(tasks).set({ status, updatedAt: ctx.now }).where(eq(tasks.id, task.id)).returning().get();
+  return ctx.db
+    .update(tasks)
+    .set({ status, updatedAt: ctx.now })
+    .where(eq(tasks.id, task.id))
+    .returning()
+    .get();
 }
 
 export function postTask(ctx: Ctx, args: CommandArgs<'task post'>): Reply {
   const actor = actorOf(ctx);
-  const number = ctx.db
-    .update(communities)
-    .set({ nextTaskNo: sql`${communities.nextTaskNo} + 1` })
-    .where(eq(communities.id, ctx.community.id))
-    .returning({ n: communities.nextTaskNo })
-    .get().n - 1;
+  const number =
+    ctx.db
+      .update(communities)
+      .set({ nextTaskNo: sql`${communities.nextTaskNo} + 1` })
+      .where(eq(communities.id, ctx.community.id))
+      .returning({ n: communities.nextTaskNo })
+      .get().n - 1;
   const skills = args.skills ?? [];
   const channelId = tasksChannel(ctx);
   const task = ctx.db
@@ -71,8 +77,15 @@ export function postTask(ctx: Ctx, args: CommandArgs<'task post'>): Reply {
     })
     .returning()
     .get();
-  for (const skill of skills) ctx.db.insert(taskSkills).values({ taskId: task.id, communityId: ctx.community.id, skill }).run();
-  appendAudit(ctx, 'task.posted', { task: number, title: task.title, skills, slots: task.slots, license: task.license });
+  for (const skill of skills)
+    ctx.db.insert(taskSkills).values({ taskId: task.id, communityId: ctx.community.id, skill }).run();
+  appendAudit(ctx, 'task.posted', {
+    task: number,
+    title: task.title,
+    skills,
+    slots: task.slots,
+    license: task.license,
+  });
   ctx.effects.push({ type: 'post', channelId, cardKey: `task:${number}`, view: taskCard(ctx, task) });
   return { private: true, text: `Posted task #${number}: ${task.title}` };
 }
@@ -81,7 +94,13 @@ function openClaimCount(ctx: Ctx, memberId: number): number {
   return ctx.db
     .select({ n: count() })
     .from(claims)
-    .where(and(eq(claims.communityId, ctx.community.id), eq(claims.memberId, memberId), eq(claims.status, 'active')))
+    .where(
+      and(
+        eq(claims.communityId, ctx.community.id),
+        eq(claims.memberId, memberId),
+        eq(claims.status, 'active'),
+      ),
+    )
     .get()!.n;
 }
 
@@ -101,7 +120,14 @@ export function claimTask(ctx: Ctx, number: number): Reply {
   const expiresAt = ctx.now + ctx.rules['claims.expiryDays'] * DAY_MS;
   const claim = ctx.db
     .insert(claims)
-    .values({ communityId: ctx.community.id, taskId: task.id, memberId: actor.id, status: 'active', claimedAt: ctx.now, expiresAt })
+    .values({
+      communityId: ctx.community.id,
+      taskId: task.id,
+      memberId: actor.id,
+      status: 'active',
+      claimedAt: ctx.now,
+      expiresAt,
+    })
     .returning()
     .get();
   scheduleClaimDeadlines(ctx, claim);
@@ -154,7 +180,8 @@ export function cancelTask(ctx: Ctx, args: CommandArgs<'task cancel'>): Reply {
   if (task.status === 'done' || task.status === 'cancelled') {
     throw new UserError('task.notOpen', { number: task.number, status: task.status, action: 'cancelled' });
   }
-  if (activeClaims(ctx, task.id).length > 0 || task.status !== 'open') throw new UserError('task.hasClaims', { number: task.number });
+  if (activeClaims(ctx, task.id).length > 0 || task.status !== 'open')
+    throw new UserError('task.hasClaims', { number: task.number });
   const updated = ctx.db
     .update(tasks)
     .set({ status: 'cancelled', cancelReason: args.reason ?? null, updatedAt: ctx.now })

@@ -1,6 +1,7 @@
 /** Neutral cards: title, fields, tally, buttons — each adapter renders them its own way. */
 
-export type Tone = 'open' | 'claimed' | 'review' | 'done' | 'cancelled' | 'passed' | 'rejected' | 'neutral' | 'warning';
+export type Tone =
+  'open' | 'claimed' | 'review' | 'done' | 'cancelled' | 'passed' | 'rejected' | 'neutral' | 'warning';
 
 export interface ViewField {
   name: string;

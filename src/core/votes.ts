@@ -15,7 +15,14 @@ export interface Target {
 }
 
 /** Adds a mark, or moves an existing one of the same source to "latest". Returns whether anything changed. */
-export function addMark(ctx: Ctx, t: Target, memberId: number, source: string, value: VoteValue, reason?: string): boolean {
+export function addMark(
+  ctx: Ctx,
+  t: Target,
+  memberId: number,
+  source: string,
+  value: VoteValue,
+  reason?: string,
+): boolean {
   const where = and(
     eq(voteMarks.targetType, t.type),
     eq(voteMarks.targetId, t.id),
@@ -28,7 +35,16 @@ export function addMark(ctx: Ctx, t: Target, memberId: number, source: string, v
   if (existing) ctx.db.delete(voteMarks).where(eq(voteMarks.id, existing.id)).run();
   ctx.db
     .insert(voteMarks)
-    .values({ communityId: ctx.community.id, targetType: t.type, targetId: t.id, memberId, source, value, reason: reason ?? null, createdAt: ctx.now })
+    .values({
+      communityId: ctx.community.id,
+      targetType: t.type,
+      targetId: t.id,
+      memberId,
+      source,
+      value,
+      reason: reason ?? null,
+      createdAt: ctx.now,
+    })
     .run();
   return true;
 }
@@ -37,7 +53,12 @@ export function removeMark(ctx: Ctx, t: Target, memberId: number, source: string
   const r = ctx.db
     .delete(voteMarks)
     .where(
-      and(eq(voteMarks.targetType, t.type), eq(voteMarks.targetId, t.id), eq(voteMarks.memberId, memberId), eq(voteMarks.source, source)),
+      and(
+        eq(voteMarks.targetType, t.type),
+        eq(voteMarks.targetId, t.id),
+        eq(voteMarks.memberId, memberId),
+        eq(voteMarks.source, source),
+      ),
     )
     .run();
   return r.changes > 0;
@@ -46,8 +67,14 @@ export function removeMark(ctx: Ctx, t: Target, memberId: number, source: string
 /** Removes marks of the given sources (all reaction marks when `sources` is undefined). */
 export function clearReactionMarks(ctx: Ctx, t: Target, sources?: string[]): boolean {
   const conds = [eq(voteMarks.targetType, t.type), eq(voteMarks.targetId, t.id)];
-  const rows = ctx.db.select().from(voteMarks).where(and(...conds)).all();
-  const ids = rows.filter((r) => r.source !== 'command' && (!sources || sources.includes(r.source))).map((r) => r.id);
+  const rows = ctx.db
+    .select()
+    .from(voteMarks)
+    .where(and(...conds))
+    .all();
+  const ids = rows
+    .filter((r) => r.source !== 'command' && (!sources || sources.includes(r.source)))
+    .map((r) => r.id);
   if (ids.length === 0) return false;
   ctx.db.delete(voteMarks).where(inArray(voteMarks.id, ids)).run();
   return true;

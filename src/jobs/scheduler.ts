@@ -8,7 +8,12 @@ export interface Scheduler {
   stop(): void;
 }
 
-export function startScheduler(core: Governance, adapters: PlatformAdapter[], log: Logger, intervalMs = 15_000): Scheduler {
+export function startScheduler(
+  core: Governance,
+  adapters: PlatformAdapter[],
+  log: Logger,
+  intervalMs = 15_000,
+): Scheduler {
   // Ticks run one after another, never interleaved: each waits for the one before it.
   let last: Promise<unknown> = Promise.resolve();
   const runOnce = async (): Promise<number> => {

@@ -1,7 +1,13 @@
 /** A core on a migrated in-memory database with a hand-moved clock, driven like an adapter would. */
 import { openDatabase } from '../../src/db/client.js';
 import '../../src/core/features.js';
-import { Governance, parseCommandLine, type CommunityRef, type Outcome, type VoteValue } from '../../src/core/index.js';
+import {
+  Governance,
+  parseCommandLine,
+  type CommunityRef,
+  type Outcome,
+  type VoteValue,
+} from '../../src/core/index.js';
 import { DAY_MS } from '../../src/core/model.js';
 
 export const T0 = Date.UTC(2026, 0, 5, 12, 0, 0);
@@ -14,7 +20,13 @@ export class TestClock {
   }
 }
 
-const EMOJI: Record<string, VoteValue> = { '✅': 'yes', '👍': 'yes', '❌': 'no', '👎': 'no', '➖': 'abstain' };
+const EMOJI: Record<string, VoteValue> = {
+  '✅': 'yes',
+  '👍': 'yes',
+  '❌': 'no',
+  '👎': 'no',
+  '➖': 'abstain',
+};
 
 export function makeCore(opts: { path?: string; clock?: TestClock; community?: CommunityRef } = {}) {
   const db = openDatabase(opts.path ?? ':memory:');
@@ -30,7 +42,11 @@ export function makeCore(opts: { path?: string; clock?: TestClock; community?: C
     for (const e of out.effects) {
       if (e.type === 'post' && e.cardKey) {
         const messageId = `m${++msg}`;
-        core.recordCard(out.community, e.cardKey, { channelId: e.channelId, messageId, threadId: e.thread ? `${messageId}t` : undefined });
+        core.recordCard(out.community, e.cardKey, {
+          channelId: e.channelId,
+          messageId,
+          threadId: e.thread ? `${messageId}t` : undefined,
+        });
       }
     }
     return out;
@@ -63,7 +79,13 @@ export function makeCore(opts: { path?: string; clock?: TestClock; community?: C
       if (out.error) throw new Error(`${line} → ${out.error.code}: ${out.error.message}`);
       return out;
     },
-    react(user: string, cardKey: string, emoji: string, added = true, extra: { isBot?: boolean; joinedAt?: number } = {}): Outcome {
+    react(
+      user: string,
+      cardKey: string,
+      emoji: string,
+      added = true,
+      extra: { isBot?: boolean; joinedAt?: number } = {},
+    ): Outcome {
       const card = core.findCard(community, cardKey);
       if (!card) throw new Error(`no card ${cardKey}`);
       return perform(
@@ -89,13 +111,28 @@ export function makeCore(opts: { path?: string; clock?: TestClock; community?: C
     days: (d: number) => d * DAY_MS,
     /** Row counts of every table, to prove a command changed nothing. */
     counts(): Record<string, number> {
-      const tables = db.$client.prepare("select name from sqlite_master where type='table' and name not like '%drizzle%' and name not like 'sqlite_%'").all() as { name: string }[];
-      return Object.fromEntries(tables.map((t) => [t.name, (db.$client.prepare(`select count(*) n from "${t.name}"`).get() as { n: number }).n]));
+      const tables = db.$client
+        .prepare(
+          "select name from sqlite_master where type='table' and name not like '%drizzle%' and name not like 'sqlite_%'",
+        )
+        .all() as { name: string }[];
+      return Object.fromEntries(
+        tables.map((t) => [
+          t.name,
+          (db.$client.prepare(`select count(*) n from "${t.name}"`).get() as { n: number }).n,
+        ]),
+      );
     },
     /** A full dump of every table, for before/after comparison. */
     dump(): string {
-      const tables = db.$client.prepare("select name from sqlite_master where type='table' and name not like 'sqlite_%' order by name").all() as { name: string }[];
-      return JSON.stringify(tables.map((t) => [t.name, db.$client.prepare(`select * from "${t.name}"`).all()]));
+      const tables = db.$client
+        .prepare(
+          "select name from sqlite_master where type='table' and name not like 'sqlite_%' order by name",
+        )
+        .all() as { name: string }[];
+      return JSON.stringify(
+        tables.map((t) => [t.name, db.$client.prepare(`select * from "${t.name}"`).all()]),
+      );
     },
     /** The text of all effects of kinds 'say', 'thread', 'notify' in an outcome list. */
     texts(outs: Outcome[]): string[] {

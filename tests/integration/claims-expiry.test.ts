@@ -8,7 +8,9 @@ describe('claim expiry on the injected clock', () => {
     h.ok('bob', '/task claim 1');
     expect(h.texts(h.advance(h.days(11)))).toEqual([]);
     const reminder = h.texts(h.advance(h.days(1)));
-    expect(reminder).toEqual([expect.stringMatching(/^Reminder: your claim on task #1 "X" expires in 2 days/)]);
+    expect(reminder).toEqual([
+      expect.stringMatching(/^Reminder: your claim on task #1 "X" expires in 2 days/),
+    ]);
     expect(h.texts(h.advance(h.days(1)))).toEqual([]);
     const expiry = h.texts(h.advance(h.days(1)));
     expect(expiry).toEqual([expect.stringMatching(/expired without a submission; the slot is free/)]);

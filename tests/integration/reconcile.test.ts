@@ -11,7 +11,9 @@ describe('reconciling reactions after downtime', () => {
     h.ok('erin', '/review 1 object');
     const card = h.core.findCard(h.community, 'submission:1')!;
     const message = { channelId: card.channelId, messageId: card.messageId };
-    expect(h.core.openVoteCards(h.community)).toEqual([expect.objectContaining({ messageId: card.messageId })]);
+    expect(h.core.openVoteCards(h.community)).toEqual([
+      expect.objectContaining({ messageId: card.messageId }),
+    ]);
 
     // While down: carol removed her ✅, dave added 👍, a bot added ✅.
     const sync = () =>
@@ -26,8 +28,18 @@ describe('reconciling reactions after downtime', () => {
       });
     const out = sync();
     const review = out.effects.find((e) => e.type === 'update' && e.cardKey === 'submission:1');
-    expect(review).toMatchObject({ view: { fields: expect.arrayContaining([expect.objectContaining({ name: 'Approvals', value: '1 of 2: dave' })]) } });
-    expect(review).toMatchObject({ view: { fields: expect.arrayContaining([expect.objectContaining({ name: 'Objections', value: '1: erin' })]) } });
+    expect(review).toMatchObject({
+      view: {
+        fields: expect.arrayContaining([
+          expect.objectContaining({ name: 'Approvals', value: '1 of 2: dave' }),
+        ]),
+      },
+    });
+    expect(review).toMatchObject({
+      view: {
+        fields: expect.arrayContaining([expect.objectContaining({ name: 'Objections', value: '1: erin' })]),
+      },
+    });
     const before = h.dump();
     expect(sync().effects).toEqual([]);
     expect(h.dump()).toBe(before);
@@ -39,7 +51,10 @@ describe('reconciling reactions after downtime', () => {
     h.ok('alice', '/task post Fix docs build');
     h.ok('alice', '/task post Unrelated');
     h.ok('alice', '/task cancel 1');
-    expect(h.core.suggest(h.community, 'task', 'docs').map((s) => s.label)).toEqual(['#2 Fix docs build (open)', '#1 Write docs (cancelled)']);
+    expect(h.core.suggest(h.community, 'task', 'docs').map((s) => s.label)).toEqual([
+      '#2 Fix docs build (open)',
+      '#1 Write docs (cancelled)',
+    ]);
     expect(h.core.suggest(h.community, 'task', '#3').map((s) => s.number)).toEqual([3]);
     expect(h.core.suggest({ platform: 'discord', id: 'none' }, 'task', '')).toEqual([]);
   });

@@ -4,7 +4,12 @@ import { makeCore, submittedTask } from '../helpers/core.js';
 const SUB = 'submission:1';
 
 function ledgerRows(h: ReturnType<typeof makeCore>) {
-  return h.db.$client.prepare("select contributors, reviewers, link, license from ledger").all() as { contributors: string; reviewers: string; link: string; license: string }[];
+  return h.db.$client.prepare('select contributors, reviewers, link, license from ledger').all() as {
+    contributors: string;
+    reviewers: string;
+    link: string;
+    license: string;
+  }[];
 }
 
 describe('peer review by emoji', () => {
@@ -15,7 +20,9 @@ describe('peer review by emoji', () => {
     h.react('carol', SUB, '✅');
     expect(ledgerRows(h)).toHaveLength(0);
     const out = h.react('dave', SUB, '👍');
-    expect(h.texts([out])[0]).toMatch(/Task #1 "Write the guide" accepted\. Contributors: bob\. Reviewers: carol, dave\./);
+    expect(h.texts([out])[0]).toMatch(
+      /Task #1 "Write the guide" accepted\. Contributors: bob\. Reviewers: carol, dave\./,
+    );
     const [row] = ledgerRows(h);
     expect(JSON.parse(row!.contributors).map((p: { name: string }) => p.name)).toEqual(['bob']);
     expect(JSON.parse(row!.reviewers).map((p: { name: string }) => p.name)).toEqual(['carol', 'dave']);
@@ -84,7 +91,10 @@ describe('peer review by emoji', () => {
     expect(h.counts().members).toBe(4); // alice, bob, newbie, carol — never the bot
     h.react('dave', SUB, '✅', true, { joinedAt: old });
     expect(ledgerRows(h)).toHaveLength(1);
-    expect(JSON.parse(ledgerRows(h)[0]!.reviewers).map((p: { name: string }) => p.name)).toEqual(['carol', 'dave']);
+    expect(JSON.parse(ledgerRows(h)[0]!.reviewers).map((p: { name: string }) => p.name)).toEqual([
+      'carol',
+      'dave',
+    ]);
   });
 
   it('a repeated platform event never counts twice', () => {
@@ -117,10 +127,14 @@ describe('peer review by emoji', () => {
     h.react('carol', SUB, '✅');
     h.react('dave', SUB, '✅');
     const hash = (h.db.$client.prepare('select audit_hash h from ledger').get() as { h: string }).h;
-    const audit = h.db.$client.prepare("select hash from audit where type = 'contribution.accepted'").get() as { hash: string };
+    const audit = h.db.$client
+      .prepare("select hash from audit where type = 'contribution.accepted'")
+      .get() as { hash: string };
     expect(hash).toBe(audit.hash);
     expect(h.ok('alice', '/commons verify').reply?.text).toMatch(/intact: \d+ events verified/);
     h.db.$client.prepare("update audit set data = replace(data, 'bob', 'mallory') where seq = 3").run();
-    expect(h.ok('alice', '/commons verify').reply?.text).toMatch(/BROKEN at entry #3: content does not match/);
+    expect(h.ok('alice', '/commons verify').reply?.text).toMatch(
+      /BROKEN at entry #3: content does not match/,
+    );
   });
 });

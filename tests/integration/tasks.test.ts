@@ -63,7 +63,9 @@ describe('tasks and claims', () => {
     const docs = h.ok('bob', '/task list skill:docs').reply?.text ?? '';
     expect(docs).toMatch(/#1 Docs/);
     expect(docs).not.toMatch(/#2/);
-    expect(h.ok('bob', '/task list status:claimed').reply?.text).toMatch(/#2 Code — claimed · 1\/1 claimed · rust, ci/);
+    expect(h.ok('bob', '/task list status:claimed').reply?.text).toMatch(
+      /#2 Code — claimed · 1\/1 claimed · rust, ci/,
+    );
   });
 
   it('uses the channels and license of setup, once setup ran', () => {
@@ -72,7 +74,9 @@ describe('tasks and claims', () => {
     h.ok('alice', '/commons setup tasks:#work license:MIT review.approvals=1');
     const out = h.ok('bob', '/task post X', { channelId: 'random' });
     expect(out.effects[0]).toMatchObject({ type: 'post', channelId: 'work' });
-    expect(h.ok('bob', '/task show 1').reply?.view?.fields).toContainEqual(expect.objectContaining({ name: 'License', value: 'MIT' }));
+    expect(h.ok('bob', '/task show 1').reply?.view?.fields).toContainEqual(
+      expect.objectContaining({ name: 'License', value: 'MIT' }),
+    );
     expect(h.cmd('alice', '/commons setup').error?.code).toBe('rule.onlyByProposal');
     expect(h.ok('bob', '/commons config').reply?.text).toMatch(/review\.approvals = 1 {2}\(setup/);
   });

@@ -10,14 +10,27 @@ describe('Discord commands built from the core specs', () => {
 
   it('covers every core command, as top-level commands or subcommands', () => {
     const names = built.flatMap((c) =>
-      c.options?.some((o) => o.type === ApplicationCommandOptionType.Subcommand) ? c.options.map((o) => `${c.name} ${o.name}`) : [c.name],
+      c.options?.some((o) => o.type === ApplicationCommandOptionType.Subcommand)
+        ? c.options.map((o) => `${c.name} ${o.name}`)
+        : [c.name],
     );
     expect(names.sort()).toEqual([...commandNames].sort());
-    expect(built.map((c) => c.name).sort()).toEqual(['commons', 'digest', 'help', 'proposal', 'propose', 'review', 'task', 'vote']);
+    expect(built.map((c) => c.name).sort()).toEqual([
+      'commons',
+      'digest',
+      'help',
+      'proposal',
+      'propose',
+      'review',
+      'task',
+      'vote',
+    ]);
   });
 
   it('meets Discord limits: names, descriptions of at most 100, required options first', () => {
-    const check = (opts: { name: string; description: string; required?: boolean; options?: unknown[] }[]) => {
+    const check = (
+      opts: { name: string; description: string; required?: boolean; options?: unknown[] }[],
+    ) => {
       let optionalSeen = false;
       for (const o of opts) {
         expect(o.name).toMatch(/^[-_a-z0-9]{1,32}$/);
@@ -33,12 +46,22 @@ describe('Discord commands built from the core specs', () => {
 
   it('types options: task numbers as integers with autocomplete, members as users, channels as channels', () => {
     const task = built.find((c) => c.name === 'task')!;
-    const claim = task.options!.find((o) => o.name === 'claim') as { options: { name: string; type: number; autocomplete?: boolean }[] };
-    expect(claim.options[0]).toMatchObject({ name: 'task', type: ApplicationCommandOptionType.Integer, autocomplete: true });
+    const claim = task.options!.find((o) => o.name === 'claim') as {
+      options: { name: string; type: number; autocomplete?: boolean }[];
+    };
+    expect(claim.options[0]).toMatchObject({
+      name: 'task',
+      type: ApplicationCommandOptionType.Integer,
+      autocomplete: true,
+    });
     const commons = built.find((c) => c.name === 'commons')!;
-    const setup = commons.options!.find((o) => o.name === 'setup') as { options: { name: string; type: number }[] };
+    const setup = commons.options!.find((o) => o.name === 'setup') as {
+      options: { name: string; type: number }[];
+    };
     expect(setup.options.find((o) => o.name === 'tasks')?.type).toBe(ApplicationCommandOptionType.Channel);
-    const ledger = commons.options!.find((o) => o.name === 'ledger') as { options: { name: string; type: number }[] };
+    const ledger = commons.options!.find((o) => o.name === 'ledger') as {
+      options: { name: string; type: number }[];
+    };
     expect(ledger.options[0]?.type).toBe(ApplicationCommandOptionType.User);
   });
 });
@@ -50,7 +73,11 @@ describe('Discord rendering', () => {
     fields: Array.from({ length: 40 }, (_, i) => ({ name: `F${i}`.repeat(100), value: 'v'.repeat(2000) })),
     footer: 'f'.repeat(3000),
     tone: 'open',
-    buttons: Array.from({ length: 7 }, (_, i) => ({ id: `task.claim:${i}`, label: `B${i}`, style: 'primary' as const })),
+    buttons: Array.from({ length: 7 }, (_, i) => ({
+      id: `task.claim:${i}`,
+      label: `B${i}`,
+      style: 'primary' as const,
+    })),
   };
 
   it('keeps an embed within 256/4096/25×(256,1024)/2048 and 6000 in all', () => {
@@ -62,7 +89,11 @@ describe('Discord rendering', () => {
       expect(f.name.length).toBeLessThanOrEqual(256);
       expect(f.value.length).toBeLessThanOrEqual(1024);
     }
-    const total = e.title!.length + e.description!.length + e.footer!.text.length + e.fields!.reduce((n, f) => n + f.name.length + f.value.length, 0);
+    const total =
+      e.title!.length +
+      e.description!.length +
+      e.footer!.text.length +
+      e.fields!.reduce((n, f) => n + f.name.length + f.value.length, 0);
     expect(total).toBeLessThanOrEqual(6000);
   });
 
@@ -70,13 +101,21 @@ describe('Discord rendering', () => {
     const rows = toComponents(huge.buttons);
     expect(rows.map((r) => r.components.length)).toEqual([5, 2]);
     expect(rows[0]!.components[0]).toMatchObject({ custom_id: 'ostrom:task.claim:0', label: 'B0' });
-    expect(cardMessage({ title: '@everyone', fields: [], tone: 'open' }).allowedMentions).toEqual({ parse: [] });
+    expect(cardMessage({ title: '@everyone', fields: [], tone: 'open' }).allowedMentions).toEqual({
+      parse: [],
+    });
   });
 
   it('maps buttons to the commands they stand for', () => {
     expect(buttonCommand('task.claim:12')).toEqual({ name: 'task claim', args: { task: 12 } });
-    expect(buttonCommand('review.object:3')).toEqual({ name: 'review', args: { task: 3, verdict: 'object' } });
-    expect(buttonCommand('vote.abstain:4')).toEqual({ name: 'vote', args: { proposal: 4, choice: 'abstain' } });
+    expect(buttonCommand('review.object:3')).toEqual({
+      name: 'review',
+      args: { task: 3, verdict: 'object' },
+    });
+    expect(buttonCommand('vote.abstain:4')).toEqual({
+      name: 'vote',
+      args: { proposal: 4, choice: 'abstain' },
+    });
     expect(buttonCommand('something.else:1')).toBeUndefined();
   });
 

@@ -20,10 +20,17 @@ describe('text grammar', () => {
   });
 
   it('keeps quoted values and quoted words whole', () => {
-    const input = parseCommandLine('/propose Adopt CC-BY-SA-4.0 for docs rule:consent hours:72 body:"Our docs have no license yet"');
+    const input = parseCommandLine(
+      '/propose Adopt CC-BY-SA-4.0 for docs rule:consent hours:72 body:"Our docs have no license yet"',
+    );
     expect(input).toEqual({
       name: 'propose',
-      args: { title: 'Adopt CC-BY-SA-4.0 for docs', rule: 'consent', hours: 72, body: 'Our docs have no license yet' },
+      args: {
+        title: 'Adopt CC-BY-SA-4.0 for docs',
+        rule: 'consent',
+        hours: 72,
+        body: 'Our docs have no license yet',
+      },
     });
     expect(tokenize('"a: b" c')).toEqual([{ text: 'a: b' }, { text: 'c' }]);
   });
