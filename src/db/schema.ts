@@ -3,9 +3,22 @@
  * `communityId` so each query stays inside one community and uses an index that starts with it.
  */
 
-import { index, integer, sqliteTable, text, uniqueIndex, primaryKey } from 'drizzle-orm/sqlite-core';
+import {
+  index,
+  integer,
+  sqliteTable,
+  text,
+  uniqueIndex,
+  primaryKey,
+  type AnySQLiteColumn,
+} from 'drizzle-orm/sqlite-core';
 
 const createdAt = () => integer('created_at', { mode: 'number' }).notNull();
+/** The owning community, declared lazily so tables may name `communities` before it is defined. */
+const communityId = () =>
+  integer('community_id')
+    .notNull()
+    .references((): AnySQLiteColumn => communities.id);
 
 export const communities = sqliteTable(
   'communities',
@@ -26,9 +39,7 @@ export const members = sqliteTable(
   'members',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
-    communityId: integer('community_id')
-      .notNull()
-      .references(() => communities.id),
+    communityId: communityId(),
     userId: text('user_id').notNull(),
     displayName: text('display_name').notNull(),
     joinedAt: integer('joined_at').notNull(),
@@ -44,9 +55,7 @@ export const tasks = sqliteTable(
   'tasks',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
-    communityId: integer('community_id')
-      .notNull()
-      .references(() => communities.id),
+    communityId: communityId(),
     number: integer('number').notNull(),
     title: text('title').notNull(),
     description: text('description'),
@@ -135,9 +144,7 @@ export const proposals = sqliteTable(
   'proposals',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
-    communityId: integer('community_id')
-      .notNull()
-      .references(() => communities.id),
+    communityId: communityId(),
     number: integer('number').notNull(),
     title: text('title').notNull(),
     body: text('body'),
@@ -193,9 +200,7 @@ export const cards = sqliteTable(
   'cards',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
-    communityId: integer('community_id')
-      .notNull()
-      .references(() => communities.id),
+    communityId: communityId(),
     cardKey: text('card_key').notNull(),
     channelId: text('channel_id').notNull(),
     messageId: text('message_id').notNull(),
@@ -224,9 +229,7 @@ export const deadlines = sqliteTable(
   'deadlines',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
-    communityId: integer('community_id')
-      .notNull()
-      .references(() => communities.id),
+    communityId: communityId(),
     key: text('key').notNull(),
     kind: text('kind').notNull(),
     dueAt: integer('due_at').notNull(),
@@ -241,9 +244,7 @@ export const ledger = sqliteTable(
   'ledger',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
-    communityId: integer('community_id')
-      .notNull()
-      .references(() => communities.id),
+    communityId: communityId(),
     taskId: integer('task_id')
       .notNull()
       .references(() => tasks.id),
@@ -286,9 +287,7 @@ export const ledgerPeople = sqliteTable(
 export const rules = sqliteTable(
   'rules',
   {
-    communityId: integer('community_id')
-      .notNull()
-      .references(() => communities.id),
+    communityId: communityId(),
     key: text('key').notNull(),
     /** JSON-encoded value. */
     value: text('value').notNull(),
@@ -302,9 +301,7 @@ export const rules = sqliteTable(
 export const digestSchedules = sqliteTable(
   'digest_schedules',
   {
-    communityId: integer('community_id')
-      .notNull()
-      .references(() => communities.id),
+    communityId: communityId(),
     channelId: text('channel_id').notNull(),
     cadence: text('cadence', { enum: ['daily', 'weekly'] }).notNull(),
     at: text('at').notNull(),
@@ -330,9 +327,7 @@ export const audit = sqliteTable(
   'audit',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
-    communityId: integer('community_id')
-      .notNull()
-      .references(() => communities.id),
+    communityId: communityId(),
     seq: integer('seq').notNull(),
     at: integer('at').notNull(),
     actor: text('actor'),
