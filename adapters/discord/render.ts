@@ -34,13 +34,11 @@ export function toEmbed(view: View): APIEmbed {
     color: colors[view.tone],
     description: view.description ? truncate(view.description, 4096) : undefined,
     url: view.url && /^https?:\/\//.test(view.url) ? view.url : undefined,
-    fields: view.fields
-      .slice(0, 25)
-      .map((f) => ({
-        name: truncate(f.name, 256) || '\u200b',
-        value: truncate(f.value, 1024) || '—',
-        inline: f.inline ?? false,
-      })),
+    fields: view.fields.slice(0, 25).map((f) => ({
+      name: truncate(f.name, 256) || '\u200b',
+      value: truncate(f.value, 1024) || '—',
+      inline: f.inline ?? false,
+    })),
     footer: view.footer ? { text: truncate(view.footer, 2048) } : undefined,
   };
   let total = embedSize(embed);
@@ -64,14 +62,12 @@ export function toComponents(buttons: ViewButton[] = []): APIActionRowComponent<
   for (let i = 0; i < Math.min(buttons.length, 25); i += 5) {
     rows.push({
       type: ComponentType.ActionRow,
-      components: buttons
-        .slice(i, i + 5)
-        .map((b) => ({
-          type: ComponentType.Button,
-          custom_id: `ostrom:${b.id}`,
-          label: b.label,
-          style: styles[b.style] as ButtonStyle.Primary,
-        })),
+      components: buttons.slice(i, i + 5).map((b) => ({
+        type: ComponentType.Button,
+        custom_id: `ostrom:${b.id}`,
+        label: b.label,
+        style: styles[b.style] as ButtonStyle.Primary,
+      })),
     });
   }
   return rows;
