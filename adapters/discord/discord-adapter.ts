@@ -1,6 +1,7 @@
 /** Ostrom on Discord through discord.js: slash commands, buttons, cards, threads and emoji votes. */
 import {
   Client,
+  DiscordAPIError,
   Events,
   GatewayIntentBits,
   MessageFlags,
@@ -47,6 +48,7 @@ export class DiscordAdapter implements PlatformAdapter {
   readonly platform = 'discord' as const;
   readonly client: Client;
   private readonly out: DiscordOutbound;
+  private inbound: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly o: DiscordOptions) {
     this.client = new Client({
@@ -86,17 +88,25 @@ export class DiscordAdapter implements PlatformAdapter {
     const guard = (what: string, fn: () => Promise<unknown>) =>
       fn().catch((err: unknown) => this.o.log.error({ err }, `Discord ${what} failed`));
     c.on(Events.InteractionCreate, (i) => void guard('interaction', () => this.interaction(i)));
-    c.on(Events.MessageReactionAdd, (r, u) => void guard('reaction', () => this.reaction(r, u, true)));
-    c.on(Events.MessageReactionRemove, (r, u) => void guard('reaction', () => this.reaction(r, u, false)));
     c.on(
-      Events.MessageReactionRemoveAll,
-      (m) => void guard('reaction clear', () => this.cleared(m.guildId, m.channelId, m.id)),
+      Events.MessageReactionAdd,
+      (r, u) => void guard('reaction', () => this.inOrder(() => this.reaction(r, u, true))),
     );
+    c.on(
+      Events.MessageReactionRemove,
+      (r, u) => void guard('reaction', () => this.inOrder(() => this.reaction(r, u, false))),
+    );
+    c.on(Events.MessageReactionRemoveAll, (m) => {
+      void guard('reaction clear', () =>
+        this.inOrder(async () => this.cleared(m.guildId, m.channelId, m.id)),
+      );
+    });
     c.on(Events.MessageReactionRemoveEmoji, (r) => {
       const vote = voteOf(r.emoji);
+      const { guildId, channelId, id } = r.message;
       if (vote)
         void guard('reaction clear', () =>
-          this.cleared(r.message.guildId, r.message.channelId, r.message.id, vote.emoji),
+          this.inOrder(async () => this.cleared(guildId, channelId, id, vote.emoji)),
         );
     });
     // A fresh session (start, or a reconnect that could not resume) may have missed reactions;
@@ -107,6 +117,16 @@ export class DiscordAdapter implements PlatformAdapter {
     c.rest.on('rateLimited', (info) =>
       this.o.log.warn({ route: info.route, retryAfter: info.retryAfter }, 'Discord rate limit'),
     );
+  }
+
+  /**
+   * Reaction events reach the core in gateway order, even when one must first fetch its user (a remove
+   * by an uncached member must not land after that member's re-add). Effects are queued in the same order.
+   */
+  private inOrder(handle: () => Promise<Outcome | undefined>): Promise<void> {
+    const handled = this.inbound.then(handle);
+    this.inbound = handled.catch(() => undefined);
+    return handled.then((out) => (out ? this.out.perform(out) : undefined));
   }
 
   private async reconcileAll(): Promise<void> {
@@ -180,12 +200,15 @@ export class DiscordAdapter implements PlatformAdapter {
     const files = reply.file
       ? [{ attachment: Buffer.from(reply.file.content, 'utf8'), name: reply.file.name }]
       : undefined;
-    await i.reply({
-      ...payload,
-      components: [],
-      files,
-      flags: reply.private ? MessageFlags.Ephemeral : undefined,
-    });
+    // The core has committed: its effects go ahead even when Discord refuses the reply (an expired
+    // interaction), and the user is not told "nothing was changed".
+    await i
+      .reply({ ...payload, components: [], files, flags: reply.private ? MessageFlags.Ephemeral : undefined })
+      .catch((err: unknown) => {
+        // Not the whole error: its URL holds the interaction token, a short-lived secret.
+        const why = err instanceof DiscordAPIError ? { code: err.code, status: err.status } : { err };
+        this.o.log.warn(why, 'could not answer an interaction');
+      });
     await this.out.perform(out);
   }
 
@@ -201,13 +224,13 @@ export class DiscordAdapter implements PlatformAdapter {
     r: MessageReaction | PartialMessageReaction,
     u: User | PartialUser,
     added: boolean,
-  ): Promise<void> {
+  ): Promise<Outcome | undefined> {
     const vote = voteOf(r.emoji);
     const guildId = r.message.guildId;
-    if (!vote || !guildId || u.bot) return;
+    if (!vote || !guildId || u.bot) return undefined;
     const user = u.partial ? await u.fetch() : u;
     const member = r.message.guild?.members.cache.get(user.id);
-    const out = this.o.core.handle({
+    return this.o.core.handle({
       type: 'reaction',
       community: communityOf(guildId),
       actor: actorOfUser(user, member),
@@ -216,23 +239,21 @@ export class DiscordAdapter implements PlatformAdapter {
       value: vote.value,
       added,
     });
-    await this.out.perform(out);
   }
 
-  private async cleared(
+  private cleared(
     guildId: string | null,
     channelId: string,
     messageId: string,
     emoji?: string,
-  ): Promise<void> {
-    if (!guildId) return;
-    const out = this.o.core.handle({
+  ): Outcome | undefined {
+    if (!guildId) return undefined;
+    return this.o.core.handle({
       type: 'reactions-cleared',
       community: communityOf(guildId),
       message: { channelId, messageId },
       emoji,
     });
-    await this.out.perform(out);
   }
 }
 

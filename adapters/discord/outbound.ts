@@ -57,8 +57,11 @@ export class DiscordOutbound {
           );
         const msg = await channel.send(cardMessage(e.view));
         if (!e.cardKey) return;
+        // Recorded at once, so reactions that come while the thread is being opened find their card.
+        const at = { channelId: msg.channelId, messageId: msg.id };
+        this.core.recordCard(community, e.cardKey, at);
         const threadId = e.thread ? await this.openThread(msg, e.thread.name) : undefined;
-        this.core.recordCard(community, e.cardKey, { channelId: msg.channelId, messageId: msg.id, threadId });
+        if (threadId) this.core.recordCard(community, e.cardKey, { ...at, threadId });
         return this.seed(msg, e.cardKey);
       }
       case 'update': {
