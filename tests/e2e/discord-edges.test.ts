@@ -18,8 +18,8 @@ import {
   mentionSettings,
   replyOf,
   reviewMarks,
-  startBot,
-  startWorld,
+  startStage,
+  stopStage,
   type Bot,
   type World,
 } from '../helpers/discord-harness.js';
@@ -28,16 +28,8 @@ let w: World;
 let bot: Bot;
 let act: Actions;
 
-beforeAll(async () => {
-  w = await startWorld();
-  bot = await startBot(w);
-  act = new Actions(w);
-});
-
-afterAll(async () => {
-  await bot?.stop();
-  await w?.fake.close();
-});
+beforeAll(async () => ({ w, bot, act } = await startStage()));
+afterAll(() => stopStage({ w, bot }));
 
 const EPHEMERAL = MessageFlags.Ephemeral;
 

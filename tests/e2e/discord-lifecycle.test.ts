@@ -25,8 +25,8 @@ import {
   mentionSettings,
   messageOf,
   replyOf,
-  startBot,
-  startWorld,
+  startStage,
+  stopStage,
   type Bot,
   type World,
 } from '../helpers/discord-harness.js';
@@ -35,16 +35,8 @@ let w: World;
 let bot: Bot;
 let act: Actions;
 
-beforeAll(async () => {
-  w = await startWorld();
-  bot = await startBot(w);
-  act = new Actions(w);
-});
-
-afterAll(async () => {
-  await bot?.stop();
-  await w?.fake.close();
-});
+beforeAll(async () => ({ w, bot, act } = await startStage()));
+afterAll(() => stopStage({ w, bot }));
 
 const EPHEMERAL = MessageFlags.Ephemeral;
 

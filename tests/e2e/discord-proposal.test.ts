@@ -16,8 +16,8 @@ import {
   messageOf,
   nextCall,
   replyOf,
-  startBot,
-  startWorld,
+  startStage,
+  stopStage,
   type Bot,
   type World,
 } from '../helpers/discord-harness.js';
@@ -28,17 +28,14 @@ let act: Actions;
 let scheduler: Scheduler;
 
 beforeAll(async () => {
-  w = await startWorld();
-  bot = await startBot(w);
-  act = new Actions(w);
+  ({ w, bot, act } = await startStage());
   // The production scheduler, ticked by hand: its own timer is far off.
   scheduler = startScheduler(bot.core, [bot.adapter], pino({ level: 'silent' }), 3_600_000);
 });
 
 afterAll(async () => {
   scheduler?.stop();
-  await bot?.stop();
-  await w?.fake.close();
+  await stopStage({ w, bot });
 });
 
 describe('Discord adapter: proposals', () => {

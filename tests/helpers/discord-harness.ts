@@ -311,3 +311,23 @@ function expectStatus(call: RecordedCall, status: number): void {
   if (call.status !== status)
     throw new Error(`${call.method} ${call.path} answered ${call.status}: ${JSON.stringify(call.response)}`);
 }
+
+/** The fake, the bot on it, and the actions of its members: what one test file shares. */
+export interface Stage {
+  w: World;
+  bot: Bot;
+  act: Actions;
+}
+
+/** Starts the fake and the real adapter for a test file. */
+export async function startStage(): Promise<Stage> {
+  const w = await startWorld();
+  const bot = await startBot(w);
+  return { w, bot, act: new Actions(w) };
+}
+
+/** Stops what `startStage` started (tolerates a stage that failed half-way). */
+export async function stopStage(s: Partial<Stage>): Promise<void> {
+  await s.bot?.stop();
+  await s.w?.fake.close();
+}
