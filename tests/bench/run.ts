@@ -41,6 +41,8 @@ const ops: Record<string, Op> = {
     h.unreact(`voter${i % 40}`, 'submission:1', '✅');
   },
   'commons ledger': (h) => h.ok('bench', '/commons ledger'),
+  // Sections load a bounded number of rows plus counts, so this grows with the board only through counts.
+  'digest now': (h) => h.ok('bench', '/digest now'),
 };
 
 const WARMUP = 50;
