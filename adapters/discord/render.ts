@@ -6,7 +6,7 @@ import {
   type APIButtonComponent,
   type APIEmbed,
 } from 'discord-api-types/v10';
-import { truncate, type Tone, type View, type ViewButton } from '../../src/core/index.js';
+import { fitView, truncate, type Tone, type View, type ViewButton } from '../../src/core/index.js';
 
 const colors: Record<Tone, number> = {
   open: 0x3b82f6,
@@ -27,33 +27,17 @@ const styles: Record<ViewButton['style'], ButtonStyle> = {
   secondary: ButtonStyle.Secondary,
 };
 
-/** Embed limits: 256 title, 4096 description, 25 fields of 256/1024, 2048 footer, 6000 in all. */
+/** The view cut to the core's limits (Discord's embed limits are the tightest), as an embed. */
 export function toEmbed(view: View): APIEmbed {
-  const embed: APIEmbed = {
-    title: truncate(view.title, 256),
-    color: colors[view.tone],
-    description: view.description ? truncate(view.description, 4096) : undefined,
-    url: view.url && /^https?:\/\//.test(view.url) ? view.url : undefined,
-    fields: view.fields.slice(0, 25).map((f) => ({
-      name: truncate(f.name, 256) || '\u200b',
-      value: truncate(f.value, 1024) || '—',
-      inline: f.inline ?? false,
-    })),
-    footer: view.footer ? { text: truncate(view.footer, 2048) } : undefined,
+  const v = fitView(view);
+  return {
+    title: v.title,
+    color: colors[v.tone],
+    description: v.description,
+    url: v.url && /^https?:\/\//.test(v.url) ? v.url : undefined,
+    fields: v.fields.map((f) => ({ name: f.name, value: f.value, inline: f.inline ?? false })),
+    footer: v.footer ? { text: v.footer } : undefined,
   };
-  let total = embedSize(embed);
-  while (total > 6000 && embed.fields && embed.fields.length > 0) {
-    embed.fields.pop();
-    total = embedSize(embed);
-  }
-  if (total > 6000 && embed.description)
-    embed.description = truncate(embed.description, Math.max(0, embed.description.length - (total - 6000)));
-  return embed;
-}
-
-function embedSize(e: APIEmbed): number {
-  const fields = (e.fields ?? []).reduce((n, f) => n + f.name.length + f.value.length, 0);
-  return (e.title?.length ?? 0) + (e.description?.length ?? 0) + (e.footer?.text.length ?? 0) + fields;
 }
 
 /** Buttons, five to a row, at most five rows. */

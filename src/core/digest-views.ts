@@ -13,8 +13,8 @@ import type {
 } from './digest-data.js';
 import { shortTime } from './digest-time.js';
 import { DAY_MS, HOUR_MS } from './model.js';
-import { clip, FIELD_VALUE_MAX, FIELDS_MAX, fitView, TOTAL_MAX } from './view-limits.js';
-import { nameList, type View, type ViewField } from './views.js';
+import { FIELD_VALUE_MAX, FIELDS_MAX, fitView, TOTAL_MAX } from './view-limits.js';
+import { nameList, truncate, type View, type ViewField } from './views.js';
 
 /** One line per item at most this long, so one huge title cannot fill a section. */
 export const LINE_MAX = 160;
@@ -36,9 +36,9 @@ interface Section {
 export const moreLine = (n: number, what = 'more') => `…and ${n} ${what}`;
 
 const oneLine = (text: string) => text.replace(/\s+/g, ' ');
-const t = (title: string) => clip(oneLine(title), TITLE_IN_LINE);
-const line = (text: string) => clip(text, LINE_MAX);
-const person = (name: string) => clip(oneLine(name), 40);
+const t = (title: string) => truncate(oneLine(title), TITLE_IN_LINE);
+const line = (text: string) => truncate(text, LINE_MAX);
+const person = (name: string) => truncate(oneLine(name), 40);
 const names = (ns: string[]) => nameList(ns.map(person), 3);
 
 function inWords(ms: number): string {
@@ -88,7 +88,7 @@ function claimLine(x: ExpiringClaim, now: number): string {
 }
 
 function skillSection(g: SkillGroup): Section {
-  const name = g.skill === null ? 'other' : clip(g.skill, 60);
+  const name = g.skill === null ? 'other' : truncate(g.skill, 60);
   return { name: `Open · ${name} (${g.total})`, lines: first(g).map(openLine), total: g.total };
 }
 
@@ -129,7 +129,7 @@ function openSections(d: DigestData, room: number): Section[] {
   if (hidden > 0) {
     const rest = all
       .slice(groups.length, groups.length + ITEMS_MAX)
-      .map((g) => line(`${g.skill === null ? 'other' : clip(g.skill, 60)} (${g.total})`));
+      .map((g) => line(`${g.skill === null ? 'other' : truncate(g.skill, 60)} (${g.total})`));
     groups.push({ name: 'Open · more skills', lines: rest, total: hidden, more: 'more skills' });
   }
   return groups;
@@ -181,11 +181,11 @@ function summary(d: DigestData): string {
 
 /** The digest card for `d`, within every platform limit. */
 export function renderDigest(d: DigestData): View {
-  const where = d.community ? ` · ${clip(d.community, 80)}` : '';
+  const where = d.community ? ` · ${truncate(d.community, 80)}` : '';
   const title = `Digest${where} · ${shortTime(d.now, d.tz)} ${d.tz}`;
   const description = summary(d);
   const footer = '/task list · /task claim N · /review N approve · /digest schedule daily|weekly|off';
-  const secs = sections(d).map((s) => ({ ...s, name: clip(s.name, 100) }));
+  const secs = sections(d).map((s) => ({ ...s, name: truncate(s.name, 100) }));
   const fixed =
     title.length + description.length + footer.length + secs.reduce((n, s) => n + s.name.length, 0);
   const wants = secs.map((s) => fillLines(s, FIELD_VALUE_MAX).length);

@@ -30,3 +30,4 @@ export type { PlatformAdapter } from './adapter.js';
 export type { Suggestion } from './platform-queries.js';
 export type { PresentReaction } from './reactions.js';
 export { buttonCommand } from './buttons.js';
+export { fitView } from './view-limits.js';

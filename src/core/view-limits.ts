@@ -3,7 +3,7 @@
  * tightest, and Slack's 50 blocks per message (title, description, each field and the footer are a
  * block each). Lengths are counted in UTF-16 code units, which is never less than Discord's count.
  */
-import type { View, ViewField } from './views.js';
+import { truncate, type View, type ViewField } from './views.js';
 
 export const TITLE_MAX = 256;
 export const DESCRIPTION_MAX = 4096;
@@ -32,24 +32,14 @@ export function viewLength(view: View): number {
   return view.title.length + (view.description?.length ?? 0) + (view.footer?.length ?? 0) + fields;
 }
 
-/** Cuts to at most `max` code units, ending in "…", without splitting a surrogate pair (an emoji). */
-export function clip(text: string, max: number): string {
-  if (text.length <= max) return text;
-  if (max <= 0) return '';
-  let end = max - 1;
-  const last = text.charCodeAt(end - 1);
-  if (last >= 0xd800 && last <= 0xdbff) end--;
-  return `${text.slice(0, end)}…`;
-}
-
 /** Platforms reject empty field names and values. */
 const nonEmpty = (s: string) => (s.trim() === '' ? '—' : s);
 
 function fitField(f: ViewField): ViewField {
   return {
     ...f,
-    name: clip(nonEmpty(f.name), FIELD_NAME_MAX),
-    value: clip(nonEmpty(f.value), FIELD_VALUE_MAX),
+    name: truncate(nonEmpty(f.name), FIELD_NAME_MAX),
+    value: truncate(nonEmpty(f.value), FIELD_VALUE_MAX),
   };
 }
 
@@ -62,14 +52,14 @@ function fitTotal(view: View): View {
   let footer = view.footer;
   if (footer && footer.length > FOOTER_SOFT) {
     const cut = Math.min(over, footer.length - FOOTER_SOFT);
-    footer = clip(footer, footer.length - cut);
+    footer = truncate(footer, footer.length - cut);
     over -= cut;
   }
   const fields = [...view.fields];
   while (over > 0 && fields.length > 0) {
     const last = fields[fields.length - 1]!;
     if (last.value.length - over >= 20) {
-      fields[fields.length - 1] = { ...last, value: clip(last.value, last.value.length - over) };
+      fields[fields.length - 1] = { ...last, value: truncate(last.value, last.value.length - over) };
       over = 0;
     } else {
       fields.pop();
@@ -80,9 +70,9 @@ function fitTotal(view: View): View {
   if (over > 0 && description) {
     const keep = description.length - over;
     over -= description.length - Math.max(0, keep);
-    description = keep > 0 ? clip(description, keep) : undefined;
+    description = keep > 0 ? truncate(description, keep) : undefined;
   }
-  const title = over > 0 ? clip(view.title, Math.max(1, view.title.length - over)) : view.title;
+  const title = over > 0 ? truncate(view.title, Math.max(1, view.title.length - over)) : view.title;
   return { ...view, title, description, footer, fields };
 }
 
@@ -90,9 +80,9 @@ function fitTotal(view: View): View {
 export function fitView(view: View): View {
   const each: View = {
     ...view,
-    title: clip(nonEmpty(view.title), TITLE_MAX),
-    description: view.description === undefined ? undefined : clip(view.description, DESCRIPTION_MAX),
-    footer: view.footer === undefined ? undefined : clip(view.footer, FOOTER_MAX),
+    title: truncate(nonEmpty(view.title), TITLE_MAX),
+    description: view.description === undefined ? undefined : truncate(view.description, DESCRIPTION_MAX),
+    footer: view.footer === undefined ? undefined : truncate(view.footer, FOOTER_MAX),
     fields: view.fields.slice(0, FIELDS_MAX).map(fitField),
   };
   return viewLength(each) <= TOTAL_MAX ? each : fitTotal(each);

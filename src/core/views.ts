@@ -54,8 +54,14 @@ export type Effect =
   /** A personal notice to a member (a DM, or a mention where DMs are closed). */
   | { type: 'notify'; userId: string; text: string };
 
+/** Cuts to at most `max` UTF-16 units, ending in "…", without splitting a surrogate pair (an emoji). */
 export function truncate(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, Math.max(0, max - 1))}…`;
+  if (text.length <= max) return text;
+  if (max <= 0) return '';
+  let end = max - 1;
+  const last = text.charCodeAt(end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) end--;
+  return `${text.slice(0, end)}…`;
 }
 
 /** Joins names, cutting to "a, b and N more" past `max`. */
