@@ -13,12 +13,11 @@ import {
   tasks,
   taskSkills,
 } from '../db/schema.js';
-import { isEligible } from './community.js';
 import type { Ctx } from './context.js';
 import type { Person } from './ledger.js';
 import { DAY_MS, HOUR_MS } from './model.js';
 import { reviewTally } from './reviews.js';
-import { currentVotes } from './votes.js';
+import { proposalTally } from './proposals.js';
 
 /** Items per section read from the database; the renderer may show fewer. */
 export const SECTION_LOAD = 10;
@@ -256,19 +255,15 @@ function closingProposals(ctx: Ctx): Listed<ProposalItem> {
     .limit(SECTION_LOAD)
     .all();
   const items = rows.map((p) => {
-    const ballots = currentVotes(ctx, { type: 'proposal', id: p.id }).filter((b) =>
-      isEligible(b.member, p.minMemberDays, ctx.now),
-    );
-    const n = (v: string) => ballots.filter((b) => b.value === v).length;
-    const notVoted = Math.max(0, eligibleMembers(ctx, p.minMemberDays) - ballots.length);
+    const t = proposalTally(ctx, p);
     return {
       number: p.number,
       title: p.title,
       closesAt: p.closesAt,
-      yes: n('yes'),
-      no: n('no'),
-      abstain: n('abstain'),
-      notVoted,
+      yes: t.yes.length,
+      no: t.no.length,
+      abstain: t.abstain.length,
+      notVoted: Math.max(0, eligibleMembers(ctx, p.minMemberDays) - t.participants),
     };
   });
   return { total, items };

@@ -67,7 +67,7 @@ export function closeProposal(ctx: Ctx, payload: { proposalId: number }): void {
     abstain: t.abstain.length,
     participants: t.participants,
   });
-  refreshProposalCard(ctx, closed);
+  refreshProposalCard(ctx, closed, t);
   const head = d.passed ? `✅ P${p.number} "${p.title}" passed` : `❌ P${p.number} "${p.title}" was rejected`;
   ctx.effects.push({ type: 'thread', cardKey: proposalCardKey(p), text: `${head}: ${d.reason}.${applied}` });
 }

@@ -71,12 +71,10 @@ export function proposalTally(ctx: Ctx, p: ProposalRow): ProposalTally {
   return t;
 }
 
-export function refreshProposalCard(ctx: Ctx, p: ProposalRow): void {
-  ctx.effects.push({
-    type: 'update',
-    cardKey: proposalCardKey(p),
-    view: proposalCard(ctx, p, proposalTally(ctx, p)),
-  });
+/** Re-renders the card; pass the tally when the caller has it already. */
+export function refreshProposalCard(ctx: Ctx, p: ProposalRow, tally = proposalTally(ctx, p)): ProposalTally {
+  ctx.effects.push({ type: 'update', cardKey: proposalCardKey(p), view: proposalCard(ctx, p, tally) });
+  return tally;
 }
 
 /** Validates `key=value` now, so a proposal can only carry a change that can be applied when it passes. */
@@ -175,8 +173,7 @@ export function voteCommand(ctx: Ctx, args: CommandArgs<'vote'>): Reply {
     vote: args.choice,
     via: 'command',
   });
-  refreshProposalCard(ctx, p);
-  const t = proposalTally(ctx, p);
+  const t = refreshProposalCard(ctx, p);
   return {
     private: true,
     text: `You voted ${args.choice} on P${p.number}. Now ${countsText(t)}; voting closes ${formatTime(p.closesAt)}.`,
