@@ -1,5 +1,6 @@
 /** Typed option builders: each carries its zod schema and what an adapter needs to offer it natively. */
 import { z } from 'zod';
+import { channelRef } from './rules.js';
 import { canonicalSpdx } from './spdx.js';
 
 export type OptionKind = 'text' | 'int' | 'choice' | 'member' | 'channel';
@@ -133,7 +134,7 @@ export const opt = {
     spec({
       kind: 'channel',
       description,
-      zod: trimmed(100).transform((s) => s.replace(/^#/, '')),
+      zod: channelRef,
       placeholder: '#channel',
     }),
 };

@@ -79,12 +79,7 @@ export function refreshProposalCard(ctx: Ctx, p: ProposalRow, tally = proposalTa
 
 /** Validates `key=value` now, so a proposal can only carry a change that can be applied when it passes. */
 function parseChange(text: string): { key: RuleKey; value: string } {
-  const eq = text.indexOf('=');
-  const key = eq > 0 ? text.slice(0, eq).trim() : '';
-  let raw = eq > 0 ? text.slice(eq + 1).trim() : '';
-  // Channel rules hold channel ids; accept a mention (<#123>, <#C1|name>) or #name as typed.
-  if (key.startsWith('channels.')) raw = raw.replace(/^<#([^>|]+)(?:\|[^>]*)?>$/, '$1').replace(/^#/, '');
-  const parsed = parseRuleAssignment(eq > 0 ? `${key}=${raw}` : text);
+  const parsed = parseRuleAssignment(text);
   return { key: parsed.key, value: formatRuleValue(parsed.value) };
 }
 

@@ -29,6 +29,14 @@ const license = z.string().transform((s, ctx) => {
   return id;
 });
 
+/** A channel as typed anywhere: an id, `#name`, or a mention (`<#123>` on Discord, `<#C42|name>` on Slack). */
+export const channelRef = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(100, 'must be at most 100 characters')
+  .transform((s) => s.replace(/^<#([^>|]+)(?:\|[^>]*)?>$/, '$1').replace(/^#/, ''));
+
 /** Each rule: its schema, default, and how its valid values read to a person. */
 export const ruleDefs = {
   'review.approvals': { schema: int(1, 50), default: 2, valid: 'a whole number from 1 to 50' },
@@ -48,9 +56,9 @@ export const ruleDefs = {
     default: 'CC-BY-SA-4.0',
     valid: 'an SPDX license id such as CC-BY-SA-4.0 or MIT',
   },
-  'channels.tasks': { schema: z.string().min(1).max(100), default: '', valid: 'a channel of the community' },
+  'channels.tasks': { schema: channelRef, default: '', valid: 'a channel of the community' },
   'channels.proposals': {
-    schema: z.string().min(1).max(100),
+    schema: channelRef,
     default: '',
     valid: 'a channel of the community',
   },

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseCommandLine, tokenize, UserError } from '../../src/core/index.js';
+import { parseRuleAssignment } from '../../src/core/rules.js';
 
 function errorOf(line: string): UserError {
   try {
@@ -72,5 +73,17 @@ describe('text grammar', () => {
 
   it('refuses a 10,000-character title, naming the limit', () => {
     expect(errorOf(`/task post ${'x'.repeat(10_000)}`).message).toMatch(/at most 200 characters/);
+  });
+});
+
+describe('channel values', () => {
+  it('read an id, #name or a platform mention the same way, in options and in rule assignments', () => {
+    expect(parseRuleAssignment('channels.tasks=<#C42|general>').value).toBe('C42');
+    expect(parseRuleAssignment('channels.proposals=<#123456>').value).toBe('123456');
+    expect(parseRuleAssignment('channels.tasks=#work').value).toBe('work');
+    expect(parseCommandLine('/commons setup tasks:<#C42|general> proposals:#gov').args).toMatchObject({
+      tasks: 'C42',
+      proposals: 'gov',
+    });
   });
 });
