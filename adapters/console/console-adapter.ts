@@ -4,6 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import {
+  formatTime,
   parseCommandLine,
   UserError,
   type CommunityRef,
@@ -152,9 +153,7 @@ export class ConsoleAdapter implements PlatformAdapter {
     const ms = step ? parseStep(step) : undefined;
     if (ms === undefined) return this.write('Usage: /clock +3d (or +36h, +90m)');
     this.o.clock.advance(ms);
-    this.write(
-      `(clock is now ${new Date(this.o.clock.now()).toISOString().slice(0, 16).replace('T', ' ')} UTC)`,
-    );
+    this.write(`(clock is now ${formatTime(this.o.clock.now())})`);
     await this.o.runDue();
   }
 

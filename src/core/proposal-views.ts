@@ -6,7 +6,15 @@ import { ruleMeaning } from './proposal-decide.js';
 import type { ProposalRow, ProposalTally } from './proposals.js';
 import { formatRuleValue, isRuleKey } from './rules.js';
 import type { Ballot } from './votes.js';
-import { nameList, truncate, type Tone, type View, type ViewButton, type ViewField } from './views.js';
+import {
+  formatTime,
+  nameList,
+  truncate,
+  type Tone,
+  type View,
+  type ViewButton,
+  type ViewField,
+} from './views.js';
 
 const statusText: Record<ProposalRow['status'], string> = {
   open: 'open for votes',
@@ -21,11 +29,6 @@ const tones: Record<ProposalRow['status'], Tone> = {
   rejected: 'rejected',
   withdrawn: 'cancelled',
 };
-
-/** `2026-01-08 12:00 UTC`: ISO date and time, always UTC so every member reads the same deadline. */
-export function formatTime(ms: number): string {
-  return `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-}
 
 /** `2 yes, 1 no, 0 abstain`. */
 export function countsText(t: ProposalTally): string {

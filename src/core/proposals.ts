@@ -9,10 +9,10 @@ import { cancelDeadline, schedule } from './deadlines.js';
 import { UserError, type ErrorCode } from './errors.js';
 import { HOUR_MS } from './model.js';
 import { ruleMeaning } from './proposal-decide.js';
-import { countsText, formatTime, proposalCard } from './proposal-views.js';
+import { countsText, proposalCard } from './proposal-views.js';
 import { formatRuleValue, parseRuleAssignment, type RuleKey } from './rules.js';
 import { addMark, currentVotes, type Ballot, type Target } from './votes.js';
-import { truncate, type Reply } from './views.js';
+import { formatTime, truncate, type Reply } from './views.js';
 
 export type ProposalRow = typeof proposals.$inferSelect;
 

@@ -70,3 +70,8 @@ export function nameList(names: string[], max = 10): string {
   if (names.length <= max) return names.join(', ');
   return `${names.slice(0, max).join(', ')} and ${names.length - max} more`;
 }
+
+/** `2026-01-08 12:00 UTC`: ISO date and time, always UTC so every member reads the same deadline. */
+export function formatTime(ms: number): string {
+  return `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
