@@ -127,14 +127,16 @@ export class PayloadBuilders {
     return human?.user ?? this.store.user({ username: 'tester' });
   }
 
-  private actor(input: ActorInput) {
-    const guild =
-      input.guildId === null
-        ? undefined
-        : input.guildId
-          ? this.store.guilds.get(input.guildId)
-          : this.defaultGuild();
+  /** The guild an actor acts in: none for a DM (guildId null), else the given or the default one. */
+  private guildOf(input: ActorInput) {
+    if (input.guildId === null) return undefined;
+    const guild = input.guildId ? this.store.guilds.get(input.guildId) : this.defaultGuild();
     if (input.guildId && !guild) throw new Error(`fake-discord: unknown guild ${input.guildId}`);
+    return guild;
+  }
+
+  private actor(input: ActorInput) {
+    const guild = this.guildOf(input);
     const user = this.resolveUser(input.user, guild);
     const locale = input.locale ?? Locale.EnglishUS;
     if (!guild) {
@@ -486,12 +488,7 @@ export class PayloadBuilders {
   messageCreate(
     input: ActorInput & { content: string; id?: string; messageReference?: APIMessage['message_reference'] },
   ): GatewayMessageCreateDispatchData {
-    const guild =
-      input.guildId === null
-        ? undefined
-        : input.guildId
-          ? this.store.guilds.get(input.guildId)
-          : this.defaultGuild();
+    const guild = this.guildOf(input);
     const author = this.resolveUser(input.user, guild);
     const channelId =
       input.channelId ??
