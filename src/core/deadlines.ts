@@ -59,17 +59,6 @@ export function dueDeadlines(db: Db, now: number, limit = 100, platforms?: strin
     .all();
 }
 
-/** When the next pending deadline falls due, if any. */
-export function nextDueAt(db: Db): number | undefined {
-  return db
-    .select({ at: deadlines.dueAt })
-    .from(deadlines)
-    .where(eq(deadlines.status, 'pending'))
-    .orderBy(asc(deadlines.dueAt))
-    .limit(1)
-    .get()?.at;
-}
-
 /** Marks a deadline done if it is still pending; false when another run got there first. */
 export function claimDeadline(db: Db, id: number, now: number): boolean {
   const r = db
@@ -78,12 +67,4 @@ export function claimDeadline(db: Db, id: number, now: number): boolean {
     .where(and(eq(deadlines.id, id), eq(deadlines.status, 'pending')))
     .run();
   return r.changes === 1;
-}
-
-export function pendingDeadline(db: Db, key: string): DeadlineRow | undefined {
-  return db
-    .select()
-    .from(deadlines)
-    .where(and(eq(deadlines.key, key), eq(deadlines.status, 'pending')))
-    .get();
 }

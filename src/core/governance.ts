@@ -1,7 +1,7 @@
 /** handle(input) → one SQLite transaction → { reply, effects }. The only door into the core. */
 import { and, eq, lt } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { cards, processedEvents } from '../db/schema.js';
+import { cards, communities, processedEvents } from '../db/schema.js';
 import { settingsStore, type Settings } from '../db/kv.js';
 import type { CommandInput } from './commands.js';
 import { ensureCommunity, ensureMember, findCommunity, loadRules } from './community.js';
@@ -29,7 +29,6 @@ import {
 } from './reactions.js';
 import { suggest, type Suggestion } from './platform-queries.js';
 import type { Effect, Reply } from './views.js';
-import { communities } from '../db/schema.js';
 
 interface Base {
   community: CommunityRef;

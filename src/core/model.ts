@@ -27,9 +27,6 @@ export interface MessageRef {
 
 export type VoteValue = 'yes' | 'no' | 'abstain';
 
-/** Review verdicts are the same marks as proposal votes: approve = yes, object = no. */
-export const verdictToVote = { approve: 'yes', object: 'no' } as const satisfies Record<string, VoteValue>;
-
 /** The time source of the core; tests and the console move it. */
 export interface Clock {
   now(): number;
