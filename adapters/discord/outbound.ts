@@ -1,11 +1,20 @@
 /** Performs the core's effects on Discord, one at a time, in order. */
 import type { Client, Message, SendableChannels } from 'discord.js';
-import type { CommunityRef, Effect, Governance, Outcome } from '../../src/core/index.js';
+import {
+  cardVoteEmoji,
+  type CommunityRef,
+  type Effect,
+  type Governance,
+  type Outcome,
+} from '../../src/core/index.js';
 import type { Logger } from '../../src/log.js';
 import { cardMessage, textMessage } from './render.js';
 
 /** Emoji the bot adds to a fresh vote card so members can vote with one click. */
-const SEED: Record<string, string[]> = { submission: ['✅', '❌'], proposal: ['✅', '❌', '➖'] };
+const SEED: Record<string, readonly string[]> = {
+  submission: cardVoteEmoji.review,
+  proposal: cardVoteEmoji.proposal,
+};
 
 export class DiscordOutbound {
   private queue: { community: CommunityRef; effect: Effect }[] = [];

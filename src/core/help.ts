@@ -2,10 +2,10 @@
 import type { OptionSpec } from './command-options.js';
 import { commandNames, commands, groups, isCommandName, subcommandsOf, usage } from './commands.js';
 import { UserError } from './errors.js';
+import { voteEmojiHelp } from './vote-emoji.js';
 import type { Reply } from './views.js';
 
-const VOTES =
-  'Votes by emoji: ✅ 👍 approve/yes · ❌ 👎 object/no · ➖ abstain (Slack: :white_check_mark: :+1: · :x: :-1: · :heavy_minus_sign:).';
+const VOTES = voteEmojiHelp();
 
 export function help(topic?: string): Reply {
   if (!topic) {

@@ -31,3 +31,4 @@ export type { Suggestion } from './platform-queries.js';
 export type { PresentReaction } from './reactions.js';
 export { buttonCommand } from './buttons.js';
 export { fitView } from './view-limits.js';
+export { voteOfEmoji, voteEmojiTable, cardVoteEmoji, type VoteEmoji } from './vote-emoji.js';

@@ -4,6 +4,7 @@ import '../../src/core/features.js';
 import {
   Governance,
   parseCommandLine,
+  voteOfEmoji,
   type CommunityRef,
   type Outcome,
   type VoteValue,
@@ -20,13 +21,12 @@ export class TestClock {
   }
 }
 
-const EMOJI: Record<string, VoteValue> = {
-  '✅': 'yes',
-  '👍': 'yes',
-  '❌': 'no',
-  '👎': 'no',
-  '➖': 'abstain',
-};
+/** The vote an emoji stands for, as an adapter maps it; a test that reacts with a non-vote emoji is a mistake. */
+function voteValue(emoji: string): VoteValue {
+  const vote = voteOfEmoji(emoji);
+  if (!vote) throw new Error(`${emoji} is not a voting emoji`);
+  return vote.value;
+}
 
 export function makeCore(opts: { path?: string; clock?: TestClock; community?: CommunityRef } = {}) {
   const db = openDatabase(opts.path ?? ':memory:');
@@ -95,7 +95,7 @@ export function makeCore(opts: { path?: string; clock?: TestClock; community?: C
           actor: { userId: user, name: user, isBot: extra.isBot, joinedAt: extra.joinedAt },
           message: { channelId: card.channelId, messageId: card.messageId },
           emoji,
-          value: EMOJI[emoji] ?? 'abstain',
+          value: voteValue(emoji),
           added,
         }),
       );
