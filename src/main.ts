@@ -21,7 +21,7 @@ async function main(): Promise<void> {
 
   if (consoleMode) {
     const clock = new ConsoleClock(settingsStore(db));
-    const core = new Governance(db, clock);
+    const core = new Governance(db, clock, log);
     const scheduler = startScheduler(core, adapters, log);
     const adapter = new ConsoleAdapter({
       core,
@@ -39,7 +39,7 @@ async function main(): Promise<void> {
     db.$client.close();
     return;
   }
-  const core = new Governance(db, systemClock);
+  const core = new Governance(db, systemClock, log);
   if (wantsSlack(env))
     log.warn('SLACK_* is set, but the Slack adapter is not built yet; Slack is not started.');
   if (wantsDiscord(env)) {

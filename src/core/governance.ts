@@ -1,4 +1,8 @@
-/** handle(input) → one SQLite transaction → { reply, effects }. The only door into the core. */
+/**
+ * handle(input) → one SQLite transaction → { reply, effects }. The only door into the core.
+ * Every write transaction is BEGIN IMMEDIATE: it takes the write lock first, so a second process on the
+ * same file waits (busy_timeout) instead of failing with SQLITE_BUSY when a read would turn into a write.
+ */
 import { and, eq, lt } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { cards, communities, processedEvents } from '../db/schema.js';
@@ -6,10 +10,10 @@ import { settingsStore, type Settings } from '../db/kv.js';
 import type { CommandInput } from './commands.js';
 import { ensureCommunity, ensureMember, findCommunity, loadRules } from './community.js';
 import type { Ctx } from './context.js';
-import { claimDeadline, dueDeadlines, type DeadlineRow } from './deadlines.js';
+import { claimDeadline, dueDeadlines, MAX_ATTEMPTS, recordFailure, type DeadlineRow } from './deadlines.js';
 import { runCommand } from './dispatch.js';
 import { toValue, UserError, type UserErrorValue } from './errors.js';
-import { runJob } from './jobs.js';
+import { BadDeadline, jobKinds, runJob } from './jobs.js';
 import {
   DAY_MS,
   type Platform,
@@ -85,21 +89,38 @@ export interface CardRef {
   threadId: string | null;
 }
 
+/** Where the core reports faults it survives (a pino logger fits). */
+export interface FaultLog {
+  warn(fields: object, message: string): void;
+  error(fields: object, message: string): void;
+}
+
+const stderrLog: FaultLog = {
+  warn: (fields, message) => console.error(message, fields),
+  error: (fields, message) => console.error(message, fields),
+};
+
 export class Governance {
   private readonly settings: Settings;
 
   constructor(
     readonly db: Db,
     readonly clock: Clock,
+    private readonly log: FaultLog = stderrLog,
   ) {
     this.settings = settingsStore(db);
+  }
+
+  /** Runs `fn` in one write transaction (BEGIN IMMEDIATE). */
+  private write<T>(fn: () => T): T {
+    return this.db.$client.transaction(fn).immediate();
   }
 
   /** Applies one inbound event atomically. User errors come back as values; bugs throw. */
   handle(input: Inbound): Outcome {
     const now = this.clock.now();
     try {
-      return this.db.$client.transaction(() => this.apply(input, now))();
+      return this.write(() => this.apply(input, now));
     } catch (e) {
       if (!(e instanceof UserError)) throw e;
       return {
@@ -183,23 +204,26 @@ export class Governance {
 
   /** An adapter reports which platform message now shows a card, so later reactions find their vote. */
   recordCard(ref: CommunityRef, cardKey: string, at: MessageRef & { threadId?: string }): void {
-    const community = ensureCommunity(this.db, ref, this.clock.now());
-    const row = {
-      communityId: community.id,
-      cardKey,
-      channelId: at.channelId,
-      messageId: at.messageId,
-      threadId: at.threadId ?? null,
-      createdAt: this.clock.now(),
-    };
-    this.db
-      .insert(cards)
-      .values(row)
-      .onConflictDoUpdate({
-        target: [cards.communityId, cards.cardKey],
-        set: { channelId: row.channelId, messageId: row.messageId, threadId: row.threadId },
-      })
-      .run();
+    const now = this.clock.now();
+    this.write(() => {
+      const community = ensureCommunity(this.db, ref, now);
+      const row = {
+        communityId: community.id,
+        cardKey,
+        channelId: at.channelId,
+        messageId: at.messageId,
+        threadId: at.threadId ?? null,
+        createdAt: now,
+      };
+      this.db
+        .insert(cards)
+        .values(row)
+        .onConflictDoUpdate({
+          target: [cards.communityId, cards.cardKey],
+          set: { channelId: row.channelId, messageId: row.messageId, threadId: row.threadId },
+        })
+        .run();
+    });
   }
 
   /** Small persistent state of adapters (the console's clock offset, message counter …). */
@@ -209,6 +233,16 @@ export class Governance {
 
   setSetting(key: string, value: string): void {
     this.settings.setSetting(key, value);
+  }
+
+  /** Sets `key` unless it is set; returns the value it has now (another process may have set it first). */
+  initSetting(key: string, value: string): string {
+    return this.settings.initSetting(key, value);
+  }
+
+  /** Adds `by` to the number kept at `key` in one statement, so concurrent additions all count. */
+  addToSetting(key: string, by: number): number {
+    return this.settings.addToSetting(key, by);
   }
 
   findCard(ref: CommunityRef, cardKey: string): CardRef | undefined {
@@ -224,13 +258,19 @@ export class Governance {
   /**
    * Runs every deadline due now, each exactly once, each in its own transaction. Only deadlines of
    * communities on `platforms` run, so none fires while its platform's adapter is not there to act.
+   * A deadline that throws is rolled back, logged and retried later (see recordFailure); it never
+   * stops the others, and the outcomes of those that ran are always returned.
    */
   runDue(platforms?: Platform[], limit = 500): Outcome[] {
     const now = this.clock.now();
     const outcomes: Outcome[] = [];
-    for (const d of dueDeadlines(this.db, now, limit, platforms)) {
-      const o = this.db.$client.transaction(() => this.runDeadline(d, now))();
-      if (o) outcomes.push(o);
+    for (const d of dueDeadlines(this.db, now, jobKinds(), limit, platforms)) {
+      try {
+        const o = this.write(() => this.runDeadline(d, now));
+        if (o) outcomes.push(o);
+      } catch (err) {
+        this.deadlineFailed(d, now, err);
+      }
     }
     this.db
       .delete(processedEvents)
@@ -246,5 +286,35 @@ export class Governance {
     const ctx = this.context(ref, now, '');
     runJob(ctx, d);
     return { community: ref, effects: ctx.effects };
+  }
+
+  /** Records and logs a failed run: what failed, which deadline, and what happens or is to be done. */
+  private deadlineFailed(d: DeadlineRow, now: number, err: unknown): void {
+    const error = err instanceof Error ? err.message : String(err);
+    const fields = { deadline: d.key, kind: d.kind, payload: d.payload, attempt: d.attempts + 1, err };
+    let row: DeadlineRow | undefined;
+    try {
+      row = this.write(() => recordFailure(this.db, d, now, error, err instanceof BadDeadline));
+    } catch (e) {
+      this.log.error(
+        { ...fields, recordErr: e },
+        `Deadline ${d.key} (${d.kind}) failed and its failure could not be recorded; it is retried at the next tick.`,
+      );
+      return;
+    }
+    if (!row) return; // another process ran it meanwhile
+    if (row.status === 'failed')
+      this.log.error(
+        fields,
+        `Deadline ${d.key} (${d.kind}) FAILED after ${row.attempts} attempt(s) and is given up: ${error}. ` +
+          `Nothing of it was applied. Fix the cause, then run it again with: ` +
+          `UPDATE deadlines SET status='pending', attempts=0 WHERE key='${d.key}';`,
+      );
+    else
+      this.log.warn(
+        { ...fields, retryAt: new Date(row.dueAt).toISOString() },
+        `Deadline ${d.key} (${d.kind}) failed (attempt ${row.attempts} of ${MAX_ATTEMPTS}): ${error}. ` +
+          `Nothing of it was applied; it is retried at ${new Date(row.dueAt).toISOString()}.`,
+      );
   }
 }
