@@ -2,7 +2,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { refOf, runConsole, startConsole, type LiveConsole } from '../helpers/console-process.js';
+import {
+  refOf,
+  runConsole,
+  startConsole,
+  startWorker,
+  type LiveConsole,
+} from '../helpers/console-process.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ostrom-two-'));
 const live: LiveConsole[] = [];
@@ -82,4 +88,24 @@ describe('two Ostrom processes on one database file', () => {
     const refs = out.match(/^\[m\d+\](?! \(updated\))/gm) ?? [];
     expect(new Set(refs).size).toBe(refs.length);
   }, 60_000);
+});
+
+describe('two Ostrom processes starting at once on a new database file', () => {
+  it('both migrate it without error, whichever comes first', async () => {
+    const racers = [1, 2].map(() => startWorker('open-on-go.ts', []));
+    live.push(...racers);
+    await Promise.all(racers.map((w) => w.waitFor(/^ready$/m)));
+    for (let round = 1; round <= ROUNDS * 2; round++) {
+      const path = join(dir, `fresh-${round}.db`);
+      const at = Date.now() + 30; // one instant for both, a little after the line reaches them
+      for (const w of racers) w.send([`${path} ${at}`]);
+      await Promise.all(racers.map((w) => w.waitFor(/^(opened|failed) /m, round)));
+    }
+    const [one, two] = await Promise.all(racers.map((w) => w.end()));
+    for (const run of [one!, two!]) {
+      expect(run.stdout).not.toMatch(/failed/);
+      expect(run.stdout.match(/^opened /gm)).toHaveLength(ROUNDS * 2);
+      expect(run.stderr).toBe('');
+    }
+  });
 });

@@ -21,8 +21,12 @@ export interface SpawnOptions {
  * Spawns `tsx src/main.ts` as the leader of its own process group, so the group (tsx and the node it
  * starts) can be killed at once.
  */
-function spawnMain(env: Record<string, string>, opts: SpawnOptions = {}): ChildProcessWithoutNullStreams {
-  return spawn(tsx, ['src/main.ts'], {
+function spawnMain(
+  env: Record<string, string>,
+  opts: SpawnOptions = {},
+  args = ['src/main.ts'],
+): ChildProcessWithoutNullStreams {
+  return spawn(tsx, args, {
     cwd: root,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
@@ -82,7 +86,15 @@ const count = (text: string, pattern: RegExp) =>
     ?.length ?? 0;
 
 export function startConsole(env: Record<string, string>): LiveConsole {
-  const child = spawnMain(env);
+  return live(spawnMain(env));
+}
+
+/** A script of tests/helpers/workers run like `startConsole`, with `args`. */
+export function startWorker(script: string, args: string[]): LiveConsole {
+  return live(spawnMain({}, {}, [`tests/helpers/workers/${script}`, ...args]));
+}
+
+function live(child: ChildProcessWithoutNullStreams): LiveConsole {
   let stdout = '';
   let stderr = '';
   const waiters = new Set<() => void>();
