@@ -1,4 +1,5 @@
 /** The console: a local chat on stdin/stdout with the same rules, storage and texts as the platforms. */
+import { randomUUID } from 'node:crypto';
 import { createInterface, type Interface } from 'node:readline';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -38,7 +39,6 @@ export class ConsoleAdapter implements PlatformAdapter {
   readonly platform = 'console' as const;
   private actor?: string;
   private channel = 'general';
-  private events = 0;
   private done?: Promise<void>;
   private rl?: Interface;
   /** The output went away (`| head -1` exited): stop reading and writing, and end quietly. */
@@ -140,7 +140,8 @@ export class ConsoleAdapter implements PlatformAdapter {
       if (e instanceof UserError) return this.reply({ private: true, text: e.message }, actor.userId);
       throw e;
     }
-    const eventId = `console:${this.o.clock.now()}:${this.events++}`;
+    // Unique across processes: two consoles on one file may type at the same instant.
+    const eventId = `console:${randomUUID()}`;
     const out = this.o.core.handle({
       type: 'command',
       eventId,
