@@ -10,16 +10,18 @@ import { settingsStore, type Settings } from '../db/kv.js';
 import type { CommandInput } from './commands.js';
 import { ensureCommunity, ensureMember, findCommunity, loadRules } from './community.js';
 import type { Ctx } from './context.js';
-import { claimDeadline, dueDeadlines, MAX_ATTEMPTS, recordFailure, type DeadlineRow } from './deadlines.js';
+import { deadlineFailed } from './deadline-failures.js';
+import { claimDeadline, dueDeadlines, type DeadlineRow } from './deadlines.js';
 import { runCommand } from './dispatch.js';
 import { toValue, UserError, type UserErrorValue } from './errors.js';
-import { BadDeadline, jobKinds, runJob } from './jobs.js';
+import { jobKinds, runJob } from './jobs.js';
 import {
   DAY_MS,
   type Platform,
   type Actor,
   type Clock,
   type CommunityRef,
+  type FaultLog,
   type MessageRef,
   type VoteValue,
 } from './model.js';
@@ -87,12 +89,6 @@ export interface CardRef {
   channelId: string;
   messageId: string;
   threadId: string | null;
-}
-
-/** Where the core reports faults it survives (a pino logger fits). */
-export interface FaultLog {
-  warn(fields: object, message: string): void;
-  error(fields: object, message: string): void;
 }
 
 const stderrLog: FaultLog = {
@@ -269,7 +265,7 @@ export class Governance {
         const o = this.write(() => this.runDeadline(d, now));
         if (o) outcomes.push(o);
       } catch (err) {
-        this.deadlineFailed(d, now, err);
+        deadlineFailed(this.db, this.log, (fn) => this.write(fn), d, now, err);
       }
     }
     this.db
@@ -286,35 +282,5 @@ export class Governance {
     const ctx = this.context(ref, now, '');
     runJob(ctx, d);
     return { community: ref, effects: ctx.effects };
-  }
-
-  /** Records and logs a failed run: what failed, which deadline, and what happens or is to be done. */
-  private deadlineFailed(d: DeadlineRow, now: number, err: unknown): void {
-    const error = err instanceof Error ? err.message : String(err);
-    const fields = { deadline: d.key, kind: d.kind, payload: d.payload, attempt: d.attempts + 1, err };
-    let row: DeadlineRow | undefined;
-    try {
-      row = this.write(() => recordFailure(this.db, d, now, error, err instanceof BadDeadline));
-    } catch (e) {
-      this.log.error(
-        { ...fields, recordErr: e },
-        `Deadline ${d.key} (${d.kind}) failed and its failure could not be recorded; it is retried at the next tick.`,
-      );
-      return;
-    }
-    if (!row) return; // another process ran it meanwhile
-    if (row.status === 'failed')
-      this.log.error(
-        fields,
-        `Deadline ${d.key} (${d.kind}) FAILED after ${row.attempts} attempt(s) and is given up: ${error}. ` +
-          `Nothing of it was applied. Fix the cause, then run it again with: ` +
-          `UPDATE deadlines SET status='pending', attempts=0 WHERE key='${d.key}';`,
-      );
-    else
-      this.log.warn(
-        { ...fields, retryAt: new Date(row.dueAt).toISOString() },
-        `Deadline ${d.key} (${d.kind}) failed (attempt ${row.attempts} of ${MAX_ATTEMPTS}): ${error}. ` +
-          `Nothing of it was applied; it is retried at ${new Date(row.dueAt).toISOString()}.`,
-      );
   }
 }

@@ -10,7 +10,6 @@ export {
   type ReactionsClearedEvent,
   type ReactionsSyncEvent,
   type CardRef,
-  type FaultLog,
 } from './governance.js';
 export { parseCommandLine, tokenize } from './grammar.js';
 export {
