@@ -105,6 +105,23 @@ export function loadRules(db: Db, communityId: number): Rules {
   return rules as unknown as Rules;
 }
 
+/**
+ * A rule value as the community will use it: a channel rule must name a channel the bot can post in,
+ * when the platform says which (by id or name); it is stored as the channel's id.
+ */
+export function checkRuleValue<K extends RuleKey>(ctx: Ctx, key: K, value: Rules[K]): Rules[K] {
+  if ((key !== 'channels.tasks' && key !== 'channels.proposals') || !ctx.channels) return value;
+  const typed = String(value);
+  const found =
+    ctx.channels.find((c) => c.id === typed) ??
+    ctx.channels.find((c) => c.name.toLowerCase() === typed.toLowerCase());
+  if (!found) {
+    const names = ctx.channels.slice(0, 15).map((c) => `#${c.name}`);
+    throw new UserError('channel.notFound', { channel: typed, valid: names.join(', ') || 'none' });
+  }
+  return found.id as Rules[K];
+}
+
 /** Writes one rule; the caller records it in the audit log with what set it. */
 export function setRule(ctx: Ctx, key: RuleKey, value: unknown, setBy: string): void {
   const row = { communityId: ctx.community.id, key, value: JSON.stringify(value), setBy, setAt: ctx.now };

@@ -6,7 +6,8 @@ import { help } from './help.js';
 import { showLedger, showProfile } from './ledger.js';
 import { reviewCommand, submitTask } from './reviews.js';
 import { listTasks, showTask } from './task-queries.js';
-import { cancelTask, claimTask, postTask, unclaimTask } from './tasks.js';
+import { cancelTask, claimTask, postTask } from './tasks.js';
+import { unclaimTask } from './unclaim.js';
 import type { Reply } from './views.js';
 
 type Handlers = { [N in CommandName]: (ctx: Ctx, args: Extract<CommandInput, { name: N }>['args']) => Reply };

@@ -14,6 +14,7 @@ import {
   DAY_MS,
   type Platform,
   type Actor,
+  type ChannelInfo,
   type Clock,
   type CommunityRef,
   type MessageRef,
@@ -41,6 +42,8 @@ export interface CommandEvent extends Base {
   channelId: string;
   actor: Actor;
   command: CommandInput;
+  /** Channels the bot can post in, when the platform can tell: channel rules must name one of them. */
+  channels?: ChannelInfo[];
 }
 
 export interface ReactionEvent extends Base {
@@ -123,8 +126,10 @@ export class Governance {
       'actor' in input ? input.actor : undefined,
     );
     out.effects = ctx.effects;
-    if (input.type === 'command') out.reply = runCommand(ctx, input.command);
-    else if (input.type === 'reaction') applyReaction(ctx, input as ReactionChange);
+    if (input.type === 'command') {
+      ctx.channels = input.channels;
+      out.reply = runCommand(ctx, input.command);
+    } else if (input.type === 'reaction') applyReaction(ctx, input as ReactionChange);
     else if (input.type === 'reactions-sync') syncReactions(ctx, input.message, input.present);
     else clearReactions(ctx, input.message, input.emoji);
     return out;

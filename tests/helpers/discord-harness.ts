@@ -11,6 +11,9 @@ import {
   InteractionResponseType,
   MessageFlags,
   PermissionFlagsBits,
+  ChannelType,
+  OverwriteType,
+  type APIOverwrite,
   type APIEmbed,
   type APIMessage,
   type RESTPatchAPIChannelMessageJSONBody,
@@ -50,23 +53,37 @@ export async function startWorld(): Promise<World> {
     guilds: [
       {
         name: 'Commons',
-        channels: [{ name: 'tasks' }],
+        // #voice and #locked are channels Ostrom cannot post cards in (#locked: see below).
+        channels: [{ name: 'tasks' }, { name: 'voice', type: ChannelType.GuildVoice }, { name: 'locked' }],
         roles: [{ id: '900000000000000001', name: 'Steward', permissions: PermissionFlagsBits.ManageGuild }],
-        members: NAMES.map((username) => ({
-          user: { username },
-          joinedAt,
-          roles: username === 'alice' ? ['900000000000000001'] : [],
-        })),
+        members: [
+          ...NAMES.map((username) => ({
+            user: { username },
+            joinedAt,
+            roles: username === 'alice' ? ['900000000000000001'] : [],
+          })),
+          { user: { username: 'founder' }, joinedAt },
+        ],
       },
     ],
   });
   const guild = fake.guilds[0]!;
   // The owner has every permission on Discord; make it someone who never acts, so roles decide.
-  guild.owner_id = fake.bot.id;
+  guild.owner_id = guild.members.find((m) => m.user.username === 'founder')!.user.id;
+  const locked = guild.channels.find((c) => c.name === 'locked')!;
+  denyBot(locked, fake.bot.id);
   const ids = Object.fromEntries(
     NAMES.map((n) => [n, guild.members.find((m) => m.user.username === n)!.user.id]),
   ) as Record<Name, string>;
   return { fake, token, guildId: guild.id, tasksId: guild.channels[0]!.id, ids };
+}
+
+/** Takes Send Messages in a channel away from the bot (as an admin's channel overwrite would). */
+export function denyBot(channel: { permission_overwrites?: APIOverwrite[] }, botId: string): void {
+  channel.permission_overwrites = [
+    ...(channel.permission_overwrites ?? []),
+    { id: botId, type: OverwriteType.Member, allow: '0', deny: String(PermissionFlagsBits.SendMessages) },
+  ];
 }
 
 /** Ostrom's side: one core and one adapter on a database. */
