@@ -44,12 +44,13 @@ describe('Discord adapter: user errors and help while typing', () => {
       link: 'not a url',
     });
     expect(replyOf(badLink).flags).toBe(EPHEMERAL);
-    expect(replyOf(badLink).content).toContain('Invalid `link`');
+    // Replies are plain text too: the core's backticks are shown, not formatted.
+    expect(replyOf(badLink).content).toContain('Invalid \\`link\\`');
 
     const { callback: notAdmin } = await act.command('bob', 'commons', 'setup');
     expect(replyOf(notAdmin)).toMatchObject({
       flags: EPHEMERAL,
-      content: expect.stringContaining('Only a platform admin may run `/commons setup`'),
+      content: expect.stringContaining('Only a platform admin may run \\`/commons setup\\`'),
     });
     const setUp = 'select count(*) n from communities where setup_at is not null';
     expect(bot.db.$client.prepare(setUp).get()).toEqual({ n: 0 });
