@@ -164,6 +164,22 @@ export const opt = {
       zod: trimmed(100).transform((s) => s.replace(/^@/, '')),
       placeholder: 'member',
     }),
+  /** `1234:3fa9…` (64 hex digits), as `/commons verify` prints a head; `#1234 3fa9…` too. */
+  anchor: (description: string) =>
+    spec({
+      kind: 'text',
+      description,
+      maxLength: 100,
+      placeholder: 'SEQ:HASH',
+      zod: trimmed(100).transform((s, ctx) => {
+        const m = /^#?(\d{1,15})[\s:]+([0-9a-f]{64})$/i.exec(s);
+        if (!m) {
+          ctx.addIssue({ code: 'custom', message: 'must be SEQ:HASH, an event number and its 64-hex hash' });
+          return z.NEVER;
+        }
+        return { seq: Number(m[1]), hash: m[2]!.toLowerCase() };
+      }),
+    }),
   channel: (description: string) =>
     spec({
       kind: 'channel',

@@ -166,7 +166,12 @@ export const commands = {
     positional: ['n'],
     options: { n: opt.int('How many', 1, 100) },
   }),
-  'commons verify': def({ summary: 'Check the audit hash chain', options: {} }),
+  'commons verify': def({
+    summary: 'Check the audit chain, the ledger and the tasks against it',
+    positional: ['anchor'],
+    rest: true,
+    options: { anchor: opt.anchor('A head saved earlier, SEQ:HASH: the chain must still hold it') },
+  }),
   help: def({
     summary: 'Usage',
     positional: ['command'],
