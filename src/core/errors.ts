@@ -1,4 +1,5 @@
 /** Coded user errors and their one table of messages. */
+import { visible } from './plain-text.js';
 
 type Params = Record<string, string | number>;
 
@@ -54,6 +55,8 @@ const messages = {
   'help.unknown': (p) => `No help for \`${p.command}\`. Commands: ${p.valid}.`,
 } satisfies Record<string, (p: Params) => string>;
 
+const echo = (v: Params[string]) => (typeof v === 'string' ? visible(v) : v);
+
 export type ErrorCode = keyof typeof messages;
 
 /** An expected failure: the command changes nothing and the user is told why, privately. */
@@ -62,7 +65,8 @@ export class UserError extends Error {
     readonly code: ErrorCode,
     readonly params: Params = {},
   ) {
-    super(messages[code](params));
+    // Params may echo what the member typed (an unknown word): never raw control characters.
+    super(messages[code](Object.fromEntries(Object.entries(params).map(([k, v]) => [k, echo(v)]))));
     this.name = 'UserError';
   }
 }

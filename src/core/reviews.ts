@@ -213,6 +213,8 @@ function accept(ctx: Ctx, task: TaskRow, sub: SubmissionRow, tally: ReviewTally)
     reviewers: tally.approvers.map((m) => m.userId),
     link: sub.link,
     license: task.license,
+    // The names the ledger shows, so `/commons verify` can check them too.
+    names: Object.fromEntries([...contributors, ...tally.approvers].map((m) => [m.userId, m.displayName])),
   });
   const entry = ctx.db
     .insert(ledger)

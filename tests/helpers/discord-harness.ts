@@ -23,6 +23,7 @@ import {
 import { pino } from 'pino';
 
 import { DiscordAdapter } from '../../adapters/discord/discord-adapter.js';
+import { plain } from '../../adapters/discord/render.js';
 import '../../src/core/features.js';
 import { Governance } from '../../src/core/index.js';
 import { openDatabase, type Db } from '../../src/db/client.js';
@@ -219,7 +220,7 @@ export class Actions {
     if (replyOf(callback).flags !== MessageFlags.Ephemeral) throw new Error('the /task post reply is public');
     const call = await post;
     const n = Number(/^Task #(\d+) · /.exec(embedOf(call).title ?? '')?.[1]);
-    if (embedOf(call).title !== `Task #${n} · ${title}`)
+    if (embedOf(call).title !== `Task #${n} · ${plain(title)}`)
       throw new Error(`unexpected card ${embedOf(call).title}`);
     return { card: messageOf(call), n };
   }
