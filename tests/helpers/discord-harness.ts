@@ -1,8 +1,8 @@
 /**
  * End-to-end harness for the Discord adapter: the fake Discord (one guild, #tasks, five members, alice an
- * admin with Manage Server), a core on SQLite with a hand-moved clock, a pino logger that keeps its lines,
- * and the REAL DiscordAdapter logged in through discord.js. Tests act through gateway dispatches and read
- * the REST calls the bot made.
+ * admin with Manage Server), a core on SQLite with a hand-moved clock, the production logger keeping its
+ * lines, and the REAL DiscordAdapter logged in through discord.js. Tests act through gateway dispatches
+ * and read the REST calls the bot made.
  */
 import { randomBytes } from 'node:crypto';
 
@@ -20,14 +20,13 @@ import {
   type RESTPostAPIChannelMessageJSONBody,
   type RESTPostAPIInteractionCallbackJSONBody,
 } from 'discord-api-types/v10';
-import { pino } from 'pino';
 
 import { DiscordAdapter } from '../../adapters/discord/discord-adapter.js';
 import { plain } from '../../adapters/discord/render.js';
 import '../../src/core/features.js';
 import { Governance } from '../../src/core/index.js';
 import { openDatabase, type Db } from '../../src/db/client.js';
-import { secretNames } from '../../src/env.js';
+import { createLogger } from '../../src/log.js';
 import { TestClock } from './core.js';
 import { startFakeDiscord, type FakeDiscord, type OptionsInput, type RecordedCall } from './fake-discord.js';
 
@@ -106,10 +105,8 @@ export async function startBot(
   const clock = opts.clock ?? new TestClock(Date.now());
   const core = new Governance(db, clock);
   const logs: string[] = [];
-  const log = pino(
-    { level: 'debug', redact: { paths: [...secretNames, 'token', '*.token'], censor: '[secret]' } },
-    { write: (line: string) => void logs.push(line) },
-  );
+  // The production logger, so the redaction the tests check is the one that runs.
+  const log = createLogger('debug', { write: (line: string) => void logs.push(line) });
   const adapter = new DiscordAdapter({
     core,
     log,
