@@ -16,8 +16,11 @@ const SEED: Record<string, readonly string[]> = {
   proposal: cardVoteEmoji.proposal,
 };
 
+/** Told when an effect could not be performed, with the reason, so the member who caused it hears of it. */
+export type EffectFailed = (effect: Effect, why: string) => void;
+
 export class DiscordOutbound {
-  private queue: { community: CommunityRef; effect: Effect }[] = [];
+  private queue: { community: CommunityRef; effect: Effect; onFail?: EffectFailed }[] = [];
   private draining?: Promise<void>;
 
   constructor(
@@ -27,15 +30,15 @@ export class DiscordOutbound {
   ) {}
 
   /** Queues an outcome's effects; resolves when they (and all queued before) are done. */
-  perform(outcome: Outcome): Promise<void> {
-    for (const effect of outcome.effects) this.queue.push({ community: outcome.community, effect });
+  perform(outcome: Outcome, onFail?: EffectFailed): Promise<void> {
+    for (const effect of outcome.effects) this.queue.push({ community: outcome.community, effect, onFail });
     this.draining ??= this.drain().finally(() => (this.draining = undefined));
     return this.draining;
   }
 
   private async drain(): Promise<void> {
     while (this.queue.length > 0) {
-      const { community, effect } = this.queue.shift()!;
+      const { community, effect, onFail } = this.queue.shift()!;
       // A card edit that a later queued edit of the same card replaces is skipped: Discord rate-limits edits.
       if (
         effect.type === 'update' &&
@@ -46,6 +49,7 @@ export class DiscordOutbound {
         await this.one(community, effect);
       } catch (err) {
         this.log.error({ err, effect: effect.type }, 'a Discord effect failed');
+        onFail?.(effect, err instanceof Error ? err.message : String(err));
       }
     }
   }
@@ -59,11 +63,7 @@ export class DiscordOutbound {
     switch (e.type) {
       case 'post': {
         const channel = await this.channel(e.channelId);
-        if (!channel)
-          return this.log.warn(
-            { channelId: e.channelId },
-            'cannot post a card: channel not found or not sendable',
-          );
+        if (!channel) throw new Error('the channel does not exist, or Ostrom may not post there');
         const msg = await channel.send(cardMessage(e.view));
         if (!e.cardKey) return;
         // Recorded at once, so reactions that come while the thread is being opened find their card.

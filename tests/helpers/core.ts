@@ -5,6 +5,7 @@ import {
   Governance,
   parseCommandLine,
   voteOfEmoji,
+  type ChannelInfo,
   type CommunityRef,
   type FaultLog,
   type Outcome,
@@ -65,7 +66,7 @@ export function makeCore(
     return out;
   }
 
-  type Extra = { channelId?: string; eventId?: string; joinedAt?: number };
+  type Extra = { channelId?: string; eventId?: string; joinedAt?: number; channels?: ChannelInfo[] };
   const h = {
     db,
     core,
@@ -83,6 +84,7 @@ export function makeCore(
           channelId: extra.channelId ?? 'general',
           actor: { userId: user, name: user, isAdmin: admins.has(user), joinedAt: extra.joinedAt },
           command,
+          channels: extra.channels,
         }),
       );
     },
