@@ -1,5 +1,5 @@
 import type { Outcome } from './governance.js';
-import type { Platform } from './model.js';
+import type { Platform } from './shared/model.js';
 
 /** A platform door: turns platform events into core input and performs the core's effects. */
 export interface PlatformAdapter {

@@ -1,7 +1,7 @@
 /** One zod schema per command: the single contract that Discord options, Slack text and the console meet. */
 import { z } from 'zod';
-import { opt, plainOption, type OptionSpec } from './command-options.js';
-import { UserError } from './errors.js';
+import { opt, plainOption, type OptionSpec } from './shared/command-options.js';
+import { UserError } from './shared/errors.js';
 
 interface CommandDef<O extends Record<string, OptionSpec>> {
   summary: string;

@@ -1,8 +1,8 @@
 /** A deadline run that threw: recorded on its row, and reported loudly, with what to do, once given up. */
 import type { Db } from '../db/client.js';
-import { MAX_ATTEMPTS, recordFailure, type DeadlineRow } from './deadlines.js';
+import { MAX_ATTEMPTS, recordFailure, type DeadlineRow } from './shared/deadlines.js';
 import { BadDeadline } from './jobs.js';
-import type { FaultLog } from './model.js';
+import type { FaultLog } from './shared/model.js';
 
 type Write = <T>(fn: () => T) => T;
 

@@ -1,11 +1,11 @@
 /** Registers the feature modules beyond tasks (proposals, digests, export) with the dispatcher. */
-import { registerHandlers } from './dispatch.js';
+import { registerHandlers } from './handlers.js';
 import { z } from 'zod';
 import { job, registerJobs } from './jobs.js';
-import { digestNow, runScheduledDigest, scheduleDigest } from './digests.js';
-import { exportLedger } from './ledger-export.js';
-import { closeProposal } from './proposal-close.js';
-import { listProposals, showProposal } from './proposal-queries.js';
+import { digestNow, runScheduledDigest, scheduleDigest } from './digests/digests.js';
+import { exportLedger } from './commons/export.js';
+import { closeProposal } from './proposals/close.js';
+import { listProposals, showProposal } from './proposals/queries.js';
 import {
   isProposalOpen,
   propose,
@@ -13,8 +13,8 @@ import {
   refreshProposalCard,
   voteCommand,
   withdrawProposal,
-} from './proposals.js';
-import { registerVoteTarget } from './reactions.js';
+} from './proposals/proposals.js';
+import { registerVoteTarget } from './votes/reactions.js';
 
 // Proposals (SPEC §2, §4): commands, the close at the deadline, and reactions on proposal cards.
 registerHandlers({

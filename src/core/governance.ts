@@ -8,14 +8,14 @@ import type { Db } from '../db/client.js';
 import { cards, communities, processedEvents } from '../db/schema.js';
 import { settingsStore, type Settings } from '../db/kv.js';
 import type { CommandInput } from './commands.js';
-import { ensureCommunity, ensureMember, findCommunity, loadRules } from './community.js';
-import type { Ctx } from './context.js';
+import { ensureCommunity, ensureMember, findCommunity, loadRules } from './community/community.js';
+import type { Ctx } from './shared/context.js';
 import { deadlineFailed } from './deadline-failures.js';
-import { claimDeadline, dueDeadlines, type DeadlineRow } from './deadlines.js';
-import { runCommand } from './dispatch.js';
-import { toValue, UserError, type UserErrorValue } from './errors.js';
+import { claimDeadline, dueDeadlines, type DeadlineRow } from './shared/deadlines.js';
+import { runCommand } from './handlers.js';
+import { toValue, UserError, type UserErrorValue } from './shared/errors.js';
 import { jobKinds, runJob } from './jobs.js';
-import { PagedRead } from './paged-read.js';
+import { PagedRead } from './shared/paged-read.js';
 import {
   DAY_MS,
   type Platform,
@@ -26,7 +26,7 @@ import {
   type FaultLog,
   type MessageRef,
   type VoteValue,
-} from './model.js';
+} from './shared/model.js';
 import {
   applyReaction,
   clearReactions,
@@ -34,9 +34,9 @@ import {
   syncReactions,
   type PresentReaction,
   type ReactionChange,
-} from './reactions.js';
-import { suggest, type Suggestion } from './platform-queries.js';
-import type { Effect, Reply } from './views.js';
+} from './votes/reactions.js';
+import { suggest, type Suggestion } from './platform.js';
+import type { Effect, Reply } from './shared/views.js';
 
 interface Base {
   community: CommunityRef;

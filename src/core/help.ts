@@ -1,9 +1,9 @@
 /** `/help [command]`, generated from the command specs so it cannot drift from them. */
-import type { OptionSpec } from './command-options.js';
+import type { OptionSpec } from './shared/command-options.js';
 import { commandNames, commands, groups, isCommandName, subcommandsOf, usage } from './commands.js';
-import { UserError } from './errors.js';
-import { voteEmojiHelp } from './vote-emoji.js';
-import type { Reply } from './views.js';
+import { UserError } from './shared/errors.js';
+import { voteEmojiHelp } from './votes/vote-emoji.js';
+import type { Reply } from './shared/views.js';
 
 const VOTES = voteEmojiHelp();
 

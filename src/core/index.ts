@@ -1,6 +1,6 @@
 /** The core's public face: adapters import from here only. */
-export * from './model.js';
-export * from './views.js';
+export * from './shared/model.js';
+export * from './shared/views.js';
 export {
   Governance,
   type Inbound,
@@ -11,7 +11,7 @@ export {
   type ReactionsSyncEvent,
   type CardRef,
 } from './governance.js';
-export { parseCommandLine, tokenize } from './grammar.js';
+export { parseCommandLine, tokenize } from './shared/grammar.js';
 export {
   commands,
   commandNames,
@@ -23,12 +23,12 @@ export {
   type CommandInput,
   type CommandName,
 } from './commands.js';
-export type { OptionSpec, OptionKind } from './command-options.js';
-export { UserError, type UserErrorValue } from './errors.js';
+export type { OptionSpec, OptionKind } from './shared/command-options.js';
+export { UserError, type UserErrorValue } from './shared/errors.js';
 export { help } from './help.js';
 export type { PlatformAdapter } from './adapter.js';
-export type { Suggestion } from './platform-queries.js';
-export type { PresentReaction } from './reactions.js';
+export type { Suggestion } from './platform.js';
+export type { PresentReaction } from './votes/reactions.js';
 export { buttonCommand } from './buttons.js';
-export { fitView } from './view-limits.js';
-export { voteOfEmoji, voteEmojiTable, cardVoteEmoji, type VoteEmoji } from './vote-emoji.js';
+export { fitView } from './shared/view-limits.js';
+export { voteOfEmoji, voteEmojiTable, cardVoteEmoji, type VoteEmoji } from './votes/vote-emoji.js';

@@ -1,8 +1,8 @@
 /** What each kind of deadline does when it falls due, and the payload each kind takes. */
 import { z } from 'zod';
-import type { Ctx } from './context.js';
-import type { DeadlineRow } from './deadlines.js';
-import { expireClaim, remindClaim } from './tasks.js';
+import type { Ctx } from './shared/context.js';
+import type { DeadlineRow } from './shared/deadlines.js';
+import { expireClaim, remindClaim } from './tasks/tasks.js';
 
 /** A kind of deadline: its payload's schema and what runs when it falls due. */
 export interface Job {

@@ -5,7 +5,7 @@
 import { InteractionResponseType, MessageFlags } from 'discord-api-types/v10';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { HOUR_MS } from '../../src/core/model.js';
+import { HOUR_MS } from '../../src/core/shared/model.js';
 import { startScheduler, type Scheduler } from '../../src/jobs/scheduler.js';
 import { pino } from 'pino';
 import {

@@ -11,7 +11,7 @@ import {
   type Outcome,
   type VoteValue,
 } from '../../src/core/index.js';
-import { DAY_MS } from '../../src/core/model.js';
+import { DAY_MS } from '../../src/core/shared/model.js';
 
 export const T0 = Date.UTC(2026, 0, 5, 12, 0, 0);
 

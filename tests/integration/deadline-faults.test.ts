@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { claimDeadline, dueDeadlines, MAX_ATTEMPTS } from '../../src/core/deadlines.js';
+import { claimDeadline, dueDeadlines, MAX_ATTEMPTS } from '../../src/core/shared/deadlines.js';
 import { job, jobKinds, registerJobs } from '../../src/core/jobs.js';
-import { HOUR_MS } from '../../src/core/model.js';
+import { HOUR_MS } from '../../src/core/shared/model.js';
 import { makeCore, recordingLog, T0, TestClock, type Harness } from '../helpers/core.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ostrom-deadlines-'));

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { proposals, voteMarks } from '../../src/db/schema.js';
-import type { View } from '../../src/core/views.js';
-import { FIELDS_MAX, TOTAL_MAX, viewLength } from '../../src/core/view-limits.js';
+import type { View } from '../../src/core/shared/views.js';
+import { FIELDS_MAX, TOTAL_MAX, viewLength } from '../../src/core/shared/view-limits.js';
 import { makeCore, submittedTask, type Harness } from '../helpers/core.js';
 
 const MIN = 60_000;

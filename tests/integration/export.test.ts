@@ -1,8 +1,8 @@
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { validateCommand, type CommandName, type Outcome } from '../../src/core/index.js';
-import { REPLY_MAX } from '../../src/core/ledger.js';
-import { CSV_COLUMNS, type ExportEntry, type LedgerExport } from '../../src/core/ledger-export.js';
+import { REPLY_MAX } from '../../src/core/commons/ledger.js';
+import { CSV_COLUMNS, type ExportEntry, type LedgerExport } from '../../src/core/commons/export.js';
 import { makeCore, type Harness } from '../helpers/core.js';
 
 const TITLES = [

@@ -1,6 +1,6 @@
 /** Issue 8, items 1–8: the rules hold and the figures are true. Each test failed before its fix. */
 import { describe, expect, it } from 'vitest';
-import type { View } from '../../src/core/views.js';
+import type { View } from '../../src/core/shared/views.js';
 import { makeCore, submittedTask, type Harness } from '../helpers/core.js';
 
 const SUB = 'submission:1';

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { HOUR_MS } from '../../src/core/model.js';
+import { HOUR_MS } from '../../src/core/shared/model.js';
 import { makeCore, T0, TestClock, type Harness } from '../helpers/core.js';
 
 const dirs: string[] = [];

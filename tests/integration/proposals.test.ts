@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { makeCore, T0, type Harness } from '../helpers/core.js';
-import { HOUR_MS } from '../../src/core/model.js';
+import { HOUR_MS } from '../../src/core/shared/model.js';
 import type { Outcome } from '../../src/core/index.js';
 
 const CARD = 'proposal:1';

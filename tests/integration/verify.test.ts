@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { appendAudit } from '../../src/core/audit.js';
-import type { Ctx } from '../../src/core/context.js';
+import { appendAudit } from '../../src/core/commons/audit.js';
+import type { Ctx } from '../../src/core/shared/context.js';
 import { Governance, parseCommandLine } from '../../src/core/index.js';
-import { loadRules } from '../../src/core/community.js';
-import { VERIFY_PAGE } from '../../src/core/verify.js';
+import { loadRules } from '../../src/core/community/community.js';
+import { VERIFY_PAGE } from '../../src/core/commons/verify.js';
 import { openDatabase, type Db } from '../../src/db/client.js';
 import { makeCore, type Harness } from '../helpers/core.js';
 

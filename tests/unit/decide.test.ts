@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decide } from '../../src/core/proposal-decide.js';
+import { decide } from '../../src/core/proposals/decide.js';
 
 const v = (yes: number, no: number, abstain = 0) => ({ yes, no, abstain });
 

@@ -5,8 +5,8 @@ import {
   parseAt,
   parseZone,
   type DigestTimes,
-} from '../../src/core/digest-time.js';
-import { UserError } from '../../src/core/errors.js';
+} from '../../src/core/digests/time.js';
+import { UserError } from '../../src/core/shared/errors.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const at = (s: string) => Date.parse(s);

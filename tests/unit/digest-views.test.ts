@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { DigestData, Listed, SkillGroup, TaskItem } from '../../src/core/digest-data.js';
-import { fillLines, LINE_MAX, renderDigest } from '../../src/core/digest-views.js';
+import type { DigestData, Listed, SkillGroup, TaskItem } from '../../src/core/digests/data.js';
+import { fillLines, LINE_MAX, renderDigest } from '../../src/core/digests/views.js';
 import {
   DESCRIPTION_MAX,
   FIELD_NAME_MAX,
@@ -13,8 +13,8 @@ import {
   TITLE_MAX,
   TOTAL_MAX,
   viewLength,
-} from '../../src/core/view-limits.js';
-import type { View } from '../../src/core/views.js';
+} from '../../src/core/shared/view-limits.js';
+import type { View } from '../../src/core/shared/views.js';
 
 const NOW = Date.UTC(2026, 2, 28, 8, 0);
 const HOUR = 3_600_000;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseCommandLine, tokenize, UserError } from '../../src/core/index.js';
-import { parseRuleAssignment } from '../../src/core/rules.js';
+import { parseRuleAssignment } from '../../src/core/community/rules.js';
 
 function errorOf(line: string): UserError {
   try {

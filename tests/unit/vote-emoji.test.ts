@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { voteOfEmoji } from '../../src/core/vote-emoji.js';
+import { voteOfEmoji } from '../../src/core/votes/vote-emoji.js';
 import { voteOf } from '../../adapters/discord/emoji.js';
 import { voteEmoji } from '../../adapters/console/emoji.js';
 

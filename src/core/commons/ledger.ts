@@ -1,0 +1,131 @@
+/** The commons ledger and member profiles: latest first, counts on top, cut with "and N more". */
+import { and, count, countDistinct, desc, eq, inArray } from 'drizzle-orm';
+import { ledger, ledgerPeople, tasks, voteMarks } from '../../db/schema.js';
+import { findMemberByName } from '../community/community.js';
+import { actorOf, type Ctx, type MemberRow } from '../shared/context.js';
+import { nameList, truncate, type Reply } from '../shared/views.js';
+
+const SHOW = 15;
+/** A reply fits one Discord message (2000) with room to spare. */
+export const REPLY_MAX = 1900;
+
+export interface Person {
+  memberId: number;
+  userId: string;
+  name: string;
+}
+
+export interface LedgerEntry {
+  id: number;
+  taskNumber: number;
+  title: string;
+  contributors: Person[];
+  reviewers: Person[];
+  link: string | null;
+  license: string;
+  acceptedAt: number;
+  auditHash: string;
+}
+
+function entryIdsOf(ctx: Ctx, member: MemberRow, role?: 'contributor' | 'reviewer') {
+  const conds = [eq(ledgerPeople.communityId, ctx.community.id), eq(ledgerPeople.memberId, member.id)];
+  if (role) conds.push(eq(ledgerPeople.role, role));
+  return ctx.db
+    .select({ id: ledgerPeople.ledgerId })
+    .from(ledgerPeople)
+    .where(and(...conds));
+}
+
+/** Ledger entries, newest first; `member` narrows to entries they took part in. */
+export function ledgerEntries(
+  ctx: Ctx,
+  opts: { member?: MemberRow; limit?: number; newestFirst?: boolean } = {},
+): LedgerEntry[] {
+  const conds = [eq(ledger.communityId, ctx.community.id)];
+  if (opts.member) conds.push(inArray(ledger.id, entryIdsOf(ctx, opts.member)));
+  const q = ctx.db
+    .select({ l: ledger, number: tasks.number, title: tasks.title })
+    .from(ledger)
+    .innerJoin(tasks, eq(tasks.id, ledger.taskId))
+    .where(and(...conds))
+    .orderBy(opts.newestFirst === false ? ledger.id : desc(ledger.id));
+  const rows = opts.limit ? q.limit(opts.limit).all() : q.all();
+  return rows.map(({ l, number, title }) => ({
+    id: l.id,
+    taskNumber: number,
+    title,
+    contributors: JSON.parse(l.contributors) as Person[],
+    reviewers: JSON.parse(l.reviewers) as Person[],
+    link: l.link,
+    license: l.license,
+    acceptedAt: l.acceptedAt,
+    auditHash: l.auditHash,
+  }));
+}
+
+function ledgerCount(ctx: Ctx, member?: MemberRow, role?: 'contributor' | 'reviewer'): number {
+  const conds = [eq(ledger.communityId, ctx.community.id)];
+  if (member) conds.push(inArray(ledger.id, entryIdsOf(ctx, member, role)));
+  return ctx.db
+    .select({ n: count() })
+    .from(ledger)
+    .where(and(...conds))
+    .get()!.n;
+}
+
+const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+const names = (ps: Person[]) =>
+  nameList(
+    ps.map((p) => truncate(p.name.replace(/\s+/g, ' '), 40)),
+    3,
+  );
+
+function entryLine(e: LedgerEntry): string {
+  const link = e.link ? ` · ${truncate(e.link, 100)}` : '';
+  return `#${e.taskNumber} ${truncate(e.title.replace(/\s+/g, ' '), 80)} — by ${names(e.contributors)}; reviewed by ${names(e.reviewers)}; ${e.license}; ${day(e.acceptedAt)}${link}`;
+}
+
+const moreEntries = (n: number) => `…and ${n} more (\`/commons export\` has them all)`;
+
+/** `head`, then as many lines as fit in REPLY_MAX, then "…and N more" counting every entry not shown. */
+export function fitReply(head: string, lines: string[], total: number, more: (n: number) => string): string {
+  let text = head;
+  let shown = 0;
+  for (const line of lines) {
+    const rest = total - shown - 1;
+    const tail = rest > 0 ? `\n${more(rest)}` : '';
+    if (text.length + 1 + line.length + tail.length > REPLY_MAX) break;
+    text += `\n${line}`;
+    shown++;
+  }
+  return total > shown ? `${text}\n${more(total - shown)}` : text;
+}
+
+export function showLedger(ctx: Ctx, memberName?: string): Reply {
+  const member = memberName ? findMemberByName(ctx, memberName) : undefined;
+  const total = ledgerCount(ctx, member);
+  const whose = member ? ` with ${member.displayName}` : '';
+  if (total === 0) return { private: true, text: `No accepted contributions${whose} yet.` };
+  const lines = ledgerEntries(ctx, { member, limit: SHOW }).map(entryLine);
+  const head = `Commons ledger${whose}: ${total} accepted contribution${total === 1 ? '' : 's'}, latest first:`;
+  return { private: true, text: fitReply(head, lines, total, moreEntries) };
+}
+
+export function showProfile(ctx: Ctx, memberName?: string): Reply {
+  const member = memberName ? findMemberByName(ctx, memberName) : actorOf(ctx);
+  const contributed = ledgerCount(ctx, member, 'contributor');
+  const reviewed = ledgerCount(ctx, member, 'reviewer');
+  const votes = ctx.db
+    // One vote per member per target: a ✅ and a 👍 on one card are one vote, as in the tally.
+    .select({ t: voteMarks.targetType, n: countDistinct(voteMarks.targetId) })
+    .from(voteMarks)
+    .where(and(eq(voteMarks.communityId, ctx.community.id), eq(voteMarks.memberId, member.id)))
+    .groupBy(voteMarks.targetType)
+    .all();
+  const votesOf = (t: string) => votes.find((v) => v.t === t)?.n ?? 0;
+  const head = `${member.displayName}: ${contributed} contributions, ${reviewed} accepted reviews, ${votesOf('submission')} review votes and ${votesOf('proposal')} proposal votes cast. Member since ${day(member.joinedAt)}.`;
+  const recent = ledgerEntries(ctx, { member, limit: SHOW }).map(entryLine);
+  if (recent.length === 0) return { private: true, text: head };
+  const total = ledgerCount(ctx, member);
+  return { private: true, text: fitReply(`${head}\nLatest:`, recent, total, moreEntries) };
+}

@@ -1,0 +1,139 @@
+/** Communities, members and their stored rules. */
+import { and, eq, sql } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { communities, members, rules as rulesTable } from '../../db/schema.js';
+import type { CommunityRow, Ctx, MemberRow } from '../shared/context.js';
+import type { Actor, CommunityRef } from '../shared/model.js';
+import { DAY_MS } from '../shared/model.js';
+import { defaultRules, formatRuleValue, isRuleKey, type RuleKey, type Rules } from './rules.js';
+import { UserError } from '../shared/errors.js';
+import { plainLine } from '../shared/plain-text.js';
+
+export function ensureCommunity(db: Db, ref: CommunityRef, now: number): CommunityRow {
+  const found = db
+    .select()
+    .from(communities)
+    .where(and(eq(communities.platform, ref.platform), eq(communities.externalId, ref.id)))
+    .get();
+  if (found) return found;
+  return db
+    .insert(communities)
+    .values({ platform: ref.platform, externalId: ref.id, name: ref.name ?? null, createdAt: now })
+    .returning()
+    .get();
+}
+
+export function findCommunity(db: Db, ref: CommunityRef): CommunityRow | undefined {
+  return db
+    .select()
+    .from(communities)
+    .where(and(eq(communities.platform, ref.platform), eq(communities.externalId, ref.id)))
+    .get();
+}
+
+/** The member for an actor, made on first sight; keeps the display name current. */
+export function ensureMember(db: Db, communityId: number, actor: Actor, now: number): MemberRow {
+  // A display name comes from the platform and is shown to everyone: plain text, one line.
+  const name = plainLine(actor.name) || actor.userId;
+  const found = db
+    .select()
+    .from(members)
+    .where(and(eq(members.communityId, communityId), eq(members.userId, actor.userId)))
+    .get();
+  if (found) {
+    const joinedAt = actor.joinedAt !== undefined ? Math.min(actor.joinedAt, found.joinedAt) : found.joinedAt;
+    if (found.displayName === name && joinedAt === found.joinedAt) return found;
+    return db
+      .update(members)
+      .set({ displayName: name, joinedAt })
+      .where(eq(members.id, found.id))
+      .returning()
+      .get();
+  }
+  return db
+    .insert(members)
+    .values({
+      communityId,
+      userId: actor.userId,
+      displayName: name,
+      joinedAt: actor.joinedAt ?? now,
+      createdAt: now,
+    })
+    .returning()
+    .get();
+}
+
+/** A member named by user id, `@name`, or display name. */
+export function findMemberByName(ctx: Ctx, name: string): MemberRow {
+  const clean = name.replace(/^@/, '');
+  const byId = ctx.db
+    .select()
+    .from(members)
+    .where(and(eq(members.communityId, ctx.community.id), eq(members.userId, clean)))
+    .get();
+  if (byId) return byId;
+  const byName = ctx.db
+    .select()
+    .from(members)
+    .where(
+      and(eq(members.communityId, ctx.community.id), sql`lower(${members.displayName}) = lower(${clean})`),
+    )
+    .get();
+  if (!byName) throw new UserError('member.notFound', { name: clean });
+  return byName;
+}
+
+/** Eligible to vote: joined at least `minDays` ago. */
+export function isEligible(member: Pick<MemberRow, 'joinedAt'>, minDays: number, now: number): boolean {
+  return member.joinedAt + minDays * DAY_MS <= now;
+}
+
+export interface StoredRule {
+  value: unknown;
+  setBy: string;
+  setAt: number;
+}
+
+export function storedRules(db: Db, communityId: number): Map<RuleKey, StoredRule> {
+  const rows = db.select().from(rulesTable).where(eq(rulesTable.communityId, communityId)).all();
+  const out = new Map<RuleKey, StoredRule>();
+  for (const r of rows)
+    if (isRuleKey(r.key)) out.set(r.key, { value: JSON.parse(r.value), setBy: r.setBy, setAt: r.setAt });
+  return out;
+}
+
+export function loadRules(db: Db, communityId: number): Rules {
+  const rules = defaultRules() as unknown as Record<string, unknown>;
+  for (const [k, r] of storedRules(db, communityId)) rules[k] = r.value;
+  return rules as unknown as Rules;
+}
+
+/**
+ * A rule value as the community will use it: a channel rule must name a channel the bot can post in,
+ * when the platform says which (by id or name); it is stored as the channel's id.
+ */
+export function checkRuleValue<K extends RuleKey>(ctx: Ctx, key: K, value: Rules[K]): Rules[K] {
+  if ((key !== 'channels.tasks' && key !== 'channels.proposals') || !ctx.channels) return value;
+  const typed = String(value);
+  const found =
+    ctx.channels.find((c) => c.id === typed) ??
+    ctx.channels.find((c) => c.name.toLowerCase() === typed.toLowerCase());
+  if (!found) {
+    const names = ctx.channels.slice(0, 15).map((c) => `#${c.name}`);
+    throw new UserError('channel.notFound', { channel: typed, valid: names.join(', ') || 'none' });
+  }
+  return found.id as Rules[K];
+}
+
+/** Writes one rule; the caller records it in the audit log with what set it. */
+export function setRule(ctx: Ctx, key: RuleKey, value: unknown, setBy: string): void {
+  const row = { communityId: ctx.community.id, key, value: JSON.stringify(value), setBy, setAt: ctx.now };
+  ctx.db
+    .insert(rulesTable)
+    .values(row)
+    .onConflictDoUpdate({ target: [rulesTable.communityId, rulesTable.key], set: row })
+    .run();
+  (ctx.rules as unknown as Record<string, unknown>)[key] = value;
+}
+
+export { formatRuleValue };

@@ -1,0 +1,66 @@
+/** `/proposal list` and `/proposal show`: private, read-only. */
+import { and, asc, count, desc, eq, ne, type SQL } from 'drizzle-orm';
+import { proposals } from '../../db/schema.js';
+import type { CommandArgs } from '../commands.js';
+import type { Ctx } from '../shared/context.js';
+import { proposalCard, proposalLine } from './views.js';
+import { getProposal, proposalTally, type ProposalRow } from './proposals.js';
+import { truncate, type Reply } from '../shared/views.js';
+
+const LIST_MAX = 25;
+
+/** Open proposals first, soonest deadline first; then closed ones, latest first. */
+function listed(ctx: Ctx, status: 'open' | 'closed' | 'all'): { rows: ProposalRow[]; total: number } {
+  const mine = eq(proposals.communityId, ctx.community.id);
+  const open = and(mine, eq(proposals.status, 'open'));
+  const closed = and(mine, ne(proposals.status, 'open'));
+  const where: SQL | undefined = status === 'open' ? open : status === 'closed' ? closed : mine;
+  const total = ctx.db.select({ n: count() }).from(proposals).where(where).get()!.n;
+  const rows: ProposalRow[] = [];
+  if (status !== 'closed')
+    rows.push(
+      ...ctx.db
+        .select()
+        .from(proposals)
+        .where(open)
+        .orderBy(asc(proposals.closesAt), asc(proposals.number))
+        .limit(LIST_MAX)
+        .all(),
+    );
+  if (status !== 'open' && rows.length < LIST_MAX) {
+    const left = LIST_MAX - rows.length;
+    rows.push(
+      ...ctx.db.select().from(proposals).where(closed).orderBy(desc(proposals.number)).limit(left).all(),
+    );
+  }
+  return { rows, total };
+}
+
+export function listProposals(ctx: Ctx, args: CommandArgs<'proposal list'>): Reply {
+  const status = args.status ?? 'all';
+  const { rows, total } = listed(ctx, status);
+  if (rows.length === 0)
+    return { private: true, text: `No proposals (status:${status}). Open one with \`/propose <title>\`.` };
+  const lines = rows.map((p) => proposalLine(p, proposalTally(ctx, p)));
+  const more =
+    total > rows.length
+      ? `\n…and ${total - rows.length} more (narrow with status:open or status:closed)`
+      : '';
+  return {
+    private: true,
+    text: `Proposals (status:${status}), ${total} in all:\n${lines.join('\n')}${more}`,
+  };
+}
+
+export function showProposal(ctx: Ctx, number: number): Reply {
+  const p = getProposal(ctx, number);
+  const t = proposalTally(ctx, p);
+  const view = proposalCard(ctx, p, t);
+  view.buttons = [];
+  const reasons = [...t.yes, ...t.no, ...t.abstain].filter((b) => b.reason);
+  if (reasons.length > 0) {
+    const lines = reasons.map((b) => `${b.member.displayName} (${b.value}): ${truncate(b.reason!, 200)}`);
+    view.fields.push({ name: 'Reasons', value: truncate(lines.join('\n'), 1000), inline: false });
+  }
+  return { private: true, text: view.title, view };
+}

@@ -1,0 +1,114 @@
+/**
+ * Voting marks shared by reviews and proposals. A member's vote is their latest mark still present:
+ * each reaction is one mark, a command vote is one more; removing a reaction falls back to the rest.
+ */
+import { and, asc, eq, inArray } from 'drizzle-orm';
+import { members, voteMarks } from '../../db/schema.js';
+import type { Ctx, MemberRow } from '../shared/context.js';
+import type { VoteValue } from '../shared/model.js';
+
+export type TargetType = 'submission' | 'proposal';
+
+export interface Target {
+  type: TargetType;
+  id: number;
+}
+
+/** Adds a mark, or moves an existing one of the same source to "latest". Returns whether anything changed. */
+export function addMark(
+  ctx: Ctx,
+  t: Target,
+  memberId: number,
+  source: string,
+  value: VoteValue,
+  reason?: string,
+): boolean {
+  const where = and(
+    eq(voteMarks.targetType, t.type),
+    eq(voteMarks.targetId, t.id),
+    eq(voteMarks.memberId, memberId),
+    eq(voteMarks.source, source),
+  );
+  const existing = ctx.db.select().from(voteMarks).where(where).get();
+  // A repeated reaction event (same emoji still on) changes nothing.
+  if (existing && source !== 'command') return false;
+  if (existing) ctx.db.delete(voteMarks).where(eq(voteMarks.id, existing.id)).run();
+  ctx.db
+    .insert(voteMarks)
+    .values({
+      communityId: ctx.community.id,
+      targetType: t.type,
+      targetId: t.id,
+      memberId,
+      source,
+      value,
+      reason: reason ?? null,
+      createdAt: ctx.now,
+    })
+    .run();
+  return true;
+}
+
+export function removeMark(ctx: Ctx, t: Target, memberId: number, source: string): boolean {
+  const r = ctx.db
+    .delete(voteMarks)
+    .where(
+      and(
+        eq(voteMarks.targetType, t.type),
+        eq(voteMarks.targetId, t.id),
+        eq(voteMarks.memberId, memberId),
+        eq(voteMarks.source, source),
+      ),
+    )
+    .run();
+  return r.changes > 0;
+}
+
+/** Removes marks of the given sources (all reaction marks when `sources` is undefined). */
+export function clearReactionMarks(ctx: Ctx, t: Target, sources?: string[]): boolean {
+  const conds = [eq(voteMarks.targetType, t.type), eq(voteMarks.targetId, t.id)];
+  const rows = ctx.db
+    .select()
+    .from(voteMarks)
+    .where(and(...conds))
+    .all();
+  const ids = rows
+    .filter((r) => r.source !== 'command' && (!sources || sources.includes(r.source)))
+    .map((r) => r.id);
+  if (ids.length === 0) return false;
+  ctx.db.delete(voteMarks).where(inArray(voteMarks.id, ids)).run();
+  return true;
+}
+
+/** The reaction marks (not command votes) on a target. */
+export function reactionMarks(ctx: Ctx, t: Target): { memberId: number; source: string }[] {
+  return ctx.db
+    .select({ memberId: voteMarks.memberId, source: voteMarks.source })
+    .from(voteMarks)
+    .where(and(eq(voteMarks.targetType, t.type), eq(voteMarks.targetId, t.id)))
+    .all()
+    .filter((m) => m.source !== 'command');
+}
+
+export interface Ballot {
+  member: MemberRow;
+  value: VoteValue;
+  reason: string | null;
+}
+
+/** Each member's current vote on a target, in the order they last voted. */
+export function currentVotes(ctx: Ctx, t: Target): Ballot[] {
+  const rows = ctx.db
+    .select({ mark: voteMarks, member: members })
+    .from(voteMarks)
+    .innerJoin(members, eq(members.id, voteMarks.memberId))
+    .where(and(eq(voteMarks.targetType, t.type), eq(voteMarks.targetId, t.id)))
+    .orderBy(asc(voteMarks.id))
+    .all();
+  const latest = new Map<number, Ballot>();
+  for (const r of rows) {
+    latest.delete(r.member.id);
+    latest.set(r.member.id, { member: r.member, value: r.mark.value, reason: r.mark.reason });
+  }
+  return [...latest.values()];
+}

@@ -1,0 +1,131 @@
+/** Reactions on cards become vote marks; each kind of card says what a change of its votes does. */
+import { and, eq } from 'drizzle-orm';
+import { cards, submissions, tasks } from '../../db/schema.js';
+import { appendAudit } from '../commons/audit.js';
+import { ensureMember } from '../community/community.js';
+import type { Ctx } from '../shared/context.js';
+import type { Actor } from '../shared/model.js';
+import type { MessageRef, VoteValue } from '../shared/model.js';
+import { afterReviewVote } from '../reviews/reviews.js';
+import {
+  addMark,
+  clearReactionMarks,
+  reactionMarks,
+  removeMark,
+  type Target,
+  type TargetType,
+} from './marks.js';
+
+export interface ReactionChange {
+  message: MessageRef;
+  emoji: string;
+  value: VoteValue;
+  added: boolean;
+}
+
+/** A votable kind of card: whether it still takes votes, and what to do after its votes change. */
+export interface VoteTarget {
+  isOpen(ctx: Ctx, id: number): boolean;
+  afterChange(ctx: Ctx, id: number): void;
+}
+
+const targets: Record<TargetType, VoteTarget> = {
+  submission: {
+    isOpen: (ctx, id) =>
+      ctx.db.select({ s: submissions.status }).from(submissions).where(eq(submissions.id, id)).get()?.s ===
+      'open',
+    afterChange: (ctx, id) => {
+      const sub = ctx.db.select().from(submissions).where(eq(submissions.id, id)).get()!;
+      const task = ctx.db.select().from(tasks).where(eq(tasks.id, sub.taskId)).get()!;
+      afterReviewVote(ctx, task, sub);
+    },
+  },
+  proposal: { isOpen: () => false, afterChange: () => undefined },
+};
+
+export function registerVoteTarget(type: TargetType, t: VoteTarget): void {
+  targets[type] = t;
+}
+
+/** The vote target a message shows, if it is a review or proposal card. */
+export function targetOf(ctx: Ctx, message: MessageRef): Target | undefined {
+  const card = ctx.db
+    .select({ key: cards.cardKey })
+    .from(cards)
+    .where(and(eq(cards.communityId, ctx.community.id), eq(cards.messageId, message.messageId)))
+    .get();
+  const m = card && /^(submission|proposal):(\d+)$/.exec(card.key);
+  return m ? { type: m[1] as TargetType, id: Number(m[2]) } : undefined;
+}
+
+export function applyReaction(ctx: Ctx, change: ReactionChange): void {
+  const target = targetOf(ctx, change.message);
+  if (!target || !ctx.actor || !targets[target.type].isOpen(ctx, target.id)) return;
+  const changed = change.added
+    ? addMark(ctx, target, ctx.actor.id, change.emoji, change.value)
+    : removeMark(ctx, target, ctx.actor.id, change.emoji);
+  if (!changed) return;
+  appendAudit(ctx, change.added ? 'vote.reaction.added' : 'vote.reaction.removed', {
+    target: `${target.type}:${target.id}`,
+    member: ctx.actor.userId,
+    emoji: change.emoji,
+    vote: change.value,
+  });
+  targets[target.type].afterChange(ctx, target.id);
+}
+
+export function clearReactions(ctx: Ctx, message: MessageRef, emoji?: string): void {
+  const target = targetOf(ctx, message);
+  if (!target || !targets[target.type].isOpen(ctx, target.id)) return;
+  if (!clearReactionMarks(ctx, target, emoji ? [emoji] : undefined)) return;
+  appendAudit(ctx, 'vote.reactions.cleared', { target: `${target.type}:${target.id}`, emoji: emoji ?? null });
+  targets[target.type].afterChange(ctx, target.id);
+}
+
+/** One voting reaction found on a message when reconciling. */
+export interface PresentReaction {
+  actor: Actor;
+  emoji: string;
+  value: VoteValue;
+}
+
+/**
+ * Makes the reaction marks of a card equal to the reactions the platform has now (after downtime):
+ * reactions cast meanwhile count, removed ones stop counting; command votes are kept.
+ */
+export function syncReactions(ctx: Ctx, message: MessageRef, present: PresentReaction[]): void {
+  const target = targetOf(ctx, message);
+  if (!target || !targets[target.type].isOpen(ctx, target.id)) return;
+  const existing = reactionMarks(ctx, target);
+  const seen = new Set<string>();
+  let changed = false;
+  for (const r of present) {
+    if (r.actor.isBot) continue;
+    const member = ensureMember(ctx.db, ctx.community.id, r.actor, ctx.now);
+    seen.add(`${member.id}|${r.emoji}`);
+    changed = addMark(ctx, target, member.id, r.emoji, r.value) || changed;
+  }
+  for (const m of existing) {
+    if (!seen.has(`${m.memberId}|${m.source}`))
+      changed = removeMark(ctx, target, m.memberId, m.source) || changed;
+  }
+  if (!changed) return;
+  appendAudit(ctx, 'vote.reactions.reconciled', {
+    target: `${target.type}:${target.id}`,
+    present: present.length,
+  });
+  targets[target.type].afterChange(ctx, target.id);
+}
+
+/** Cards that still take votes, for reconciling after downtime. */
+export function openVoteCards(ctx: Ctx): { cardKey: string; channelId: string; messageId: string }[] {
+  const rows = ctx.db
+    .select({ cardKey: cards.cardKey, channelId: cards.channelId, messageId: cards.messageId })
+    .from(cards)
+    .where(eq(cards.communityId, ctx.community.id))
+    .all();
+  return rows.filter((r) => {
+    const m = /^(submission|proposal):(\d+)$/.exec(r.cardKey);
+    return m !== null && targets[m[1] as TargetType].isOpen(ctx, Number(m[2]));
+  });
+}
