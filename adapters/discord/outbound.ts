@@ -8,6 +8,7 @@ import {
   type Outcome,
 } from '../../src/core/index.js';
 import type { Logger } from '../../src/log.js';
+import { EffectQueue } from '../shared/effect-queue.js';
 import { cardMessage, textMessage } from './render.js';
 
 /** Emoji the bot adds to a fresh vote card so members can vote with one click. */
@@ -17,37 +18,22 @@ const SEED: Record<string, readonly string[]> = {
 };
 
 export class DiscordOutbound {
-  private queue: { community: CommunityRef; effect: Effect }[] = [];
-  private draining?: Promise<void>;
+  private readonly queue: EffectQueue;
 
   constructor(
     private readonly client: Client,
     private readonly core: Governance,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.queue = new EffectQueue(
+      (community, effect) => this.one(community, effect),
+      (err, effect) => this.log.error({ err, effect: effect.type }, 'a Discord effect failed'),
+    );
+  }
 
   /** Queues an outcome's effects; resolves when they (and all queued before) are done. */
   perform(outcome: Outcome): Promise<void> {
-    for (const effect of outcome.effects) this.queue.push({ community: outcome.community, effect });
-    this.draining ??= this.drain().finally(() => (this.draining = undefined));
-    return this.draining;
-  }
-
-  private async drain(): Promise<void> {
-    while (this.queue.length > 0) {
-      const { community, effect } = this.queue.shift()!;
-      // A card edit that a later queued edit of the same card replaces is skipped: Discord rate-limits edits.
-      if (
-        effect.type === 'update' &&
-        this.queue.some((q) => q.effect.type === 'update' && q.effect.cardKey === effect.cardKey)
-      )
-        continue;
-      try {
-        await this.one(community, effect);
-      } catch (err) {
-        this.log.error({ err, effect: effect.type }, 'a Discord effect failed');
-      }
-    }
+    return this.queue.perform(outcome);
   }
 
   private async channel(id: string): Promise<SendableChannels | undefined> {

@@ -40,7 +40,8 @@ const messages = {
     `\`${p.text}\` is not a rule assignment; write key=value, e.g. review.approvals=3.`,
   'rule.onlyByProposal': () =>
     'Setup is done: rules now change only by a passed proposal, e.g. `/propose Raise the bar change:review.approvals=3`.',
-  'setup.notAdmin': () => 'Only a platform admin may run `/commons setup` (on Discord: Manage Server).',
+  'setup.notAdmin': () =>
+    'Only a platform admin may run `/commons setup` (on Discord: Manage Server; on Slack: a workspace admin or owner).',
   'member.notFound': (p) => `There is no member \`${p.name}\` here yet.`,
   'license.invalid': (p) =>
     `\`${p.license}\` is not an SPDX license id (e.g. CC-BY-SA-4.0, MIT, Apache-2.0).`,

@@ -11,7 +11,8 @@ export {
   type ReactionsSyncEvent,
   type CardRef,
 } from './governance.js';
-export { parseCommandLine, tokenize } from './grammar.js';
+export { parseCommandLine, readCommandLine, tokenize, type CommandLine } from './grammar.js';
+export { formOf, formCommand } from './forms.js';
 export {
   commands,
   commandNames,
