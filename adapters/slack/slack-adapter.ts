@@ -1,0 +1,318 @@
+/** Ostrom on Slack through Bolt: slash commands, buttons, modals, Block Kit cards, threads and reaction votes. */
+import type { AddressInfo, Server } from 'node:net';
+import { App, type RespondArguments, type RespondFn, type SlashCommand } from '@slack/bolt';
+import type { ReactionAddedEvent, ReactionRemovedEvent } from '@slack/types';
+import {
+  buttonCommand,
+  formCommand,
+  formOf,
+  UserError,
+  voteOfEmoji,
+  type CommandInput,
+  type CommunityRef,
+  type Governance,
+  type Outcome,
+  type PlatformAdapter,
+  type Reply,
+} from '../../src/core/index.js';
+import type { Logger } from '../../src/log.js';
+import { commandOf, communityOf, Members } from './inbound.js';
+import { boltLogger } from './logger.js';
+import { SlackOutbound } from './outbound.js';
+import { reconcileCards } from './reconcile.js';
+import { cardMessage, formModal, formValues, textMessage } from './render.js';
+
+export interface SlackOptions {
+  core: Governance;
+  log: Logger;
+  botToken: string;
+  /** Socket Mode (no public URL) when set; otherwise HTTP at `/slack/events`. */
+  appToken?: string;
+  /** HTTP mode: every request must carry a valid signature made with it. */
+  signingSecret?: string;
+  /** HTTP mode: the port (default 3000; 0 takes a free one). */
+  port?: number;
+  /** Web API base, e.g. `https://slack.com/api/` (a proxy, or a test server). */
+  apiUrl?: string;
+  /** How often a failed or rate-limited Web API call is retried (default 5). */
+  retries?: number;
+}
+
+const SORRY = 'Sorry, something went wrong on our side; nothing was changed. Please try again.';
+
+/** How the member who acted is answered: ephemeral or in the channel. */
+type Answer = (reply: Reply) => Promise<unknown>;
+
+/** `/task post` and `/propose` with nothing after them open their form. */
+function formFor(command: string, text: string): string | undefined {
+  const t = text.trim().toLowerCase();
+  if (command === '/task' && t === 'post') return 'post';
+  if (command === '/propose' && t === '') return 'propose';
+  return undefined;
+}
+
+function apiBase(url: string | undefined): string | undefined {
+  return url && !url.endsWith('/') ? `${url}/` : url;
+}
+
+function respondWith(respond: RespondFn): Answer {
+  return (reply) => {
+    const message: RespondArguments = {
+      response_type: reply.private ? 'ephemeral' : 'in_channel',
+      replace_original: false,
+      ...(reply.view ? cardMessage(reply.view) : textMessage(reply.text)),
+    };
+    return respond(message);
+  };
+}
+
+export class SlackAdapter implements PlatformAdapter {
+  readonly platform = 'slack' as const;
+  readonly app: App;
+  /** The HTTP port listened on, once started in HTTP mode. */
+  port?: number;
+  private readonly out: SlackOutbound;
+  private readonly members: Members;
+  private community?: CommunityRef;
+  private botUserId = '';
+  private inbound: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly o: SlackOptions) {
+    if (!o.appToken && !o.signingSecret)
+      throw new Error('Slack needs SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP)');
+    const receiver = o.appToken
+      ? { socketMode: true, appToken: o.appToken }
+      : { signingSecret: o.signingSecret, endpoints: '/slack/events' };
+    this.app = new App({
+      token: o.botToken,
+      ...receiver,
+      logger: boltLogger(o.log),
+      clientOptions: {
+        slackApiUrl: apiBase(o.apiUrl),
+        // On HTTP 429 the client waits Retry-After, then retries; other failures back off briefly.
+        rejectRateLimitedCalls: false,
+        retryConfig: { retries: o.retries ?? 5, factor: 2, minTimeout: 100, maxTimeout: 5000 },
+      },
+    });
+    this.out = new SlackOutbound(this.app.client, o.core, o.log);
+    this.members = new Members(this.app.client);
+    this.wire();
+  }
+
+  async start(): Promise<void> {
+    const auth = await this.app.client.auth.test();
+    if (!auth.team_id || !auth.user_id) throw new Error('Slack auth.test returned no team or bot user');
+    this.botUserId = auth.user_id;
+    this.community = communityOf(auth.team_id, auth.team);
+    if (this.o.appToken) await this.app.start();
+    else {
+      const server = (await this.app.start(this.o.port ?? 3000)) as unknown as Server;
+      this.port = (server.address() as AddressInfo).port;
+    }
+    this.o.log.info(
+      { team: auth.team_id, mode: this.o.appToken ? 'socket' : 'http', port: this.port },
+      'Slack connected',
+    );
+    // Votes cast or withdrawn while Ostrom was down; events that arrive meanwhile wait their turn.
+    await this.inOrder(async () => {
+      const n = await reconcileCards(
+        this.app.client,
+        this.o.core,
+        this.out,
+        this.members,
+        this.community!,
+        this.botUserId,
+        this.o.log,
+      );
+      this.o.log.info({ cards: n }, 'Slack vote cards reconciled');
+      return undefined;
+    });
+  }
+
+  async stop(): Promise<void> {
+    await this.app.stop();
+  }
+
+  perform(outcome: Outcome): Promise<void> {
+    return this.out.perform(outcome);
+  }
+
+  private wire(): void {
+    const app = this.app;
+    // Every listener acknowledges first (Slack waits 3 seconds at most), then works.
+    app.command(/^\/[\w-]+$/, async ({ command, ack, respond }) => {
+      await ack();
+      await this.guarded(respondWith(respond), () => this.command(command, respondWith(respond)));
+    });
+    app.action(/^ostrom:/, async ({ ack, body, action, respond }) => {
+      await ack();
+      if (body.type !== 'block_actions' || action.type !== 'button' || !('action_id' in action)) return;
+      const answer = respondWith(respond);
+      await this.guarded(answer, () =>
+        this.button(action.action_id.replace(/^ostrom:/, ''), {
+          teamId: body.team?.id ?? this.community?.id ?? '',
+          userId: body.user.id,
+          channelId: body.channel?.id ?? '',
+          triggerId: body.trigger_id,
+          answer,
+        }),
+      );
+    });
+    app.view(/^ostrom:/, async ({ ack, body, view }) => {
+      const id = view.callback_id.replace(/^ostrom:/, '');
+      const form = formOf(id);
+      let input: CommandInput | undefined;
+      try {
+        input = formCommand(id, formValues(view.state.values));
+      } catch (err) {
+        if (!(err instanceof UserError) || !form) throw err;
+        // Shown under the field that is wrong; the form stays open.
+        const field = form.fields.find((f) => f.id === err.params.option)?.id ?? form.fields[0]!.id;
+        return void (await ack({ response_action: 'errors', errors: { [field]: err.message } }));
+      }
+      await ack();
+      if (!input) return;
+      const channelId = channelOfMetadata(view.private_metadata);
+      const userId = body.user.id;
+      const answer: Answer = (reply) =>
+        reply.private
+          ? this.app.client.chat.postEphemeral({ channel: channelId, user: userId, ...textOf(reply) })
+          : this.app.client.chat.postMessage({ channel: channelId, ...textOf(reply) });
+      const teamId = body.team?.id ?? body.user.team_id ?? this.community?.id ?? '';
+      await this.guarded(answer, () =>
+        this.run({ eventId: `view:${view.id}`, teamId, userId, channelId, input: input!, answer }),
+      );
+    });
+    app.event('reaction_added', async ({ event, body }) => {
+      await this.inOrder(() => this.reaction(event, body.event_id, body.team_id, true));
+    });
+    app.event('reaction_removed', async ({ event, body }) => {
+      await this.inOrder(() => this.reaction(event, body.event_id, body.team_id, false));
+    });
+    app.error(async (err) => this.o.log.error({ err }, 'a Slack listener failed'));
+  }
+
+  /** Runs one handler; a user error is answered privately by name, anything else logged and apologised for. */
+  private async guarded(answer: Answer, work: () => Promise<void>): Promise<void> {
+    try {
+      await work();
+    } catch (err) {
+      const text = err instanceof UserError ? err.message : SORRY;
+      if (!(err instanceof UserError)) this.o.log.error({ err }, 'a Slack request failed');
+      await answer({ private: true, text }).catch((e: unknown) =>
+        this.o.log.warn({ err: e }, 'could not answer a Slack request'),
+      );
+    }
+  }
+
+  private async command(c: SlashCommand, answer: Answer): Promise<void> {
+    const form = formFor(c.command, c.text);
+    if (form) return this.openForm(c.trigger_id, form, c.channel_id);
+    await this.run({
+      eventId: `command:${c.trigger_id}`,
+      teamId: c.team_id,
+      userId: c.user_id,
+      channelId: c.channel_id,
+      input: commandOf(c.command, c.text),
+      answer,
+    });
+  }
+
+  private async button(
+    id: string,
+    at: { teamId: string; userId: string; channelId: string; triggerId: string; answer: Answer },
+  ): Promise<void> {
+    const submit = /^task\.submit:(\d+)$/.exec(id);
+    if (submit) return this.openForm(at.triggerId, `submit:${submit[1]}`, at.channelId);
+    const input = buttonCommand(id);
+    if (input) await this.run({ ...at, eventId: `action:${at.triggerId}`, input });
+  }
+
+  private async openForm(triggerId: string, formId: string, channelId: string): Promise<void> {
+    const form = formOf(formId)!;
+    await this.app.client.views.open({
+      trigger_id: triggerId,
+      view: formModal(form, JSON.stringify({ channel: channelId })),
+    });
+  }
+
+  /** One command through the core; the reply goes to the member, then the effects are performed. */
+  private async run(r: {
+    eventId: string;
+    teamId: string;
+    userId: string;
+    channelId: string;
+    input: CommandInput;
+    answer: Answer;
+  }): Promise<void> {
+    const actor = await this.members.actor(r.userId);
+    const out = this.o.core.handle({
+      type: 'command',
+      eventId: r.eventId,
+      community: this.communityOf(r.teamId),
+      channelId: r.channelId,
+      actor,
+      command: r.input,
+    });
+    if (out.duplicate) return;
+    const reply = out.reply ?? { private: true, text: 'Done.' };
+    // The core has committed: its effects go ahead even when the answer cannot be delivered.
+    await this.reply(reply, r.userId, r.answer).catch((err: unknown) =>
+      this.o.log.warn({ err }, 'could not answer a Slack request'),
+    );
+    await this.out.perform(out);
+  }
+
+  private async reply(reply: Reply, userId: string, answer: Answer): Promise<void> {
+    if (!reply.file) return void (await answer(reply));
+    // A file goes to the member's direct messages; the answer says where to find it.
+    await this.out.upload(await this.out.dm(userId), reply.file, reply.text);
+    await answer({ ...reply, text: `${reply.text}: sent to you as a direct message (${reply.file.name}).` });
+  }
+
+  private communityOf(teamId: string): CommunityRef {
+    return teamId === this.community?.id ? this.community : communityOf(teamId);
+  }
+
+  /** Reactions reach the core in the order Slack sent them, even when one must first look up its member. */
+  private inOrder(handle: () => Promise<Outcome | undefined>): Promise<void> {
+    const handled = this.inbound.then(handle);
+    this.inbound = handled.catch(() => undefined);
+    return handled.then((out) => (out ? this.out.perform(out) : undefined));
+  }
+
+  private async reaction(
+    e: ReactionAddedEvent | ReactionRemovedEvent,
+    eventId: string,
+    teamId: string,
+    added: boolean,
+  ): Promise<Outcome | undefined> {
+    const vote = voteOfEmoji(e.reaction);
+    if (e.item.type !== 'message' || !vote || e.user === this.botUserId) return undefined;
+    const actor = await this.members.actor(e.user);
+    if (actor.isBot) return undefined;
+    return this.o.core.handle({
+      type: 'reaction',
+      eventId,
+      community: this.communityOf(teamId),
+      actor,
+      message: { channelId: e.item.channel, messageId: e.item.ts },
+      emoji: vote.emoji,
+      value: vote.value,
+      added,
+    });
+  }
+}
+
+function textOf(reply: Reply) {
+  return reply.view ? cardMessage(reply.view) : textMessage(reply.text);
+}
+
+function channelOfMetadata(metadata: string): string {
+  try {
+    const parsed = JSON.parse(metadata) as { channel?: unknown };
+    return typeof parsed.channel === 'string' ? parsed.channel : '';
+  } catch {
+    return '';
+  }
+}
