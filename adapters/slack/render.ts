@@ -21,13 +21,19 @@ export function escapeText(text: string): string {
 
 /** Escaped mrkdwn of at most `max` characters once escaped (entities count against Slack's limits). */
 export function mrkdwn(text: string, max: number): string {
-  let cut = truncate(text, max);
-  let out = escapeText(cut);
-  while (out.length > max && cut.length > 1) {
-    cut = truncate(cut, cut.length - (out.length - max));
-    out = escapeText(cut);
+  const full = escapeText(text);
+  if (full.length <= max) return full;
+  let used = 0;
+  let end = 0;
+  for (; end < text.length; end++) {
+    const width = escapeText(text[end]!).length;
+    if (used + width > max - 1) break;
+    used += width;
   }
-  return out;
+  // Never split a surrogate pair (an emoji).
+  const last = text.charCodeAt(end - 1);
+  if (end > 0 && last >= 0xd800 && last <= 0xdbff) end--;
+  return `${escapeText(text.slice(0, end))}…`;
 }
 
 const plain = (text: string, max: number): PlainTextElement => ({
