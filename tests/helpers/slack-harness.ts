@@ -448,3 +448,38 @@ export function reviewMarks(b: Bot, n: number): string[] {
     .all(n) as { name: string; source: string }[];
   return rows.map((r) => `${r.name} ${r.source}`);
 }
+
+/** Resolves once `check` passes (it throws or returns false until then); fails after `timeoutMs`. */
+export async function eventually<T>(check: () => T, timeoutMs = 5000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const v = check();
+      if (v !== false) return v;
+    } catch (err) {
+      if (Date.now() > until) throw err;
+    }
+    if (Date.now() > until) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** The newest recorded edit of a card. */
+export function lastUpdate(fake: FakeSlack, card: { channel: string; ts: string }): SlackCall | undefined {
+  return fake
+    .callsTo('chat.update')
+    .filter((c) => c.status === 200 && c.args.channel === card.channel && c.args.ts === card.ts)
+    .at(-1);
+}
+
+/** The vote marks on proposal `n`, as `name source value`. */
+export function proposalMarks(b: Bot, n: number): string[] {
+  const rows = b.db.$client
+    .prepare(
+      `select mb.display_name name, m.source source, m.value value from vote_marks m
+       join members mb on mb.id = m.member_id join proposals p on p.id = m.target_id
+       where m.target_type = 'proposal' and p.number = ? order by mb.display_name, m.source`,
+    )
+    .all(n) as { name: string; source: string; value: string }[];
+  return rows.map((r) => `${r.name} ${r.source} ${r.value}`);
+}
