@@ -133,11 +133,17 @@ type Kind = 'slash_commands' | 'interactive' | 'events_api';
 let counter = 0;
 const unique = (p: string) => `${p}${Date.now().toString(36)}${(++counter).toString(36)}`;
 
+/** Where the app listens: Socket Mode, or HTTP on a port (an adapter in this process, or `npm start`). */
+export interface Reachable {
+  mode: Mode;
+  adapter: { port?: number };
+}
+
 /** Acting as members, over HTTP or Socket Mode. */
 export class Actions {
   constructor(
     readonly w: World,
-    public bot: Bot,
+    public bot: Reachable,
   ) {}
 
   get fake(): FakeSlack {
