@@ -46,6 +46,12 @@ describe('Slack over HTTP: start', () => {
     expect(auth?.token).toBe(w.botToken);
     expect(bot.adapter.port).toBeGreaterThan(0);
   });
+
+  it("answers Slack's signed URL verification, as when the request URL is entered in the app settings", async () => {
+    const challenge = 'c'.repeat(20);
+    const d = await act.deliver('events_api', { token: 'x', challenge, type: 'url_verification' });
+    expect(d).toMatchObject({ status: 200, body: { challenge } });
+  });
 });
 
 describe('Slack over HTTP: a task from post to ledger', () => {
@@ -267,6 +273,17 @@ describe('Slack over HTTP: forms, escaping, rate limits, reminders', () => {
     await act.settle();
     const url = new URL(payload.response_url).pathname;
     expect(w.fake.callsTo('response_url').filter((c) => c.args.url === url)).toEqual([]);
+  });
+
+  it('opens a form for /propose with no text, offering the decision rules', async () => {
+    const opened = w.fake.nextCall('views.open');
+    await act.command('carol', '/propose', '  ');
+    const view = (await opened).args.view as {
+      callback_id: string;
+      blocks: { block_id?: string; element?: { type: string } }[];
+    };
+    expect(view.callback_id).toBe('ostrom:propose');
+    expect(view.blocks.find((b) => b.block_id === 'rule')?.element?.type).toBe('static_select');
   });
 
   it('escapes user text so <!channel>, <!here> and <@U…> in a title ping nobody, and never sets link_names', async () => {
