@@ -80,15 +80,22 @@ export class SlackAdapter implements PlatformAdapter {
   constructor(private readonly o: SlackOptions) {
     if (!o.appToken && !o.signingSecret)
       throw new Error('Slack needs SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP)');
+    const slackApiUrl = apiBase(o.apiUrl);
     const receiver = o.appToken
-      ? { socketMode: true, appToken: o.appToken }
+      ? {
+          socketMode: true,
+          appToken: o.appToken,
+          // The socket's own client (apps.connections.open) keeps Bolt's patient reconnect retries:
+          // sharing the few retries below would give up on a network outage of more than seconds.
+          installerOptions: { clientOptions: { slackApiUrl } },
+        }
       : { signingSecret: o.signingSecret, endpoints: '/slack/events' };
     this.app = new App({
       token: o.botToken,
       ...receiver,
       logger: boltLogger(o.log),
       clientOptions: {
-        slackApiUrl: apiBase(o.apiUrl),
+        slackApiUrl,
         // On HTTP 429 the client waits Retry-After, then retries; other failures back off briefly.
         rejectRateLimitedCalls: false,
         retryConfig: { retries: o.retries ?? 5, factor: 2, minTimeout: 100, maxTimeout: 5000 },
