@@ -1,10 +1,9 @@
 /** Ostrom on Slack through Bolt: slash commands, buttons, modals, Block Kit cards, threads and reaction votes. */
 import type { AddressInfo, Server } from 'node:net';
-import { App, type RespondArguments, type RespondFn, type SlashCommand } from '@slack/bolt';
+import { App, type SlashCommand, type ViewSubmitAction } from '@slack/bolt';
 import type { ReactionAddedEvent, ReactionRemovedEvent } from '@slack/types';
 import {
   buttonCommand,
-  formCommand,
   formOf,
   UserError,
   voteOfEmoji,
@@ -20,7 +19,16 @@ import { commandOf, communityOf, Members } from './inbound.js';
 import { boltLogger } from './logger.js';
 import { SlackOutbound } from './outbound.js';
 import { reconcileCards } from './reconcile.js';
-import { cardMessage, formModal, formValues, textMessage } from './render.js';
+import {
+  channelOfMetadata,
+  formFor,
+  formMetadata,
+  replyMessage,
+  respondWith,
+  submittedForm,
+  type Answer,
+} from './interaction.js';
+import { formModal } from './render.js';
 
 export interface SlackOptions {
   core: Governance;
@@ -40,30 +48,8 @@ export interface SlackOptions {
 
 const SORRY = 'Sorry, something went wrong on our side; nothing was changed. Please try again.';
 
-/** How the member who acted is answered: ephemeral or in the channel. */
-type Answer = (reply: Reply) => Promise<unknown>;
-
-/** `/task post` and `/propose` with nothing after them open their form. */
-function formFor(command: string, text: string): string | undefined {
-  const t = text.trim().toLowerCase();
-  if (command === '/task' && t === 'post') return 'post';
-  if (command === '/propose' && t === '') return 'propose';
-  return undefined;
-}
-
 function apiBase(url: string | undefined): string | undefined {
   return url && !url.endsWith('/') ? `${url}/` : url;
-}
-
-function respondWith(respond: RespondFn): Answer {
-  return (reply) => {
-    const message: RespondArguments = {
-      response_type: reply.private ? 'ephemeral' : 'in_channel',
-      replace_original: false,
-      ...(reply.view ? cardMessage(reply.view) : textMessage(reply.text)),
-    };
-    return respond(message);
-  };
 }
 
 export class SlackAdapter implements PlatformAdapter {
@@ -166,29 +152,11 @@ export class SlackAdapter implements PlatformAdapter {
       );
     });
     app.view(/^ostrom:/, async ({ ack, body, view }) => {
-      const id = view.callback_id.replace(/^ostrom:/, '');
-      const form = formOf(id);
-      let input: CommandInput | undefined;
-      try {
-        input = formCommand(id, formValues(view.state.values));
-      } catch (err) {
-        if (!(err instanceof UserError) || !form) throw err;
-        // Shown under the field that is wrong; the form stays open.
-        const field = form.fields.find((f) => f.id === err.params.option)?.id ?? form.fields[0]!.id;
-        return void (await ack({ response_action: 'errors', errors: { [field]: err.message } }));
-      }
+      const submitted = submittedForm(view.callback_id, view.state.values);
+      if (submitted && 'errors' in submitted)
+        return void (await ack({ response_action: 'errors', errors: submitted.errors }));
       await ack();
-      if (!input) return;
-      const channelId = channelOfMetadata(view.private_metadata);
-      const userId = body.user.id;
-      const answer: Answer = (reply) =>
-        reply.private
-          ? this.app.client.chat.postEphemeral({ channel: channelId, user: userId, ...textOf(reply) })
-          : this.app.client.chat.postMessage({ channel: channelId, ...textOf(reply) });
-      const teamId = body.team?.id ?? body.user.team_id ?? this.community?.id ?? '';
-      await this.guarded(answer, () =>
-        this.run({ eventId: `view:${view.id}`, teamId, userId, channelId, input: input!, answer }),
-      );
+      if (submitted && body.type === 'view_submission') await this.formSubmitted(body, submitted.input);
     });
     app.event('reaction_added', async ({ event, body }) => {
       await this.inOrder(() => this.reaction(event, body.event_id, body.team_id, true));
@@ -197,6 +165,21 @@ export class SlackAdapter implements PlatformAdapter {
       await this.inOrder(() => this.reaction(event, body.event_id, body.team_id, false));
     });
     app.error(async (err) => this.o.log.error({ err }, 'a Slack listener failed'));
+  }
+
+  /** A filled-in form runs its command; the answer goes to the channel the form was opened from. */
+  private async formSubmitted(body: ViewSubmitAction, input: CommandInput): Promise<void> {
+    const channelId = channelOfMetadata(body.view.private_metadata);
+    const userId = body.user.id;
+    const chat = this.app.client.chat;
+    const answer: Answer = (reply) =>
+      reply.private
+        ? chat.postEphemeral({ channel: channelId, user: userId, ...replyMessage(reply) })
+        : chat.postMessage({ channel: channelId, ...replyMessage(reply) });
+    const teamId = body.team?.id ?? body.user.team_id ?? this.community?.id ?? '';
+    await this.guarded(answer, () =>
+      this.run({ eventId: `view:${body.view.id}`, teamId, userId, channelId, input, answer }),
+    );
   }
 
   /** Runs one handler; a user error is answered privately by name, anything else logged and apologised for. */
@@ -239,7 +222,7 @@ export class SlackAdapter implements PlatformAdapter {
     const form = formOf(formId)!;
     await this.app.client.views.open({
       trigger_id: triggerId,
-      view: formModal(form, JSON.stringify({ channel: channelId })),
+      view: formModal(form, formMetadata(channelId)),
     });
   }
 
@@ -308,18 +291,5 @@ export class SlackAdapter implements PlatformAdapter {
       value: vote.value,
       added,
     });
-  }
-}
-
-function textOf(reply: Reply) {
-  return reply.view ? cardMessage(reply.view) : textMessage(reply.text);
-}
-
-function channelOfMetadata(metadata: string): string {
-  try {
-    const parsed = JSON.parse(metadata) as { channel?: unknown };
-    return typeof parsed.channel === 'string' ? parsed.channel : '';
-  } catch {
-    return '';
   }
 }
