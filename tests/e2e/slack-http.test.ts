@@ -161,10 +161,11 @@ describe('Slack over HTTP: a task from post to ledger', () => {
   it("counts reactions as votes, skin tones included, but not the claimant's own or the bot's", async () => {
     await act.react('bob', 'white_check_mark', review);
     await act.react('bot', 'white_check_mark', review);
+    await act.react('relaybot', '+1', review);
     const edit = act.nextUpdate(review);
     await act.react('carol', '+1::skin-tone-3', review);
     expect(blocksText(await edit)).toContain('*Approvals*\n1 of 2: carol');
-    // bob's mark is kept (the core decides it does not count); the bot's was never recorded.
+    // bob's mark is kept (the core decides it does not count); no bot's was ever recorded.
     expect(reviewMarks(bot, 1)).toEqual(['bob white_check_mark', 'carol +1::skin-tone-3']);
   });
 
@@ -223,6 +224,22 @@ describe('Slack over HTTP: a task from post to ledger', () => {
     );
     const { answer } = await act.command('erin', '/commons', 'ledger');
     expect((await answer).args.text).toContain('by bob; reviewed by carol, dave; CC-BY-SA-4.0');
+  });
+
+  it('answers bad input privately, naming what was wrong, and changes nothing', async () => {
+    const before = dbSnapshot(bot.db);
+    const missing = await act.command('dave', '/task', 'claim 99');
+    expect((await missing.answer).args).toMatchObject({
+      response_type: 'ephemeral',
+      text: 'There is no task #99.',
+    });
+    const unknown = await act.command('dave', '/task', 'frob 1');
+    expect((await unknown.answer).args).toMatchObject({
+      response_type: 'ephemeral',
+      text: expect.stringMatching(/^Unknown subcommand `frob` of `\/task`. Valid: post, list/),
+    });
+    const ids = [missing.payload, unknown.payload].map((p) => `command:${p.trigger_id}`);
+    expect(dbSnapshot(bot.db, ids)).toBe(before);
   });
 
   it('reads <@U…|name> as the member in /commons profile', async () => {

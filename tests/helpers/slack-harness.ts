@@ -40,7 +40,8 @@ export async function startWorld(): Promise<World> {
   const fake = await startFakeSlack({
     botToken,
     appToken,
-    members: NAMES.map((name) => ({ name, admin: name === 'alice' })),
+    // relaybot: another app's bot user in the workspace (users.info says is_bot).
+    members: [...NAMES.map((name) => ({ name, admin: name === 'alice' })), { name: 'relaybot', bot: true }],
     channels: ['tasks', 'gov'],
   });
   const ids = Object.fromEntries(NAMES.map((n) => [n, fake.ws.userId(n)])) as Record<Name, string>;
@@ -305,13 +306,13 @@ export class Actions {
   }
 
   reactionEvent(
-    user: Name | 'bot',
+    user: Name | 'bot' | 'relaybot',
     name: string,
     card: { channel: string; ts: string },
     added: boolean,
     eventId?: string,
   ) {
-    const userId = user === 'bot' ? this.fake.ws.bot.userId : this.w.ids[user];
+    const userId = this.userIdOf(user);
     const event: ReactionAddedEvent | ReactionRemovedEvent = {
       type: added ? 'reaction_added' : 'reaction_removed',
       user: userId,
@@ -342,16 +343,22 @@ export class Actions {
 
   /** `user` reacts on a card: Slack's state changes, and the event is delivered. */
   async react(
-    user: Name | 'bot',
+    user: Name | 'bot' | 'relaybot',
     name: string,
     card: { channel: string; ts: string },
     added = true,
     forge: Forgery = {},
   ) {
-    const userId = user === 'bot' ? this.fake.ws.bot.userId : this.w.ids[user];
+    const userId = this.userIdOf(user);
     this.fake.ws.react(userId, card.channel, card.ts, name, added);
     const envelope = this.reactionEvent(user, name, card, added);
     return { delivery: await this.deliver('events_api', envelope, forge), envelope };
+  }
+
+  /** A member's id; `bot` is Ostrom's own bot user, `relaybot` another app's bot. */
+  userIdOf(user: Name | 'bot' | 'relaybot'): string {
+    if (user === 'bot') return this.fake.ws.bot.userId;
+    return user === 'relaybot' ? this.fake.ws.userId('relaybot') : this.w.ids[user];
   }
 
   /**
