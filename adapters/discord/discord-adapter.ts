@@ -26,7 +26,7 @@ import {
 } from '../../src/core/index.js';
 import type { Logger } from '../../src/log.js';
 import { voteOf } from './emoji.js';
-import { actorOfInteraction, actorOfUser, commandOf, communityOf } from './inbound.js';
+import { actorOfInteraction, actorOfUser, commandOf, communityOf, postableChannels } from './inbound.js';
 import { DiscordOutbound } from './outbound.js';
 import { reconcileGuild } from './reconcile.js';
 import { registerCommands } from './register.js';
@@ -182,6 +182,8 @@ export class DiscordAdapter implements PlatformAdapter {
 
   private async run(i: RepliableInteraction, command: CommandInput): Promise<void> {
     const community = communityOf(i.guildId!);
+    // Channel rules must name a channel Ostrom can post in; only the commands that set them need the list.
+    const setsChannels = command.name === 'commons setup' || command.name === 'propose';
     const out = this.o.core.handle({
       type: 'command',
       eventId: i.id,
@@ -189,6 +191,7 @@ export class DiscordAdapter implements PlatformAdapter {
       channelId: i.channelId!,
       actor: actorOfInteraction(i),
       command,
+      channels: setsChannels && i.guild ? await postableChannels(i.guild) : undefined,
     });
     if (out.duplicate) return;
     const reply = out.reply ?? { private: true, text: 'Done.' };
@@ -205,7 +208,14 @@ export class DiscordAdapter implements PlatformAdapter {
         const why = err instanceof DiscordAPIError ? { code: err.code, status: err.status } : { err };
         this.o.log.warn(why, 'could not answer an interaction');
       });
-    await this.out.perform(out);
+    const failed: string[] = [];
+    await this.out.perform(out, (e, why) => {
+      if (e.type === 'post') failed.push(cardNotPosted(e.view.title, e.channelId, why));
+    });
+    if (failed.length > 0)
+      await i
+        .followUp({ ...textMessage(failed.join('\n')), flags: MessageFlags.Ephemeral })
+        .catch((err: unknown) => this.o.log.warn({ err }, 'could not tell a member a card failed'));
   }
 
   private async autocomplete(i: AutocompleteInteraction): Promise<void> {
@@ -251,4 +261,9 @@ export class DiscordAdapter implements PlatformAdapter {
       emoji,
     });
   }
+}
+
+/** A card Discord refused, said to the member whose command made it (the change itself is recorded). */
+function cardNotPosted(title: string, channelId: string, why: string): string {
+  return `Recorded, but the card "${title}" could not be posted in <#${channelId}>: ${why}. Ostrom needs View Channel, Send Messages, Embed Links and Add Reactions there: an admin can grant them, or the community can choose another channel by proposal (\`change:channels.tasks=#channel\`).`;
 }

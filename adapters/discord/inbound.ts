@@ -1,7 +1,9 @@
 /** Discord interactions and reactions → core input. */
 import {
   ApplicationCommandOptionType,
+  ChannelType,
   PermissionFlagsBits,
+  type Guild,
   type ChatInputCommandInteraction,
   type CommandInteractionOption,
   type GuildMember,
@@ -12,6 +14,7 @@ import {
   isCommandName,
   validateCommand,
   type Actor,
+  type ChannelInfo,
   type CommandInput,
   type CommunityRef,
 } from '../../src/core/index.js';
@@ -54,4 +57,24 @@ export function commandOf(i: ChatInputCommandInteraction): CommandInput {
   const values = Object.fromEntries(data.map((o) => [o.name, valueOf(o)]));
   if (!isCommandName(name)) throw new Error(`unknown Discord command ${name}`);
   return validateCommand(name, values);
+}
+
+/** What a card channel needs: Ostrom posts embeds there and members react on them. */
+const CARD_PERMISSIONS = [
+  PermissionFlagsBits.ViewChannel,
+  PermissionFlagsBits.SendMessages,
+  PermissionFlagsBits.EmbedLinks,
+  PermissionFlagsBits.AddReactions,
+];
+
+/** The guild's text channels the bot can post cards in: the only valid values of channel rules. */
+export async function postableChannels(guild: Guild): Promise<ChannelInfo[]> {
+  const me = guild.members.me ?? (await guild.members.fetchMe().catch(() => null));
+  const out: ChannelInfo[] = [];
+  for (const c of guild.channels.cache.values()) {
+    if (c.type !== ChannelType.GuildText && c.type !== ChannelType.GuildAnnouncement) continue;
+    if (me && !c.permissionsFor(me).has(CARD_PERMISSIONS)) continue;
+    out.push({ id: c.id, name: c.name });
+  }
+  return out;
 }

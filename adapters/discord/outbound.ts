@@ -8,7 +8,7 @@ import {
   type Outcome,
 } from '../../src/core/index.js';
 import type { Logger } from '../../src/log.js';
-import { EffectQueue } from '../shared/effect-queue.js';
+import { EffectQueue, type EffectFailed } from '../shared/effect-queue.js';
 import { cardMessage, textMessage } from './render.js';
 
 /** Emoji the bot adds to a fresh vote card so members can vote with one click. */
@@ -16,6 +16,8 @@ const SEED: Record<string, readonly string[]> = {
   submission: cardVoteEmoji.review,
   proposal: cardVoteEmoji.proposal,
 };
+
+export type { EffectFailed };
 
 export class DiscordOutbound {
   private readonly queue: EffectQueue;
@@ -32,8 +34,8 @@ export class DiscordOutbound {
   }
 
   /** Queues an outcome's effects; resolves when they (and all queued before) are done. */
-  perform(outcome: Outcome): Promise<void> {
-    return this.queue.perform(outcome);
+  perform(outcome: Outcome, onFail?: EffectFailed): Promise<void> {
+    return this.queue.perform(outcome, onFail);
   }
 
   private async channel(id: string): Promise<SendableChannels | undefined> {
@@ -45,11 +47,7 @@ export class DiscordOutbound {
     switch (e.type) {
       case 'post': {
         const channel = await this.channel(e.channelId);
-        if (!channel)
-          return this.log.warn(
-            { channelId: e.channelId },
-            'cannot post a card: channel not found or not sendable',
-          );
+        if (!channel) throw new Error('the channel does not exist, or Ostrom may not post there');
         const msg = await channel.send(cardMessage(e.view));
         if (!e.cardKey) return;
         // Recorded at once, so reactions that come while the thread is being opened find their card.

@@ -8,6 +8,7 @@ import {
   type APIButtonComponent,
   type APIEmbed,
 } from 'discord-api-types/v10';
+import { escapeMarkdown } from 'discord.js';
 import {
   fitView,
   truncate,
@@ -36,9 +37,43 @@ const styles: Record<ViewButton['style'], ButtonStyle> = {
   secondary: ButtonStyle.Secondary,
 };
 
-/** The view cut to the core's limits (Discord's embed limits are the tightest), as an embed. */
+/**
+ * Text shown as written. The core's texts are plain text and carry what members typed (titles, names,
+ * reasons), so nothing in them may format, link or mention on Discord: markdown (bold, italics,
+ * underline, strike, spoilers, headings, lists, `>` quotes, `-#` subtext, masked links) is
+ * backslash-escaped, mention syntax (`<@id>`, `<@&id>`, `</cmd:id>`, `<t:…>`, custom emoji) too, and
+ * `@everyone`/`@here` get a zero-width space (they never ping anyway: mentions are disabled).
+ * Backticks stay: a code span is inert (nothing in it formats, links or mentions), and Ostrom's own
+ * hints such as `/task claim 3` read as code. Channel links `<#id>` stay: they name, never ping.
+ */
+export function plain(text: string): string {
+  return escapeMarkdown(text, {
+    heading: true,
+    bulletedList: true,
+    numberedList: true,
+    maskedLink: true,
+    inlineCode: false,
+    codeBlock: false,
+  })
+    .replace(/^(\s*)(>|-#)/gm, '$1\\$2')
+    .replace(/<(?=[@/]|t:|a?:\w)/g, '\\<')
+    .replace(/@(everyone|here)/g, '@\u200b$1');
+}
+
+/** Every text of a view that Discord renders as markdown (a footer it does not). */
+function plainView(view: View): View {
+  return {
+    ...view,
+    title: plain(view.title),
+    description: view.description === undefined ? undefined : plain(view.description),
+    fields: view.fields.map((f) => ({ ...f, name: plain(f.name), value: plain(f.value) })),
+  };
+}
+
+/** The view, its text escaped, cut to the core's limits (Discord's embed limits are the tightest), as an embed. */
 export function toEmbed(view: View): APIEmbed {
-  const v = fitView(view);
+  // Escaped before cutting, so the backslashes count against the limits.
+  const v = fitView(plainView(view));
   return {
     title: v.title,
     color: colors[v.tone],
@@ -71,9 +106,9 @@ export function cardMessage(view: View) {
   return { embeds: [toEmbed(view)], components: toComponents(view.buttons), allowedMentions: { parse: [] } };
 }
 
-/** Discord's 2000-character message limit, for plain text. */
+/** Plain text as a message: escaped, within Discord's 2000-character limit, mentions never parsed. */
 export function textMessage(text: string) {
-  return { content: truncate(text, 2000), allowedMentions: { parse: [] } };
+  return { content: truncate(plain(text), 2000), allowedMentions: { parse: [] } };
 }
 
 /** A neutral form as a Discord modal (title and labels at most 45 characters, inputs at most 4000). */

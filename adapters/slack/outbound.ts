@@ -10,7 +10,7 @@ import {
   type Outcome,
 } from '../../src/core/index.js';
 import type { Logger } from '../../src/log.js';
-import { EffectQueue } from '../shared/effect-queue.js';
+import { EffectQueue, type EffectFailed } from '../shared/effect-queue.js';
 import { cardMessage, textMessage } from './render.js';
 
 /** Slack's reaction name for each emoji Ostrom seeds its vote cards with (✅ → white_check_mark). */
@@ -48,8 +48,8 @@ export class SlackOutbound {
   }
 
   /** Queues an outcome's effects; resolves when they (and all queued before) are done. */
-  perform(outcome: Outcome): Promise<void> {
-    return this.queue.perform(outcome);
+  perform(outcome: Outcome, onFail?: EffectFailed): Promise<void> {
+    return this.queue.perform(outcome, onFail);
   }
 
   private async one(community: CommunityRef, e: Effect): Promise<void> {

@@ -250,7 +250,14 @@ export class SlackAdapter implements PlatformAdapter {
     await this.reply(reply, r.userId, r.answer).catch((err: unknown) =>
       this.o.log.warn({ err }, 'could not answer a Slack request'),
     );
-    await this.out.perform(out);
+    const failed: string[] = [];
+    await this.out.perform(out, (e) => {
+      if (e.type === 'post') failed.push(cardNotPosted(e.view.title, e.channelId));
+    });
+    if (failed.length > 0)
+      await r
+        .answer({ private: true, text: failed.join('\n') })
+        .catch((err: unknown) => this.o.log.warn({ err }, 'could not tell a member a card failed'));
   }
 
   private async reply(reply: Reply, userId: string, answer: Answer): Promise<void> {
@@ -292,4 +299,9 @@ export class SlackAdapter implements PlatformAdapter {
       added,
     });
   }
+}
+
+/** A card Slack refused, said to the member whose command made it (the change itself is recorded). */
+function cardNotPosted(title: string, channelId: string): string {
+  return `Recorded, but the card "${title}" could not be posted in channel ${channelId}. Invite Ostrom there (\`/invite @Ostrom\`), or the community can choose another channel by proposal (\`change:channels.tasks=#channel\`).`;
 }

@@ -1,5 +1,6 @@
 /** Typed option builders: each carries its zod schema and what an adapter needs to offer it natively. */
 import { z } from 'zod';
+import { firstNonText, foldWhitespace } from './plain-text.js';
 import { channelRef } from './rules.js';
 import { canonicalSpdx } from './spdx.js';
 
@@ -19,6 +20,8 @@ export interface OptionSpec<Z extends z.ZodType = z.ZodType> {
   maxLength?: number;
   /** Offer matching task or proposal numbers while typing (Discord autocomplete). */
   autocomplete?: 'task' | 'proposal';
+  /** Keeps line breaks (a description, a body, a note); every other text option is one line. */
+  multiline?: boolean;
 }
 
 type Req<S extends OptionSpec> = Omit<S, 'required'> & { required: true };
@@ -47,9 +50,40 @@ const wholeNumber = (min: number, max: number, prefix: RegExp) =>
       .max(max, `must be at most ${max}`),
   );
 
+/**
+ * The option's schema behind the plain-text guard (see plain-text.ts). Every option of every command
+ * goes through here (`def` in commands.ts), whatever its kind and whichever door it came in by, so
+ * Discord, Slack and the console refuse the same characters with the same message naming the option.
+ */
+export function plainOption(o: OptionSpec): z.ZodType {
+  return z.preprocess((v, ctx) => {
+    if (typeof v !== 'string') return v;
+    const bad = firstNonText(v);
+    if (bad) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `must be plain text: ${bad} is a control or text-direction character, not allowed`,
+        input: v,
+      });
+      return z.NEVER;
+    }
+    return foldWhitespace(v, o.multiline ?? false);
+  }, o.zod);
+}
+
 export const opt = {
   text: (description: string, maxLength = 200, placeholder = 'text') =>
     spec({ kind: 'text', description, zod: trimmed(maxLength), maxLength, placeholder }),
+  /** Text that may span lines. */
+  longText: (description: string, maxLength: number) =>
+    spec({
+      kind: 'text',
+      description,
+      zod: trimmed(maxLength),
+      maxLength,
+      placeholder: 'text',
+      multiline: true,
+    }),
   int: (description: string, min: number, max: number, placeholder = 'N') =>
     spec({ kind: 'int', description, zod: wholeNumber(min, max, /^#/), min, max, placeholder }),
   task: (description = 'Task number') =>
@@ -129,6 +163,22 @@ export const opt = {
       description,
       zod: trimmed(100).transform((s) => s.replace(/^@/, '')),
       placeholder: 'member',
+    }),
+  /** `1234:3fa9…` (64 hex digits), as `/commons verify` prints a head; `#1234 3fa9…` too. */
+  anchor: (description: string) =>
+    spec({
+      kind: 'text',
+      description,
+      maxLength: 100,
+      placeholder: 'SEQ:HASH',
+      zod: trimmed(100).transform((s, ctx) => {
+        const m = /^#?(\d{1,15})[\s:]+([0-9a-f]{64})$/i.exec(s);
+        if (!m) {
+          ctx.addIssue({ code: 'custom', message: 'must be SEQ:HASH, an event number and its 64-hex hash' });
+          return z.NEVER;
+        }
+        return { seq: Number(m[1]), hash: m[2]!.toLowerCase() };
+      }),
     }),
   channel: (description: string) =>
     spec({

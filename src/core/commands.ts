@@ -1,6 +1,6 @@
 /** One zod schema per command: the single contract that Discord options, Slack text and the console meet. */
 import { z } from 'zod';
-import { opt, type OptionSpec } from './command-options.js';
+import { opt, plainOption, type OptionSpec } from './command-options.js';
 import { UserError } from './errors.js';
 
 interface CommandDef<O extends Record<string, OptionSpec>> {
@@ -17,7 +17,10 @@ type Shape<O extends Record<string, OptionSpec>> = {
 
 function def<O extends Record<string, OptionSpec>>(d: CommandDef<O>) {
   const shape = Object.fromEntries(
-    Object.entries(d.options).map(([k, o]) => [k, o.required ? o.zod : o.zod.optional()]),
+    Object.entries(d.options).map(([k, o]) => {
+      const zod = plainOption(o);
+      return [k, o.required ? zod : zod.optional()];
+    }),
   ) as Shape<O>;
   return { ...d, positional: d.positional ?? [], rest: d.rest ?? false, schema: z.strictObject(shape) };
 }
@@ -34,7 +37,7 @@ export const commands = {
     rest: true,
     options: {
       title: opt.text('What needs doing', 200).req(),
-      description: opt.text('Details', 2000),
+      description: opt.longText('Details', 2000),
       skills: opt.list('Skills it needs, comma-separated'),
       slots: opt.int('How many people may claim it together', 1, 20),
       license: opt.license('License of the result (SPDX id); default the community license'),
@@ -69,7 +72,7 @@ export const commands = {
     options: {
       task: opt.task().req(),
       link: opt.url('Link to the work'),
-      note: opt.text('A note for reviewers', 1000),
+      note: opt.longText('A note for reviewers', 1000),
     },
   }),
   'task cancel': def({
@@ -92,7 +95,7 @@ export const commands = {
     rest: true,
     options: {
       title: opt.text('The decision', 200).req(),
-      body: opt.text('Details', 3000),
+      body: opt.longText('Details', 3000),
       rule: opt.choice('Decision rule', rulesOpt),
       hours: opt.int('Hours until the deadline', 1, 720),
       change: opt.text('A rule change key=value, applied if it passes', 200, 'key=value'),
@@ -163,7 +166,12 @@ export const commands = {
     positional: ['n'],
     options: { n: opt.int('How many', 1, 100) },
   }),
-  'commons verify': def({ summary: 'Check the audit hash chain', options: {} }),
+  'commons verify': def({
+    summary: 'Check the audit chain, the ledger and the tasks against it',
+    positional: ['anchor'],
+    rest: true,
+    options: { anchor: opt.anchor('A head saved earlier, SEQ:HASH: the chain must still hold it') },
+  }),
   help: def({
     summary: 'Usage',
     positional: ['command'],

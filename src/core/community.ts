@@ -7,6 +7,7 @@ import type { Actor, CommunityRef } from './model.js';
 import { DAY_MS } from './model.js';
 import { defaultRules, formatRuleValue, isRuleKey, type RuleKey, type Rules } from './rules.js';
 import { UserError } from './errors.js';
+import { plainLine } from './plain-text.js';
 
 export function ensureCommunity(db: Db, ref: CommunityRef, now: number): CommunityRow {
   const found = db
@@ -32,6 +33,8 @@ export function findCommunity(db: Db, ref: CommunityRef): CommunityRow | undefin
 
 /** The member for an actor, made on first sight; keeps the display name current. */
 export function ensureMember(db: Db, communityId: number, actor: Actor, now: number): MemberRow {
+  // A display name comes from the platform and is shown to everyone: plain text, one line.
+  const name = plainLine(actor.name) || actor.userId;
   const found = db
     .select()
     .from(members)
@@ -39,10 +42,10 @@ export function ensureMember(db: Db, communityId: number, actor: Actor, now: num
     .get();
   if (found) {
     const joinedAt = actor.joinedAt !== undefined ? Math.min(actor.joinedAt, found.joinedAt) : found.joinedAt;
-    if (found.displayName === actor.name && joinedAt === found.joinedAt) return found;
+    if (found.displayName === name && joinedAt === found.joinedAt) return found;
     return db
       .update(members)
-      .set({ displayName: actor.name, joinedAt })
+      .set({ displayName: name, joinedAt })
       .where(eq(members.id, found.id))
       .returning()
       .get();
@@ -52,7 +55,7 @@ export function ensureMember(db: Db, communityId: number, actor: Actor, now: num
     .values({
       communityId,
       userId: actor.userId,
-      displayName: actor.name,
+      displayName: name,
       joinedAt: actor.joinedAt ?? now,
       createdAt: now,
     })
@@ -103,6 +106,23 @@ export function loadRules(db: Db, communityId: number): Rules {
   const rules = defaultRules() as unknown as Record<string, unknown>;
   for (const [k, r] of storedRules(db, communityId)) rules[k] = r.value;
   return rules as unknown as Rules;
+}
+
+/**
+ * A rule value as the community will use it: a channel rule must name a channel the bot can post in,
+ * when the platform says which (by id or name); it is stored as the channel's id.
+ */
+export function checkRuleValue<K extends RuleKey>(ctx: Ctx, key: K, value: Rules[K]): Rules[K] {
+  if ((key !== 'channels.tasks' && key !== 'channels.proposals') || !ctx.channels) return value;
+  const typed = String(value);
+  const found =
+    ctx.channels.find((c) => c.id === typed) ??
+    ctx.channels.find((c) => c.name.toLowerCase() === typed.toLowerCase());
+  if (!found) {
+    const names = ctx.channels.slice(0, 15).map((c) => `#${c.name}`);
+    throw new UserError('channel.notFound', { channel: typed, valid: names.join(', ') || 'none' });
+  }
+  return found.id as Rules[K];
 }
 
 /** Writes one rule; the caller records it in the audit log with what set it. */

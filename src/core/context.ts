@@ -1,7 +1,7 @@
 /** What every core operation gets: the open transaction's view of one community at one instant. */
 import type { Db } from '../db/client.js';
 import type { communities, members } from '../db/schema.js';
-import type { Platform } from './model.js';
+import type { ChannelInfo, Platform } from './model.js';
 import type { Rules } from './rules.js';
 import type { Effect } from './views.js';
 
@@ -19,6 +19,8 @@ export interface Ctx {
   /** The acting member; undefined for scheduled jobs. */
   actor?: MemberRow & { isAdmin: boolean };
   effects: Effect[];
+  /** The channels the bot can post in, when the adapter knows them (to refuse a channel rule naming none). */
+  channels?: ChannelInfo[];
 }
 
 export function actorOf(ctx: Ctx): MemberRow & { isAdmin: boolean } {

@@ -17,6 +17,7 @@ import type { Ctx } from './context.js';
 import type { Person } from './ledger.js';
 import { DAY_MS, HOUR_MS } from './model.js';
 import { reviewTally } from './reviews.js';
+import { takenSlots as taken } from './tasks.js';
 import { proposalTally } from './proposals.js';
 
 /** Items per section read from the database; the renderer may show fewer. */
@@ -103,7 +104,6 @@ export interface DigestData {
   expiringClaims: Listed<ExpiringClaim>;
 }
 
-const taken = sql<number>`(select count(*) from ${claims} where ${claims.taskId} = ${tasks.id} and ${claims.status} = 'active')`;
 const taskItem = {
   number: tasks.number,
   title: tasks.title,

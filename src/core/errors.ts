@@ -1,4 +1,5 @@
 /** Coded user errors and their one table of messages. */
+import { visible } from './plain-text.js';
 
 type Params = Record<string, string | number>;
 
@@ -22,7 +23,7 @@ const messages = {
   'task.hasClaims': (p) => `Task #${p.number} is claimed; it can be cancelled only while unclaimed.`,
   'task.inReview': (p) => `Task #${p.number} is in review; claims are closed until the review ends.`,
   'claims.maxOpen': (p) =>
-    `You already hold ${p.open} open claims, the most \`claims.maxOpen\` allows (${p.max}). Submit or unclaim one first.`,
+    `You already hold ${p.open} open claims, the most \`claims.maxOpen\` allows (${p.max}). Submit one for review (claims in review do not count) or unclaim one first.`,
   'review.noSubmission': (p) => `Task #${p.number} has no submission awaiting review.`,
   'review.ownTask': (p) => `You claimed task #${p.number}; claimants cannot review their own work.`,
   'review.ineligible': (p) => `Only members of at least ${p.days} days may vote.`,
@@ -40,6 +41,8 @@ const messages = {
     `\`${p.text}\` is not a rule assignment; write key=value, e.g. review.approvals=3.`,
   'rule.onlyByProposal': () =>
     'Setup is done: rules now change only by a passed proposal, e.g. `/propose Raise the bar change:review.approvals=3`.',
+  'setup.setByProposal': (p) =>
+    `Setup cannot overwrite rules the community set by proposal: ${p.rules}. Leave them out, or change them by a new proposal.`,
   'setup.notAdmin': () =>
     'Only a platform admin may run `/commons setup` (on Discord: Manage Server; on Slack: a workspace admin or owner).',
   'member.notFound': (p) => `There is no member \`${p.name}\` here yet.`,
@@ -48,9 +51,12 @@ const messages = {
   'link.invalid': (p) => `\`${p.link}\` is not an http(s) link.`,
   'digest.badTime': (p) => `\`${p.at}\` is not a time; write HH:MM, e.g. 09:00.`,
   'digest.badZone': (p) => `\`${p.tz}\` is not a time zone; write Area/City, e.g. Europe/Berlin.`,
-  'channel.notFound': (p) => `There is no channel \`${p.channel}\` here.`,
+  'channel.notFound': (p) =>
+    `There is no channel \`${p.channel}\` here that Ostrom can post in. Channels it can post in: ${p.valid}.`,
   'help.unknown': (p) => `No help for \`${p.command}\`. Commands: ${p.valid}.`,
 } satisfies Record<string, (p: Params) => string>;
+
+const echo = (v: Params[string]) => (typeof v === 'string' ? visible(v) : v);
 
 export type ErrorCode = keyof typeof messages;
 
@@ -60,7 +66,8 @@ export class UserError extends Error {
     readonly code: ErrorCode,
     readonly params: Params = {},
   ) {
-    super(messages[code](params));
+    // Params may echo what the member typed (an unknown word): never raw control characters.
+    super(messages[code](Object.fromEntries(Object.entries(params).map(([k, v]) => [k, echo(v)]))));
     this.name = 'UserError';
   }
 }

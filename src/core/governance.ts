@@ -10,10 +10,12 @@ import { claimDeadline, dueDeadlines, type DeadlineRow } from './deadlines.js';
 import { runCommand } from './dispatch.js';
 import { toValue, UserError, type UserErrorValue } from './errors.js';
 import { runJob } from './jobs.js';
+import { PagedRead } from './paged-read.js';
 import {
   DAY_MS,
   type Platform,
   type Actor,
+  type ChannelInfo,
   type Clock,
   type CommunityRef,
   type MessageRef,
@@ -41,6 +43,8 @@ export interface CommandEvent extends Base {
   channelId: string;
   actor: Actor;
   command: CommandInput;
+  /** Channels the bot can post in, when the platform can tell: channel rules must name one of them. */
+  channels?: ChannelInfo[];
 }
 
 export interface ReactionEvent extends Base {
@@ -99,7 +103,10 @@ export class Governance {
   handle(input: Inbound): Outcome {
     const now = this.clock.now();
     try {
-      return this.db.$client.transaction(() => this.apply(input, now))();
+      const pending: { read?: PagedRead } = {};
+      const out = this.db.$client.transaction(() => this.apply(input, now, pending))();
+      if (pending.read) out.reply = this.readInPages(pending.read);
+      return out;
     } catch (e) {
       if (!(e instanceof UserError)) throw e;
       return {
@@ -111,7 +118,20 @@ export class Governance {
     }
   }
 
-  private apply(input: Inbound, now: number): Outcome {
+  /**
+   * A long read (`/commons verify` over a chain of a million events) runs after the command's own
+   * transaction has committed, one page per transaction: no transaction covers more than one page,
+   * and none holds the write lock (a deferred transaction that only reads takes none, and in WAL mode
+   * writers of this or another process commit between pages). Deferred on purpose, not IMMEDIATE.
+   */
+  private readInPages(read: PagedRead): Reply {
+    for (;;) {
+      const reply = this.db.$client.transaction(() => read.step(this.db)).deferred();
+      if (reply) return reply;
+    }
+  }
+
+  private apply(input: Inbound, now: number, pending: { read?: PagedRead }): Outcome {
     const out: Outcome = { community: input.community, effects: [] };
     if ('actor' in input && input.actor.isBot) return out;
     if (input.eventId && !this.firstSight(input.community.platform, input.eventId, now))
@@ -123,8 +143,12 @@ export class Governance {
       'actor' in input ? input.actor : undefined,
     );
     out.effects = ctx.effects;
-    if (input.type === 'command') out.reply = runCommand(ctx, input.command);
-    else if (input.type === 'reaction') applyReaction(ctx, input as ReactionChange);
+    if (input.type === 'command') {
+      ctx.channels = input.channels;
+      const r = runCommand(ctx, input.command);
+      if (r instanceof PagedRead) pending.read = r;
+      else out.reply = r;
+    } else if (input.type === 'reaction') applyReaction(ctx, input as ReactionChange);
     else if (input.type === 'reactions-sync') syncReactions(ctx, input.message, input.present);
     else clearReactions(ctx, input.message, input.emoji);
     return out;

@@ -39,7 +39,7 @@ export interface LedgerExport {
   entries: ExportEntry[];
 }
 
-/** Columns of the CSV, in order; people are joined with "; ". */
+/** Columns of the CSV, in order; people are joined with "; ". Formula-like cells start with `'`. */
 export const CSV_COLUMNS = [
   'task',
   'title',
@@ -92,7 +92,9 @@ export function ledgerCsv(entries: ExportEntry[]): string {
     e.acceptedAt,
     e.auditHash,
   ]);
-  return stringify(rows, { header: true, columns: [...CSV_COLUMNS] });
+  // A cell a spreadsheet would read as a formula (=, +, -, @, tab, CR first, or their full-width
+  // forms) gets a leading ' so opening the file runs nothing; the JSON export keeps the exact text.
+  return stringify(rows, { header: true, columns: [...CSV_COLUMNS], escape_formulas: true });
 }
 
 export function exportLedger(ctx: Ctx, args: CommandArgs<'commons export'>): Reply {

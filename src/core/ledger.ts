@@ -1,5 +1,5 @@
 /** The commons ledger and member profiles: latest first, counts on top, cut with "and N more". */
-import { and, count, desc, eq, inArray } from 'drizzle-orm';
+import { and, count, countDistinct, desc, eq, inArray } from 'drizzle-orm';
 import { ledger, ledgerPeople, tasks, voteMarks } from '../db/schema.js';
 import { findMemberByName } from './community.js';
 import { actorOf, type Ctx, type MemberRow } from './context.js';
@@ -116,7 +116,8 @@ export function showProfile(ctx: Ctx, memberName?: string): Reply {
   const contributed = ledgerCount(ctx, member, 'contributor');
   const reviewed = ledgerCount(ctx, member, 'reviewer');
   const votes = ctx.db
-    .select({ t: voteMarks.targetType, n: count() })
+    // One vote per member per target: a ✅ and a 👍 on one card are one vote, as in the tally.
+    .select({ t: voteMarks.targetType, n: countDistinct(voteMarks.targetId) })
     .from(voteMarks)
     .where(and(eq(voteMarks.communityId, ctx.community.id), eq(voteMarks.memberId, member.id)))
     .groupBy(voteMarks.targetType)

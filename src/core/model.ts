@@ -20,6 +20,12 @@ export interface Actor {
   joinedAt?: number;
 }
 
+/** A channel the bot can post in, as the platform reports it. */
+export interface ChannelInfo {
+  id: string;
+  name: string;
+}
+
 export interface MessageRef {
   channelId: string;
   messageId: string;

@@ -13,7 +13,11 @@ import {
   refreshProposalCard,
   type ProposalRow,
 } from './proposals.js';
-import { formatRuleValue, parseRuleValue } from './rules.js';
+import { reviewOpenSubmissions } from './reviews.js';
+import { formatRuleValue, parseRuleValue, type RuleKey } from './rules.js';
+
+/** Rules a review tally depends on. */
+const REVIEW_RULES = new Set<RuleKey>(['review.approvals', 'review.objectionsBlock', 'votes.minMemberDays']);
 
 /**
  * Applies the change in the closing transaction, so the rule and the outcome are written together.
@@ -39,6 +43,8 @@ function applyChange(ctx: Ctx, p: ProposalRow): string {
   const from = ctx.rules[key];
   setRule(ctx, key, value, by);
   appendAudit(ctx, 'rule.changed', { key, from, to: value, proposal: by });
+  // A changed bar applies at once: open submissions that now meet it are accepted in this transaction.
+  if (REVIEW_RULES.has(key)) reviewOpenSubmissions(ctx);
   return `Rule ${key} changed: ${formatRuleValue(from) || '(unset)'} → ${formatRuleValue(value)} (set by ${by}).`;
 }
 

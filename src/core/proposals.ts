@@ -3,7 +3,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { communities, proposals } from '../db/schema.js';
 import { appendAudit } from './audit.js';
 import type { CommandArgs } from './commands.js';
-import { isEligible } from './community.js';
+import { checkRuleValue, isEligible } from './community.js';
 import { actorOf, proposalsChannel, type Ctx } from './context.js';
 import { cancelDeadline, schedule } from './deadlines.js';
 import { UserError, type ErrorCode } from './errors.js';
@@ -78,9 +78,9 @@ export function refreshProposalCard(ctx: Ctx, p: ProposalRow, tally = proposalTa
 }
 
 /** Validates `key=value` now, so a proposal can only carry a change that can be applied when it passes. */
-function parseChange(text: string): { key: RuleKey; value: string } {
+function parseChange(ctx: Ctx, text: string): { key: RuleKey; value: string } {
   const parsed = parseRuleAssignment(text);
-  return { key: parsed.key, value: formatRuleValue(parsed.value) };
+  return { key: parsed.key, value: formatRuleValue(checkRuleValue(ctx, parsed.key, parsed.value)) };
 }
 
 function nextNumber(ctx: Ctx): number {
@@ -122,7 +122,7 @@ function insertProposal(
 }
 
 export function propose(ctx: Ctx, args: CommandArgs<'propose'>): Reply {
-  const change = args.change ? parseChange(args.change) : undefined;
+  const change = args.change ? parseChange(ctx, args.change) : undefined;
   const p = insertProposal(ctx, args, change);
   schedule(ctx, closeKey(p), 'proposal.close', p.closesAt, { proposalId: p.id });
   appendAudit(ctx, 'proposal.opened', {

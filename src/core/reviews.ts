@@ -1,5 +1,5 @@
 /** Submissions and peer review: the tally, and acceptance into the commons ledger. */
-import { and, desc, eq, inArray } from 'drizzle-orm';
+import { and, desc, eq } from 'drizzle-orm';
 import { claims, ledger, ledgerPeople, submissions, tasks } from '../db/schema.js';
 import { appendAudit } from './audit.js';
 import type { CommandArgs } from './commands.js';
@@ -40,16 +40,24 @@ export function latestSubmissions(ctx: Ctx, taskId: number, n = 3): SubmissionRo
     .all();
 }
 
+/**
+ * Members who never count as reviewers of a task's submissions: everyone who ever claimed it (active,
+ * released, expired or done), so that unclaiming after submitting does not turn a claimant into a
+ * reviewer of their own work, and the submitter.
+ */
+export function claimantIdsOf(ctx: Ctx, sub: Pick<SubmissionRow, 'taskId' | 'submitterId'>): Set<number> {
+  const ids = ctx.db
+    .select({ m: claims.memberId })
+    .from(claims)
+    .where(eq(claims.taskId, sub.taskId))
+    .all()
+    .map((r) => r.m);
+  return new Set([...ids, sub.submitterId]);
+}
+
 /** Counts the votes that count: not by a claimant of the task, not by a member too new to vote. */
 export function reviewTally(ctx: Ctx, sub: SubmissionRow): ReviewTally {
-  const claimantIds = new Set(
-    ctx.db
-      .select({ m: claims.memberId })
-      .from(claims)
-      .where(and(eq(claims.taskId, sub.taskId), inArray(claims.status, ['active', 'done'])))
-      .all()
-      .map((r) => r.m),
-  );
+  const claimantIds = claimantIdsOf(ctx, sub);
   const minDays = ctx.rules['votes.minMemberDays'];
   const tally: ReviewTally = {
     approvers: [],
@@ -139,8 +147,7 @@ export function reviewCommand(ctx: Ctx, args: CommandArgs<'review'>): Reply {
   if (task.status === 'done') throw new UserError('review.final', { number: task.number });
   const sub = openSubmission(ctx, task.id);
   if (!sub) throw new UserError('review.noSubmission', { number: task.number });
-  if (activeClaims(ctx, task.id).some((c) => c.memberId === actor.id))
-    throw new UserError('review.ownTask', { number: task.number });
+  if (claimantIdsOf(ctx, sub).has(actor.id)) throw new UserError('review.ownTask', { number: task.number });
   const minDays = ctx.rules['votes.minMemberDays'];
   if (!isEligible(actor, minDays, ctx.now)) throw new UserError('review.ineligible', { days: minDays });
   const value: VoteValue = args.verdict === 'approve' ? 'yes' : 'no';
@@ -177,6 +184,9 @@ export function afterReviewVote(ctx: Ctx, task: TaskRow, sub: SubmissionRow): bo
 
 function accept(ctx: Ctx, task: TaskRow, sub: SubmissionRow, tally: ReviewTally): void {
   const contributors = activeClaims(ctx, task.id).map((c) => c.member);
+  // The last claimant's unclaim withdraws the open submission, so an open one always has a claimant.
+  if (contributors.length === 0)
+    throw new Error(`submission ${sub.id} of task #${task.number} has no claimant`);
   const person = (m: MemberRow) => ({ memberId: m.id, userId: m.userId, name: m.displayName });
   const accepted = { ...sub, status: 'accepted' as const, decidedAt: ctx.now };
   ctx.db
@@ -203,6 +213,8 @@ function accept(ctx: Ctx, task: TaskRow, sub: SubmissionRow, tally: ReviewTally)
     reviewers: tally.approvers.map((m) => m.userId),
     link: sub.link,
     license: task.license,
+    // The names the ledger shows, so `/commons verify` can check them too.
+    names: Object.fromEntries([...contributors, ...tally.approvers].map((m) => [m.userId, m.displayName])),
   });
   const entry = ctx.db
     .insert(ledger)
@@ -239,5 +251,31 @@ function accept(ctx: Ctx, task: TaskRow, sub: SubmissionRow, tally: ReviewTally)
     type: 'say',
     channelId: task.channelId,
     text: `✅ Task #${task.number} "${task.title}" accepted. Contributors: ${names(contributors)}. Reviewers: ${names(tally.approvers)}. Recorded in the commons under ${task.license}.`,
+  });
+}
+
+/** Re-judges every open submission of the community after a review rule changed (a lowered bar applies at once). */
+export function reviewOpenSubmissions(ctx: Ctx): void {
+  const open = ctx.db
+    .select({ sub: submissions, task: tasks })
+    .from(submissions)
+    .innerJoin(tasks, eq(tasks.id, submissions.taskId))
+    .where(and(eq(submissions.communityId, ctx.community.id), eq(submissions.status, 'open')))
+    .orderBy(submissions.id)
+    .all();
+  for (const { sub, task } of open) afterReviewVote(ctx, task, sub);
+}
+
+/** Withdraws the open submission of a task (its last claimant left); its card says so. */
+export function withdrawSubmission(ctx: Ctx, task: TaskRow, sub: SubmissionRow): void {
+  ctx.db
+    .update(submissions)
+    .set({ status: 'withdrawn', decidedAt: ctx.now })
+    .where(eq(submissions.id, sub.id))
+    .run();
+  ctx.effects.push({
+    type: 'update',
+    cardKey: `submission:${sub.id}`,
+    view: reviewCard(ctx, task, { ...sub, status: 'withdrawn' }, reviewTally(ctx, sub)),
   });
 }

@@ -35,7 +35,10 @@ export const channelRef = z
   .trim()
   .min(1, 'must not be empty')
   .max(100, 'must be at most 100 characters')
-  .transform((s) => s.replace(/^<#([^>|]+)(?:\|[^>]*)?>$/, '$1').replace(/^#/, ''));
+  .refine((s) => !/^(<@|@)/.test(s), 'is a member, not a channel')
+  .transform((s) => s.replace(/^<#([^>|]+)(?:\|[^>]*)?>$/, '$1').replace(/^#/, ''))
+  .refine((s) => s !== '', 'names no channel')
+  .refine((s) => /^[^\s<>@#]+$/u.test(s), 'is not a channel: write #name');
 
 /** Each rule: its schema, default, and how its valid values read to a person. */
 export const ruleDefs = {

@@ -1,11 +1,11 @@
 /** `/task list` and `/task show`: private, read-only. */
-import { and, asc, count, eq, inArray, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { claims, tasks, taskSkills } from '../db/schema.js';
 import type { CommandArgs } from './commands.js';
 import { actorOf, type Ctx } from './context.js';
 import { latestSubmissions, reviewTally } from './reviews.js';
 import { taskCard } from './task-views.js';
-import { activeClaims, getTask } from './tasks.js';
+import { getTask, takenSlots } from './tasks.js';
 import { truncate, type Reply } from './views.js';
 
 const LIST_MAX = 25;
@@ -38,23 +38,28 @@ export function listTasks(ctx: Ctx, args: CommandArgs<'task list'>): Reply {
       );
     conds.push(inArray(tasks.id, mine));
   }
+  // "open" means a slot is free: a claimed task with all slots taken is not open to claim. The filter
+  // is part of the query, so the limit and the count apply to the same rows.
+  if (status === 'open') conds.push(sql`${tasks.slots} > ${takenSlots}`);
   const where = and(...conds);
   const total = ctx.db.select({ n: count() }).from(tasks).where(where).get()!.n;
-  const rows = ctx.db.select().from(tasks).where(where).orderBy(asc(tasks.number)).limit(LIST_MAX).all();
-  // "open" means a slot is free: a claimed task with all slots taken is not open to claim.
-  const claimCounts = new Map<number, number>();
-  for (const t of rows) claimCounts.set(t.id, activeClaims(ctx, t.id).length);
-  const shown = status === 'open' ? rows.filter((t) => claimCounts.get(t.id)! < t.slots) : rows;
+  const shown = ctx.db
+    .select({ task: tasks, taken: takenSlots })
+    .from(tasks)
+    .where(where)
+    .orderBy(asc(tasks.number))
+    .limit(LIST_MAX)
+    .all();
   const filters = [`status:${status}`, args.skill && `skill:${args.skill}`, args.mine === 'yes' && 'mine:yes']
     .filter(Boolean)
     .join(' ');
   if (shown.length === 0) return { private: true, text: `No tasks (${filters}).` };
-  const lines = shown.map((t) => {
+  const lines = shown.map(({ task: t, taken }) => {
     const skills = t.skills ? ` · ${t.skills.split(',').join(', ')}` : '';
-    return `#${t.number} ${truncate(t.title, 80)} — ${t.status} · ${claimCounts.get(t.id)}/${t.slots} claimed${skills}`;
+    return `#${t.number} ${truncate(t.title, 80)} — ${t.status} · ${taken}/${t.slots} claimed${skills}`;
   });
   const more =
-    total > rows.length ? `\n…and ${total - rows.length} more (narrow with skill: or status:)` : '';
+    total > shown.length ? `\n…and ${total - shown.length} more (narrow with skill: or status:)` : '';
   return { private: true, text: `Tasks (${filters}), ${total} in all:\n${lines.join('\n')}${more}` };
 }
 

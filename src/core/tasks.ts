@@ -1,5 +1,5 @@
 /** Tasks and claims: post, claim, unclaim, cancel, and the expiry of claims left without a submission. */
-import { and, count, eq, sql } from 'drizzle-orm';
+import { and, count, eq, ne, sql } from 'drizzle-orm';
 import { claims, communities, members, tasks, taskSkills } from '../db/schema.js';
 import { appendAudit } from './audit.js';
 import type { CommandArgs } from './commands.js';
@@ -7,10 +7,14 @@ import { actorOf, tasksChannel, type Ctx, type MemberRow } from './context.js';
 import { cancelDeadline, schedule } from './deadlines.js';
 import { UserError } from './errors.js';
 import { DAY_MS, HOUR_MS } from './model.js';
+import { qualified } from './sql-helpers.js';
 import { taskCard } from './task-views.js';
 import type { Reply } from './views.js';
 
 export type TaskRow = typeof tasks.$inferSelect;
+
+/** The active claims of the task row in the outer query: a correlated subquery, fully qualified. */
+export const takenSlots = sql<number>`(select count(*) from ${claims} where ${qualified(claims.taskId)} = ${qualified(tasks.id)} and ${qualified(claims.status)} = 'active')`;
 export type ClaimRow = typeof claims.$inferSelect;
 
 export function getTask(ctx: Ctx, number: number): TaskRow {
@@ -90,15 +94,18 @@ export function postTask(ctx: Ctx, args: CommandArgs<'task post'>): Reply {
   return { private: true, text: `Posted task #${number}: ${task.title}` };
 }
 
+/** Claims that still hold a member's hands: a claim whose submission is in review no longer counts. */
 function openClaimCount(ctx: Ctx, memberId: number): number {
   return ctx.db
     .select({ n: count() })
     .from(claims)
+    .innerJoin(tasks, eq(tasks.id, claims.taskId))
     .where(
       and(
         eq(claims.communityId, ctx.community.id),
         eq(claims.memberId, memberId),
         eq(claims.status, 'active'),
+        ne(tasks.status, 'review'),
       ),
     )
     .get()!.n;
@@ -155,22 +162,12 @@ export function cancelClaimDeadlines(ctx: Ctx, claimId: number): void {
 }
 
 /** Ends a claim; the task goes back to open when no claimant is left. */
-function endClaim(ctx: Ctx, task: TaskRow, claim: ClaimRow, status: 'released' | 'expired'): TaskRow {
+export function endClaim(ctx: Ctx, task: TaskRow, claim: ClaimRow, status: 'released' | 'expired'): TaskRow {
   ctx.db.update(claims).set({ status, endedAt: ctx.now }).where(eq(claims.id, claim.id)).run();
   cancelClaimDeadlines(ctx, claim.id);
   const left = activeClaims(ctx, task.id).length;
-  return left === 0 && task.status === 'claimed' ? setStatus(ctx, task, 'open') : task;
-}
-
-export function unclaimTask(ctx: Ctx, number: number): Reply {
-  const actor = actorOf(ctx);
-  const task = getTask(ctx, number);
-  const mine = activeClaims(ctx, task.id).find((c) => c.memberId === actor.id);
-  if (!mine) throw new UserError('task.notClaimant', { number });
-  const updated = endClaim(ctx, task, mine, 'released');
-  appendAudit(ctx, 'task.unclaimed', { task: number, member: actor.userId });
-  refreshTaskCard(ctx, updated);
-  return { private: false, text: `${actor.displayName} released task #${number}; the slot is free.` };
+  const reopens = left === 0 && (task.status === 'claimed' || task.status === 'review');
+  return reopens ? setStatus(ctx, task, 'open') : task;
 }
 
 export function cancelTask(ctx: Ctx, args: CommandArgs<'task cancel'>): Reply {

@@ -202,6 +202,25 @@ describe('Discord adapter: faults', () => {
     expect(bot.logs.length).toBeGreaterThan(2);
     expect(bot.logs.join('\n')).not.toContain(w.token);
   });
+
+  it('logs a form Discord refuses with the interaction token masked in the error', async () => {
+    const { card, n } = await act.postTask('alice', 'Masked in the log');
+    await act.command('bob', 'task', 'claim', { task: n });
+    const interaction = w.fake.interaction.button({
+      customId: `ostrom:task.submit:${n}`,
+      message: card,
+      user: w.ids.bob,
+      channelId: w.tasksId,
+    });
+    const callbackPath = `/interactions/${interaction.id}/${interaction.token}/callback`;
+    w.fake.failNext('POST', callbackPath, 404, { message: 'Unknown interaction', code: 10062 });
+    w.fake.dispatch(GatewayDispatchEvents.InteractionCreate, interaction);
+    // discord.js puts the callback URL, token included, on the error the adapter logs whole.
+    await expect.poll(() => bot.logs.some((l) => l.includes('showModal failed'))).toBe(true);
+    const line = bot.logs.find((l) => l.includes('showModal failed'))!;
+    expect(line).toContain(`/interactions/${interaction.id}/[token]/callback`);
+    expect(line).not.toContain(interaction.token);
+  });
 });
 
 describe('Discord adapter: mentions at the edges', () => {

@@ -248,12 +248,29 @@ describe('Discord adapter: mentions', () => {
     act.react('erin', review, '✅');
     await edit;
     const said = messageOf(await notice);
-    expect(said.content).toContain('"@everyone please help" accepted');
+    expect(said.content).toContain('"@\u200beveryone please help" accepted');
     expect(said.mention_everyone).toBe(false);
     expect(w.fake.getMessage(w.tasksId, card.id)?.mention_everyone).toBe(false);
 
     const bodies = mentionSettings(w.fake);
     expect(bodies.length).toBeGreaterThan(30);
     for (const b of bodies) expect(b).toEqual({ parse: [] });
+  });
+
+  it('shows markdown in a title as typed: no bold, no masked link, in the card, the review card and the notice', async () => {
+    const title = '**bold** [x](https://evil) <@123> # not a heading';
+    const shown = '\\*\\*bold\\*\\* \\[x](https://evil) \\<@123> # not a heading';
+    const { card, n } = await act.postTask('alice', title);
+    expect(card.embeds[0]!.title).toBe(`Task #${n} · ${shown}`);
+    const review = await act.claimAndSubmit('carol', n);
+    expect(review.embeds[0]!.title).toContain(shown);
+    let edit = act.nextEdit(review);
+    act.react('dave', review, '✅');
+    await edit;
+    edit = act.nextEdit(review);
+    const notice = act.nextPost();
+    act.react('erin', review, '✅');
+    await edit;
+    expect(messageOf(await notice).content).toContain(`"${shown}" accepted`);
   });
 });

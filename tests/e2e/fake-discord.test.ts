@@ -4,7 +4,6 @@
  * fault injection and gateway reconnects. Only 127.0.0.1 is used.
  */
 import { once } from 'node:events';
-import { inflateSync } from 'node:zlib';
 
 import {
   ApplicationCommandOptionType as DjsOptionType,
@@ -14,7 +13,6 @@ import {
   GatewayIntentBits,
   MessageFlags,
   Partials,
-  type Guild,
   type Interaction,
   type MessageReaction,
   type PartialMessageReaction,
@@ -24,13 +22,13 @@ import {
 } from 'discord.js';
 import {
   ChannelType,
+  ComponentType,
   GatewayDispatchEvents,
-  GatewayOpcodes,
   InteractionResponseType,
   PermissionFlagsBits,
+  TextInputStyle,
 } from 'discord-api-types/v10';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WebSocket } from 'ws';
 
 import {
   buildMessage,
@@ -85,7 +83,7 @@ describe('fake Discord with the real discord.js Client', () => {
           name: 'Commons',
           channels: [
             { name: 'general' },
-            { name: 'proposals', topic: 'Ideas' },
+            { name: 'proposals' },
             { name: 'Voice', type: ChannelType.GuildVoice },
           ],
           roles: [{ name: 'Steward', permissions: PermissionFlagsBits.ManageMessages }],
@@ -143,32 +141,24 @@ describe('fake Discord with the real discord.js Client', () => {
     expect(guild?.members.me?.permissions.has(PermissionFlagsBits.SendMessages)).toBe(true);
   });
 
-  it('emits guildCreate for a guild joined after ready', async () => {
-    const created = nextEvent<[Guild]>(client, Events.GuildCreate);
-    const joined = fake.joinGuild({ name: 'Second Commons', channels: [{ name: 'lobby' }] });
-    const [guild] = await created;
-    expect(guild.id).toBe(joined.id);
-    expect(guild.name).toBe('Second Commons');
-    expect(guild.channels.cache.first()?.name).toBe('lobby');
-  });
-
   it('acknowledges heartbeats so the client measures a ping', async () => {
     await fake.waitForHeartbeat(1);
     await expect.poll(() => client.ws.ping, { timeout: 3000 }).toBeGreaterThanOrEqual(0);
   });
 
-  it('answers slash commands: deferReply({ ephemeral }) + editReply are recorded', async () => {
+  it('answers slash commands: an ephemeral reply and a follow-up are recorded, the reply stays private', async () => {
     const handled = new Promise<void>((resolve, reject) => {
       const listener = async (interaction: Interaction) => {
         if (!interaction.isChatInputCommand() || interaction.commandName !== 'proposal') return;
         client.off(Events.InteractionCreate, listener);
         try {
-          await interaction.deferReply({ flags: MessageFlags.Ephemeral });
           const title = interaction.options.getString('title', true);
           const weight = interaction.options.getInteger('weight', true);
-          await interaction.editReply({
+          await interaction.reply({
             content: `${interaction.options.getSubcommand()} ${title} (${weight}) by ${interaction.user.username}`,
+            flags: MessageFlags.Ephemeral,
           });
+          await interaction.followUp({ content: 'Posted for all', allowedMentions: { parse: [] } });
           resolve();
         } catch (error) {
           reject(error);
@@ -191,24 +181,18 @@ describe('fake Discord with the real discord.js Client', () => {
     expect(callback?.status).toBe(204);
     expect(callback?.query).toEqual({ with_response: 'false' });
     expect(callback?.headers['authorization']).toBeUndefined(); // interaction callbacks are unauthenticated
-    expect(callback?.body).toEqual({
-      type: InteractionResponseType.DeferredChannelMessageWithSource,
-      data: { flags: MessageFlags.Ephemeral },
+    expect(callback?.body).toMatchObject({
+      type: InteractionResponseType.ChannelMessageWithSource,
+      data: { content: 'create Plant trees (3) by alice', flags: MessageFlags.Ephemeral },
     });
 
-    const [edit] = fake.callsTo(
-      'PATCH',
-      `/webhooks/${fake.applicationId}/${payload.token}/messages/@original`,
-    );
-    expect(edit?.status).toBe(200);
-    expect(edit?.body).toMatchObject({ content: 'create Plant trees (3) by alice' });
-
-    const state = fake.interactionState(payload);
-    expect(state?.callbacks).toHaveLength(1);
-    expect(state?.original?.content).toBe('create Plant trees (3) by alice');
-    expect(state?.original?.flags).toBe(MessageFlags.Ephemeral); // loading flag cleared by the edit
-    // Ephemeral responses never land in the channel.
-    expect(fake.messages(generalId).some((m) => m.content.includes('Plant trees'))).toBe(false);
+    const [followUp] = fake.callsTo('POST', `/webhooks/${fake.applicationId}/${payload.token}`);
+    expect(followUp?.status).toBe(200);
+    expect(followUp?.body).toMatchObject({ content: 'Posted for all', allowed_mentions: { parse: [] } });
+    // Ephemeral replies never land in the channel; a public follow-up does.
+    const contents = fake.messages(generalId).map((m) => m.content);
+    expect(contents.some((c) => c.includes('Plant trees'))).toBe(false);
+    expect(contents).toContain('Posted for all');
   });
 
   it('rejects a second acknowledgement like Discord does (40060)', async () => {
@@ -217,7 +201,7 @@ describe('fake Discord with the real discord.js Client', () => {
       const listener = async (interaction: Interaction) => {
         if (!interaction.isChatInputCommand() || interaction.id !== payload.id) return;
         client.off(Events.InteractionCreate, listener);
-        await interaction.reply({ content: 'pong', withResponse: true });
+        await interaction.reply({ content: 'pong' });
         // Bypass discord.js' own "already replied" guard to hit the API twice.
         resolve(
           await client.rest
@@ -235,24 +219,37 @@ describe('fake Discord with the real discord.js Client', () => {
     expect(error).toBeInstanceOf(DiscordAPIError);
     expect((error as DiscordAPIError).code).toBe(40060);
 
-    const [first] = fake.callsTo('POST', `/interactions/${payload.id}/${payload.token}/callback`);
-    expect(first?.query).toEqual({ with_response: 'true' });
-    expect(first?.status).toBe(200);
-    expect(first?.response).toMatchObject({
-      interaction: { id: payload.id, response_message_ephemeral: false },
-      resource: { type: InteractionResponseType.ChannelMessageWithSource, message: { content: 'pong' } },
-    });
+    const calls = fake.callsTo('POST', `/interactions/${payload.id}/${payload.token}/callback`);
+    expect(calls.map((c) => c.status)).toEqual([204, 400]);
     // A public reply is a real channel message.
     expect(fake.messages(generalId).map((m) => m.content)).toContain('pong');
   });
 
-  it('handles button (update) and autocomplete (respond) interactions', async () => {
+  it('handles button (reply), modal and autocomplete (respond) interactions', async () => {
     const channel = client.channels.cache.get(generalId) as TextChannel;
     const posted = await channel.send({ content: 'Vote!' });
 
     const listener = async (interaction: Interaction) => {
       if (interaction.isButton() && interaction.customId === 'vote:yes')
-        await interaction.update({ content: 'Voted yes' });
+        await interaction.reply({ content: 'Voted yes', flags: MessageFlags.Ephemeral });
+      if (interaction.isButton() && interaction.customId === 'form')
+        await interaction.showModal({
+          custom_id: 'form:1',
+          title: 'A form',
+          components: [
+            {
+              type: ComponentType.ActionRow,
+              components: [
+                {
+                  type: ComponentType.TextInput,
+                  custom_id: 'note',
+                  label: 'Note',
+                  style: TextInputStyle.Short,
+                },
+              ],
+            },
+          ],
+        });
       if (interaction.isAutocomplete()) {
         const typed = interaction.options.getFocused();
         await interaction.respond([{ name: `${typed}-1`, value: `${typed}-1` }]);
@@ -267,10 +264,17 @@ describe('fake Discord with the real discord.js Client', () => {
         `/interactions/${button.id}/${button.token}/callback`,
       );
       expect(buttonCall.body).toEqual({
-        type: InteractionResponseType.UpdateMessage,
-        data: expect.objectContaining({ content: 'Voted yes' }),
+        type: InteractionResponseType.ChannelMessageWithSource,
+        data: expect.objectContaining({ content: 'Voted yes', flags: MessageFlags.Ephemeral }),
       });
-      expect(fake.getMessage(generalId, posted.id)?.content).toBe('Voted yes');
+
+      const form = fake.interaction.button({ customId: 'form', message: posted.id, user: bobId });
+      fake.dispatch(GatewayDispatchEvents.InteractionCreate, form);
+      const formCall = await fake.waitForCall('POST', `/interactions/${form.id}/${form.token}/callback`);
+      expect(formCall).toMatchObject({
+        status: 204,
+        body: { type: InteractionResponseType.Modal, data: { custom_id: 'form:1' } },
+      });
 
       const auto = fake.interaction.autocomplete({ name: 'task', focused: { name: 'title', value: 'gard' } });
       fake.dispatch(GatewayDispatchEvents.InteractionCreate, auto);
@@ -384,7 +388,7 @@ describe('fake Discord with the real discord.js Client', () => {
     expect(fetched?.isThread()).toBe(true);
   });
 
-  it('parses multipart uploads and serves the attachment back', async () => {
+  it('parses multipart uploads', async () => {
     const channel = client.channels.cache.get(generalId) as TextChannel;
     const sent = await channel.send({
       content: 'Ledger export',
@@ -406,8 +410,7 @@ describe('fake Discord with the real discord.js Client', () => {
 
     const attachment = sent.attachments.first();
     expect(attachment?.name).toBe('ledger.csv');
-    const download = await fetch(attachment!.url);
-    expect(await download.text()).toBe('a,b\n1,2\n');
+    expect(attachment?.size).toBe(8);
   });
 
   it('registers application commands (bulk overwrite) and validates them', async () => {
@@ -476,26 +479,18 @@ describe('fake Discord with the real discord.js Client', () => {
     await expect(client.channels.fetch('1', { force: true })).rejects.toMatchObject({ code: 10003 });
   });
 
-  it('enforces intents: no TYPING_START without its intent, no message content without MESSAGE_CONTENT', async () => {
-    expect(
-      fake.dispatch(GatewayDispatchEvents.TypingStart, {
-        channel_id: generalId,
-        guild_id: guildId,
-        user_id: aliceId,
-        timestamp: Math.floor(Date.now() / 1000),
-      }),
-    ).toBe(0);
-
-    const created = nextEvent<[{ author: { id: string }; content: string; id: string }]>(
-      client,
-      Events.MessageCreate,
-      (m) => m.author.id === aliceId,
-    );
-    const payload = fake.messageCreate({ user: aliceId, channelId: generalId, content: 'secret words' });
-    expect(fake.dispatch(GatewayDispatchEvents.MessageCreate, payload)).toBe(1);
-    const [message] = await created;
-    expect(message.id).toBe(payload.id);
-    expect(message.content).toBe('');
+  it('enforces intents: no reaction in a DM reaches a client without DIRECT_MESSAGE_REACTIONS', async () => {
+    const dm = { channelId: '1300000000000000001', messageId: '1300000000000000002', guildId: null };
+    const inDm = fake.reactionAdd({ ...dm, userId: aliceId, emoji: '👍' });
+    expect(inDm.guild_id).toBeUndefined();
+    expect(fake.dispatch(GatewayDispatchEvents.MessageReactionAdd, inDm)).toBe(0);
+    const inGuild = fake.reactionAdd({
+      channelId: generalId,
+      messageId: dm.messageId,
+      userId: aliceId,
+      emoji: '👍',
+    });
+    expect(fake.dispatch(GatewayDispatchEvents.MessageReactionAdd, inGuild)).toBe(1);
   });
 
   it('resumes after a resumable drop and replays what was missed', async () => {
@@ -535,7 +530,6 @@ describe('fake Discord with the real discord.js Client', () => {
     const second = await fake.waitForIdentify(2);
     expect(second.intents).toBe(fake.identifies[0]!.intents);
     expect(second.sessionId).not.toBe(fake.identifies[0]!.sessionId);
-    expect(fake.gateway.received.some((p) => p.op === GatewayOpcodes.Identify)).toBe(true);
 
     // The new session delivers events again.
     await expect.poll(() => client.ws.status, { timeout: 3000 }).toBe(0); // Status.Ready
@@ -551,39 +545,5 @@ describe('fake Discord with the real discord.js Client', () => {
     await expect.poll(() => fake.gateway.openConnections, { timeout: 2000 }).toBe(0);
     await fake.close();
     await expect(fetch(`${fake.baseUrl}/api/v10/gateway/bot`)).rejects.toThrow();
-  });
-});
-
-describe('fake Discord gateway transport', () => {
-  it('speaks zlib-stream when the client asks for it (as discord.js does with zlib-sync installed)', async () => {
-    const fake = await startFakeDiscord({ guilds: [{ name: 'Z' }] });
-    const ws = new WebSocket(`${fake.wsUrl}?v=10&encoding=json&compress=zlib-stream`);
-    const chunks: Buffer[] = [];
-    const decoded: { op: number; t?: string | null }[] = [];
-    ws.on('message', (data: Buffer) => {
-      chunks.push(data);
-      // Inflate the whole stream so far (sync flush points make every prefix decodable).
-      const text = inflateSync(Buffer.concat(chunks), { finishFlush: 2 /* Z_SYNC_FLUSH */ }).toString();
-      const messages = text.split(/(?<=\})(?=\{"op")/);
-      decoded.splice(
-        0,
-        decoded.length,
-        ...messages.map((m) => JSON.parse(m) as { op: number; t?: string | null }),
-      );
-    });
-    await once(ws, 'open');
-    await expect.poll(() => decoded.length).toBe(1);
-    expect(decoded[0]?.op).toBe(GatewayOpcodes.Hello);
-    ws.send(
-      JSON.stringify({
-        op: GatewayOpcodes.Identify,
-        d: { token: 't', intents: 1, properties: { os: 'x', browser: 'y', device: 'z' } },
-      }),
-    );
-    await expect.poll(() => decoded.map((p) => p.t)).toEqual([undefined, 'READY', 'GUILD_CREATE']);
-    for (const chunk of chunks) expect(chunk.subarray(-4)).toEqual(Buffer.from([0, 0, 0xff, 0xff]));
-    ws.close(1000);
-    await once(ws, 'close');
-    await fake.close();
   });
 });

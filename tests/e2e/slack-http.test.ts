@@ -242,6 +242,19 @@ describe('Slack over HTTP: a task from post to ledger', () => {
     expect(dbSnapshot(bot.db, ids)).toBe(before);
   });
 
+  it('tells the member when a card cannot be posted where Ostrom is not invited', async () => {
+    const { payload } = await act.command('dave', '/digest', 'now', 'C9PRIVATE');
+    const path = new URL(payload.response_url).pathname;
+    const told = await w.fake.waitForCall(
+      'response_url',
+      (c) => c.args.url === path && String(c.args.text).startsWith('Recorded'),
+    );
+    expect(told.args).toMatchObject({
+      response_type: 'ephemeral',
+      text: expect.stringMatching(/could not be posted in channel C9PRIVATE\. Invite Ostrom there/),
+    });
+  });
+
   it('reads <@U…|name> as the member in /commons profile', async () => {
     const { answer } = await act.command('erin', '/commons', `profile <@${w.ids.carol}|carol>`);
     expect((await answer).args.text).toMatch(/^carol: 0 contributions, 1 accepted reviews, 1 review votes/);

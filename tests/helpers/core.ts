@@ -5,6 +5,7 @@ import {
   Governance,
   parseCommandLine,
   voteOfEmoji,
+  type ChannelInfo,
   type CommunityRef,
   type Outcome,
   type VoteValue,
@@ -52,7 +53,7 @@ export function makeCore(opts: { path?: string; clock?: TestClock; community?: C
     return out;
   }
 
-  type Extra = { channelId?: string; eventId?: string; joinedAt?: number };
+  type Extra = { channelId?: string; eventId?: string; joinedAt?: number; channels?: ChannelInfo[] };
   const h = {
     db,
     core,
@@ -70,6 +71,7 @@ export function makeCore(opts: { path?: string; clock?: TestClock; community?: C
           channelId: extra.channelId ?? 'general',
           actor: { userId: user, name: user, isAdmin: admins.has(user), joinedAt: extra.joinedAt },
           command,
+          channels: extra.channels,
         }),
       );
     },

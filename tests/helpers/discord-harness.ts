@@ -1,8 +1,8 @@
 /**
  * End-to-end harness for the Discord adapter: the fake Discord (one guild, #tasks, five members, alice an
- * admin with Manage Server), a core on SQLite with a hand-moved clock, a pino logger that keeps its lines,
- * and the REAL DiscordAdapter logged in through discord.js. Tests act through gateway dispatches and read
- * the REST calls the bot made.
+ * admin with Manage Server), a core on SQLite with a hand-moved clock, the production logger keeping its
+ * lines, and the REAL DiscordAdapter logged in through discord.js. Tests act through gateway dispatches
+ * and read the REST calls the bot made.
  */
 import { randomBytes } from 'node:crypto';
 
@@ -11,19 +11,22 @@ import {
   InteractionResponseType,
   MessageFlags,
   PermissionFlagsBits,
+  ChannelType,
+  OverwriteType,
+  type APIOverwrite,
   type APIEmbed,
   type APIMessage,
   type RESTPatchAPIChannelMessageJSONBody,
   type RESTPostAPIChannelMessageJSONBody,
   type RESTPostAPIInteractionCallbackJSONBody,
 } from 'discord-api-types/v10';
-import { pino } from 'pino';
 
 import { DiscordAdapter } from '../../adapters/discord/discord-adapter.js';
+import { plain } from '../../adapters/discord/render.js';
 import '../../src/core/features.js';
 import { Governance } from '../../src/core/index.js';
 import { openDatabase, type Db } from '../../src/db/client.js';
-import { secretNames } from '../../src/env.js';
+import { createLogger } from '../../src/log.js';
 import { TestClock } from './core.js';
 import { startFakeDiscord, type FakeDiscord, type OptionsInput, type RecordedCall } from './fake-discord.js';
 
@@ -50,23 +53,37 @@ export async function startWorld(): Promise<World> {
     guilds: [
       {
         name: 'Commons',
-        channels: [{ name: 'tasks' }],
+        // #voice and #locked are channels Ostrom cannot post cards in (#locked: see below).
+        channels: [{ name: 'tasks' }, { name: 'voice', type: ChannelType.GuildVoice }, { name: 'locked' }],
         roles: [{ id: '900000000000000001', name: 'Steward', permissions: PermissionFlagsBits.ManageGuild }],
-        members: NAMES.map((username) => ({
-          user: { username },
-          joinedAt,
-          roles: username === 'alice' ? ['900000000000000001'] : [],
-        })),
+        members: [
+          ...NAMES.map((username) => ({
+            user: { username },
+            joinedAt,
+            roles: username === 'alice' ? ['900000000000000001'] : [],
+          })),
+          { user: { username: 'founder' }, joinedAt },
+        ],
       },
     ],
   });
   const guild = fake.guilds[0]!;
   // The owner has every permission on Discord; make it someone who never acts, so roles decide.
-  guild.owner_id = fake.bot.id;
+  guild.owner_id = guild.members.find((m) => m.user.username === 'founder')!.user.id;
+  const locked = guild.channels.find((c) => c.name === 'locked')!;
+  denyBot(locked, fake.bot.id);
   const ids = Object.fromEntries(
     NAMES.map((n) => [n, guild.members.find((m) => m.user.username === n)!.user.id]),
   ) as Record<Name, string>;
   return { fake, token, guildId: guild.id, tasksId: guild.channels[0]!.id, ids };
+}
+
+/** Takes Send Messages in a channel away from the bot (as an admin's channel overwrite would). */
+export function denyBot(channel: { permission_overwrites?: APIOverwrite[] }, botId: string): void {
+  channel.permission_overwrites = [
+    ...(channel.permission_overwrites ?? []),
+    { id: botId, type: OverwriteType.Member, allow: '0', deny: String(PermissionFlagsBits.SendMessages) },
+  ];
 }
 
 /** Ostrom's side: one core and one adapter on a database. */
@@ -88,10 +105,8 @@ export async function startBot(
   const clock = opts.clock ?? new TestClock(Date.now());
   const core = new Governance(db, clock);
   const logs: string[] = [];
-  const log = pino(
-    { level: 'debug', redact: { paths: [...secretNames, 'token', '*.token'], censor: '[secret]' } },
-    { write: (line: string) => void logs.push(line) },
-  );
+  // The production logger, so the redaction the tests check is the one that runs.
+  const log = createLogger('debug', { write: (line: string) => void logs.push(line) });
   const adapter = new DiscordAdapter({
     core,
     log,
@@ -202,7 +217,7 @@ export class Actions {
     if (replyOf(callback).flags !== MessageFlags.Ephemeral) throw new Error('the /task post reply is public');
     const call = await post;
     const n = Number(/^Task #(\d+) · /.exec(embedOf(call).title ?? '')?.[1]);
-    if (embedOf(call).title !== `Task #${n} · ${title}`)
+    if (embedOf(call).title !== `Task #${n} · ${plain(title)}`)
       throw new Error(`unexpected card ${embedOf(call).title}`);
     return { card: messageOf(call), n };
   }

@@ -7,18 +7,19 @@
  * const client = new Client({ intents: [...], rest: { api: fake.restUrl } });
  * await client.login(fake.token);                       // any token works unless `token` was configured
  * fake.dispatch(GatewayDispatchEvents.InteractionCreate, fake.interaction.chatInput({ name: 'task', options: { title: 'x' } }));
- * await fake.waitForCall('PATCH', /^\/webhooks\/\d+\/[^/]+\/messages\/@original$/);
+ * await fake.waitForCall('POST', /^\/interactions\/\d+\/[^/]+\/callback$/);
  * await client.destroy();
  * await fake.close();
  * ```
  *
  * Notes
  * - `fake.restUrl` is `http://127.0.0.1:PORT/api`; @discordjs/rest appends `/v10` itself.
- * - `GET /gateway/bot` returns `ws://127.0.0.1:PORT`; @discordjs/ws connects to `…?v=10&encoding=json`.
- *   Transport compression (`compress=zlib-stream`, only used when `zlib-sync` is installed) is supported.
+ * - `GET /gateway/bot` returns `ws://127.0.0.1:PORT`; @discordjs/ws connects to `…?v=10&encoding=json`
+ *   (no transport compression: discord.js asks for it only when `zlib-sync` is installed).
  * - Recorded requests (`fake.calls`) have `path` without the `/api/v10` prefix, e.g. `/channels/1/messages`.
- * - With `enforceIntents` (default) dispatches only reach sessions that asked for the event's intent, and
- *   guild message content is blanked without the MESSAGE_CONTENT intent, as on Discord.
+ * - Dispatches only reach sessions that asked for the event's intent, as on Discord.
+ * - It serves what Ostrom's adapter and discord.js's login use, and no more: an unknown route answers 404
+ *   (recorded), so a new REST call shows up as a failing test rather than a silent pass.
  */
 export { FakeDiscord, startFakeDiscord, type FakeDiscordOptions } from './fake-discord/index.js';
 export type { DispatchData, IdentifyRecord, ResumeRecord } from './fake-discord/gateway.js';
@@ -34,8 +35,6 @@ export type {
 } from './fake-discord/interactions.js';
 export {
   buildMessage,
-  DEFAULT_BOT_PERMISSIONS,
-  DEFAULT_EVERYONE_PERMISSIONS,
   type FakeChannelInput,
   type FakeGuild,
   type FakeGuildInput,
@@ -43,5 +42,4 @@ export {
   type FakeRoleInput,
   type FakeUserInput,
 } from './fake-discord/entities.js';
-export type { EmojiInput, InteractionRecord } from './fake-discord/state.js';
-export { SnowflakeGenerator, snowflakeTimestamp } from './fake-discord/snowflake.js';
+export type { EmojiInput } from './fake-discord/state.js';

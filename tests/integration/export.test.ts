@@ -7,11 +7,18 @@ import { makeCore, type Harness } from '../helpers/core.js';
 
 const TITLES = [
   'Fix the "quick start", then the FAQ',
-  'Line one\nLine two, with a comma; and a semicolon',
+  'A comma, and; a semicolon',
   'Emoji 🎉🦊 and quotes: "a", \'b\', “c”',
   '=SUM(A1:A2) is text, not a formula',
-  'Tabs\tand\r\nCRLF, "all" of it',
+  '+1, -1 and @here, "all" of it',
+  '-2+3',
+  '@everyone',
+  '＝HYPERLINK("https://evil")',
 ];
+
+/** What a spreadsheet must not run: a cell starting like a formula is prefixed with `'`. */
+const FORMULA_START = /^[=+\-@\t\r＝＋－＠]/;
+const safeCell = (s: string) => (FORMULA_START.test(s) ? `'${s}` : s);
 
 let events = 0;
 
@@ -36,8 +43,8 @@ function typed(
 
 const alice = { id: 'alice', name: 'Alice' };
 const bob = { id: 'bob', name: 'Bob, "B" 🦊' };
-const carol = { id: 'carol', name: 'Carol; C.' };
-const dave = { id: 'dave', name: 'Dave\nNewline' };
+const carol = { id: 'carol', name: '@Carol; C.' };
+const dave = { id: 'dave', name: '=Dave "D"' };
 
 /** Posts, claims, submits and accepts (two approvals) one task per title. */
 function acceptAll(h: Harness, titles: string[]): void {
@@ -62,7 +69,7 @@ function exported(h: Harness, format?: 'json' | 'csv') {
 }
 
 describe('commons export', () => {
-  it('JSON and CSV parse back to the same rows, whatever the titles and names hold', () => {
+  it("JSON keeps the exact text; CSV parses back to the same rows, formula-like cells prefixed with '", () => {
     const h = makeCore();
     acceptAll(h, TITLES);
     const before = h.dump();
@@ -70,7 +77,7 @@ describe('commons export', () => {
     const json = exported(h);
     expect(json).toMatchObject({
       private: true,
-      text: 'Ledger export: 5 entries',
+      text: `Ledger export: ${TITLES.length} entries`,
       file: { name: 'ostrom-ledger-2026-01-05.json', mime: 'application/json' },
     });
     const data = JSON.parse(json.file!.content) as LedgerExport;
@@ -79,7 +86,7 @@ describe('commons export', () => {
       community: { platform: 'console', id: 'test', name: null },
       exportedAt: new Date(h.clock.t).toISOString(),
       license: 'CC-BY-SA-4.0',
-      count: 5,
+      count: TITLES.length,
     });
     expect(data.entries.map((e) => e.title)).toEqual(TITLES);
     const hashes = h.db.$client
@@ -105,24 +112,38 @@ describe('commons export', () => {
     const csv = exported(h, 'csv');
     expect(csv).toMatchObject({
       private: true,
-      text: 'Ledger export: 5 entries',
+      text: `Ledger export: ${TITLES.length} entries`,
       file: { name: 'ostrom-ledger-2026-01-05.csv', mime: 'text/csv' },
     });
     const [header, ...rows] = parse(csv.file!.content) as string[][];
     expect(header).toEqual([...CSV_COLUMNS]);
     const names = (ps: { name: string }[]) => ps.map((p) => p.name).join('; ');
     expect(rows).toEqual(
-      data.entries.map((e) => [
-        String(e.task),
-        e.title,
-        names(e.contributors),
-        names(e.reviewers),
-        e.link ?? '',
-        e.license,
-        e.acceptedAt,
-        e.auditHash,
-      ]),
+      data.entries.map((e) =>
+        [
+          String(e.task),
+          e.title,
+          names(e.contributors),
+          names(e.reviewers),
+          e.link ?? '',
+          e.license,
+          e.acceptedAt,
+          e.auditHash,
+        ].map(safeCell),
+      ),
     );
+    // Spelled out, not only through safeCell: these cells would run in a spreadsheet.
+    const cells = rows.flat();
+    for (const cell of [
+      "'=SUM(A1:A2) is text, not a formula",
+      '\'+1, -1 and @here, "all" of it',
+      "'-2+3",
+      "'@everyone",
+      '\'＝HYPERLINK("https://evil")',
+      '\'@Carol; C.; =Dave "D"',
+    ])
+      expect(cells).toContain(cell);
+    expect(cells.filter((c) => FORMULA_START.test(c))).toEqual([]);
     // An export reads; it changes nothing but the record of the command's event id.
     const state = (d: string) => d.replace(/\["processed_events",\[.*?\]\]/, '');
     expect(state(h.dump())).toBe(state(before));
@@ -169,7 +190,7 @@ describe('ledger and profile replies with hundreds of entries', () => {
       /^Bob, "B" 🦊: 300 contributions, 0 accepted reviews/,
     );
     expect(h.ok('alice', '/commons ledger carol').reply!.text).toMatch(
-      /^Commons ledger with Carol; C\.: 300 accepted contributions/,
+      /^Commons ledger with @Carol; C\.: 300 accepted contributions/,
     );
   });
 });

@@ -131,10 +131,12 @@ describe('peer review by emoji', () => {
       .prepare("select hash from audit where type = 'contribution.accepted'")
       .get() as { hash: string };
     expect(hash).toBe(audit.hash);
-    expect(h.ok('alice', '/commons verify').reply?.text).toMatch(/intact: \d+ events verified/);
+    expect(h.ok('alice', '/commons verify').reply?.text).toMatch(
+      /intact: \d+ events, head #\d+ [0-9a-f]{64}/,
+    );
     h.db.$client.prepare("update audit set data = replace(data, 'bob', 'mallory') where seq = 3").run();
     expect(h.ok('alice', '/commons verify').reply?.text).toMatch(
-      /BROKEN at entry #3: content does not match/,
+      /BROKEN at event #3: content does not match/,
     );
   });
 });

@@ -2,7 +2,7 @@ import { ApplicationCommandOptionType } from 'discord-api-types/v10';
 import { describe, expect, it } from 'vitest';
 import { discordCommands } from '../../adapters/discord/command-builder.js';
 import { voteOf } from '../../adapters/discord/emoji.js';
-import { cardMessage, toComponents, toEmbed } from '../../adapters/discord/render.js';
+import { cardMessage, plain, textMessage, toComponents, toEmbed } from '../../adapters/discord/render.js';
 import { buttonCommand, commandNames, type View } from '../../src/core/index.js';
 
 describe('Discord commands built from the core specs', () => {
@@ -125,5 +125,57 @@ describe('Discord rendering', () => {
     expect(voteOf({ name: '➖' })).toEqual({ emoji: '➖', value: 'abstain' });
     expect(voteOf({ name: '🎉' })).toBeUndefined();
     expect(voteOf({ id: '123', name: 'yes' })).toBeUndefined();
+  });
+});
+
+describe('Discord: what members wrote is shown as typed', () => {
+  it.each([
+    ['**bold** and __underline__', '\\*\\*bold\\*\\* and \\_\\_underline\\_\\_'],
+    ['*it* _it_', '\\*it\\* \\_it\\_'],
+    ['~~gone~~ ||secret||', '\\~\\~gone\\~\\~ \\|\\|secret\\|\\|'],
+    ['[docs](https://evil.example)', '\\[docs](https://evil.example)'],
+    // Code spans are inert (nothing in them formats, links or mentions): backticks stay.
+    ['`code` and ```block```', '`code` and ```block```'],
+    ['# Heading', '\\# Heading'],
+    ['> quoted\n>>> all quoted', '\\> quoted\n\\>>> all quoted'],
+    ['-# small print', '\\-# small print'],
+    ['- item\n1. first', '\\- item\n1\\. first'],
+    ['@everyone and @here', '@\u200beveryone and @\u200bhere'],
+    [
+      '<@123> <@!123> <@&9> <#42> </task post:1> <t:0:R> <:party:1>',
+      // A channel link names a channel and pings nobody: it stays.
+      '\\<@123> \\<@!123> \\<@&9> <#42> \\</task post:1> \\<t:0:R> \\<:party:1>',
+    ],
+    ['back\\slash', 'back\\\\slash'],
+    ['plain words, #12 and 3 < 4', 'plain words, #12 and 3 < 4'],
+    ['https://example.org/a_b_c*d', 'https://example.org/a_b_c*d'],
+  ])('%j → %j', (typed, shown) => {
+    expect(plain(typed)).toBe(shown);
+  });
+
+  it('escapes the title, description and fields of a card, not the footer, and still fits the limits', () => {
+    const e = toEmbed({
+      title: 'Task #1 · **x** [y](https://evil)',
+      description: '# big',
+      fields: [{ name: '@everyone', value: '[a](https://evil)' }],
+      footer: '/task claim 1',
+      tone: 'open',
+    });
+    expect(e).toMatchObject({
+      title: 'Task #1 · \\*\\*x\\*\\* \\[y](https://evil)',
+      description: '\\# big',
+      fields: [{ name: '@\u200beveryone', value: '\\[a](https://evil)' }],
+      footer: { text: '/task claim 1' },
+    });
+    const starry = toEmbed({ title: '*'.repeat(256), fields: [], tone: 'open' });
+    expect(starry.title!.length).toBeLessThanOrEqual(256);
+  });
+
+  it('escapes plain text messages and keeps them within 2000', () => {
+    expect(textMessage('✅ Task #1 "**x**" accepted.')).toEqual({
+      content: '✅ Task #1 "\\*\\*x\\*\\*" accepted.',
+      allowedMentions: { parse: [] },
+    });
+    expect(textMessage('_'.repeat(2000)).content.length).toBeLessThanOrEqual(2000);
   });
 });

@@ -56,11 +56,13 @@ describe('the shared effect queue', () => {
 
   it('reports a failed effect and goes on with the next', async () => {
     const { q, done, errors } = recording((e) => e.type === 'say');
-    await q.perform({
-      community: A,
-      effects: [{ type: 'say', channelId: 'C1', text: 'x' }, update('task:1', 'v1')],
-    });
+    const told: string[] = [];
+    await q.perform(
+      { community: A, effects: [{ type: 'say', channelId: 'C1', text: 'x' }, update('task:1', 'v1')] },
+      (e, why) => told.push(`${e.type}: ${why}`),
+    );
     expect(errors).toEqual(['say']);
+    expect(told).toEqual(['say: refused']);
     expect(done).toEqual(['slack:update:v1']);
   });
 });

@@ -38,11 +38,7 @@ import type { SnowflakeGenerator } from './snowflake.js';
 export type FakeGuildChannel = GatewayGuildCreateDispatchData['channels'][number];
 
 export type FakeGuildChannelType =
-  | ChannelType.GuildText
-  | ChannelType.GuildAnnouncement
-  | ChannelType.GuildCategory
-  | ChannelType.GuildVoice
-  | ChannelType.GuildForum;
+  ChannelType.GuildText | ChannelType.GuildAnnouncement | ChannelType.GuildVoice;
 
 export interface FakeUserInput extends Partial<APIUser> {
   username?: string;
@@ -53,9 +49,6 @@ export interface FakeRoleInput {
   name: string;
   /** Permission bits (bigint, or the decimal string Discord uses). */
   permissions?: bigint | string;
-  position?: number;
-  color?: number;
-  mentionable?: boolean;
   managed?: boolean;
 }
 
@@ -63,7 +56,6 @@ export interface FakeMemberInput {
   user: FakeUserInput;
   /** Role ids (not including @everyone, which every member has implicitly). */
   roles?: string[];
-  nick?: string | null;
   joinedAt?: string;
 }
 
@@ -71,26 +63,15 @@ export interface FakeChannelInput {
   id?: string;
   name: string;
   type?: FakeGuildChannelType;
-  parentId?: string | null;
-  topic?: string | null;
-  position?: number;
-  nsfw?: boolean;
   permissionOverwrites?: APIOverwrite[];
 }
 
 export interface FakeGuildInput {
   id?: string;
   name?: string;
-  /** Owner user id; defaults to the first member that is not the bot, else the bot. */
-  ownerId?: string;
-  /** Permissions of @everyone; default: the usual Discord defaults for a new server. */
-  everyonePermissions?: bigint | string;
-  /** Permissions of the bot's managed role in this guild. */
-  botPermissions?: bigint | string;
   channels?: FakeChannelInput[];
   roles?: FakeRoleInput[];
   members?: FakeMemberInput[];
-  preferredLocale?: Locale;
 }
 
 /** Permissions a fresh Discord server gives @everyone (a sensible subset). */
@@ -137,15 +118,15 @@ export function buildRole(id: string, input: FakeRoleInput, position: number): A
   return {
     id,
     name: input.name,
-    color: input.color ?? 0,
-    colors: { primary_color: input.color ?? 0, secondary_color: null, tertiary_color: null },
+    color: 0,
+    colors: { primary_color: 0, secondary_color: null, tertiary_color: null },
     hoist: false,
     icon: null,
     unicode_emoji: null,
-    position: input.position ?? position,
+    position,
     permissions: permissionsString(input.permissions, 0n),
     managed: input.managed ?? false,
-    mentionable: input.mentionable ?? false,
+    mentionable: false,
     flags: 0 as RoleFlags,
   };
 }
@@ -182,16 +163,14 @@ export function buildGuildChannel(
     id,
     guild_id: guildId,
     name: input.name,
-    position: input.position ?? position,
+    position,
     permission_overwrites: input.permissionOverwrites ?? [],
-    nsfw: input.nsfw ?? false,
-    parent_id: input.parentId ?? null,
+    nsfw: false,
+    parent_id: null,
     flags: 0 as ChannelFlags,
   };
   const type = input.type ?? ChannelType.GuildText;
   switch (type) {
-    case ChannelType.GuildCategory:
-      return { ...common, type, parent_id: null };
     case ChannelType.GuildVoice:
       return {
         ...common,
@@ -202,25 +181,12 @@ export function buildGuildChannel(
         last_message_id: null,
         rate_limit_per_user: 0,
       };
-    case ChannelType.GuildForum:
-      return {
-        ...common,
-        type,
-        topic: input.topic ?? null,
-        last_message_id: null,
-        rate_limit_per_user: 0,
-        available_tags: [],
-        default_reaction_emoji: null,
-        default_sort_order: null,
-        default_forum_layout: 0,
-        default_thread_rate_limit_per_user: 0,
-      };
     case ChannelType.GuildAnnouncement:
     case ChannelType.GuildText:
       return {
         ...common,
         type,
-        topic: input.topic ?? null,
+        topic: null,
         last_message_id: null,
         rate_limit_per_user: 0,
         default_auto_archive_duration: ThreadAutoArchiveDuration.OneDay,
@@ -234,9 +200,8 @@ export function buildThread(init: {
   parentId: string;
   ownerId: string;
   name: string;
-  type?: ChannelType.PublicThread | ChannelType.PrivateThread | ChannelType.AnnouncementThread;
+  type?: ChannelType.PublicThread | ChannelType.AnnouncementThread;
   autoArchiveDuration?: ThreadAutoArchiveDuration;
-  rateLimitPerUser?: number;
 }): APIThreadChannel {
   return {
     id: init.id,
@@ -247,7 +212,7 @@ export function buildThread(init: {
     name: init.name,
     nsfw: false,
     last_message_id: null,
-    rate_limit_per_user: init.rateLimitPerUser ?? 0,
+    rate_limit_per_user: 0,
     message_count: 0,
     member_count: 1,
     total_message_sent: 0,
@@ -277,7 +242,7 @@ export function buildGuild(
     id,
     {
       name: '@everyone',
-      permissions: permissionsString(input.everyonePermissions, DEFAULT_EVERYONE_PERMISSIONS),
+      permissions: DEFAULT_EVERYONE_PERMISSIONS.toString(),
     },
     0,
   );
@@ -285,7 +250,7 @@ export function buildGuild(
     ids.next(),
     {
       name: bot.username,
-      permissions: permissionsString(input.botPermissions, DEFAULT_BOT_PERMISSIONS),
+      permissions: DEFAULT_BOT_PERMISSIONS.toString(),
       managed: true,
     },
     1,
@@ -300,15 +265,15 @@ export function buildGuild(
   const members = [
     buildMember(bot, [botRole.id]),
     ...(input.members ?? []).map((m) => {
-      const extra: Partial<APIGuildMember> = { nick: m.nick ?? null };
-      if (m.joinedAt !== undefined) extra.joined_at = m.joinedAt;
+      const extra: Partial<APIGuildMember> = m.joinedAt !== undefined ? { joined_at: m.joinedAt } : {};
       return buildMember(resolveUser(m.user), m.roles ?? [], extra);
     }),
   ];
   const channelInputs = input.channels ?? [{ name: 'general' }];
   const channels = channelInputs.map((c, i) => buildGuildChannel(c.id ?? ids.next(), id, c, i));
   const firstText = channels.find((c) => c.type === ChannelType.GuildText);
-  const ownerId = input.ownerId ?? members[1]?.user.id ?? bot.id;
+  // The first member that is not the bot owns the guild (tests may reassign it).
+  const ownerId = members[1]?.user.id ?? bot.id;
 
   const guild: APIGuild = {
     id,
@@ -335,7 +300,7 @@ export function buildGuild(
     banner: null,
     premium_tier: GuildPremiumTier.None,
     premium_subscription_count: 0,
-    preferred_locale: input.preferredLocale ?? Locale.EnglishUS,
+    preferred_locale: Locale.EnglishUS,
     public_updates_channel_id: null,
     nsfw_level: GuildNSFWLevel.Default,
     premium_progress_bar_enabled: false,
@@ -363,26 +328,6 @@ export function buildGuild(
     guild_scheduled_events: [],
     soundboard_sounds: [],
   };
-}
-
-/** The REST view of a guild: GUILD_CREATE minus the gateway-only fields. */
-export function restGuild(guild: FakeGuild): APIGuild {
-  const {
-    joined_at: _joinedAt,
-    large: _large,
-    unavailable: _unavailable,
-    member_count: _memberCount,
-    voice_states: _voiceStates,
-    members: _members,
-    channels: _channels,
-    threads: _threads,
-    presences: _presences,
-    stage_instances: _stageInstances,
-    guild_scheduled_events: _events,
-    soundboard_sounds: _sounds,
-    ...rest
-  } = guild;
-  return { ...rest, approximate_member_count: guild.members.length, approximate_presence_count: 0 };
 }
 
 /** Base permissions of a member in a guild (no channel overwrites), as Discord computes them. */

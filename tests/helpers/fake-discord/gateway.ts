@@ -3,14 +3,12 @@
  * enough of Discord's gateway protocol v10 for discord.js / @discordjs/ws:
  *
  * HELLO → IDENTIFY → READY (+ GUILD_CREATE per guild), HEARTBEAT → HEARTBEAT_ACK, RESUME → replay + RESUMED,
- * INVALID_SESSION, REQUEST_GUILD_MEMBERS → GUILD_MEMBERS_CHUNK, and `zlib-stream` transport compression when
- * the client asks for it (discord.js does so only when the optional `zlib-sync` package is installed).
+ * and INVALID_SESSION. JSON only: no transport compression (discord.js asks for it only with `zlib-sync`).
  */
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { constants as zlibConstants, deflateRawSync } from 'node:zlib';
 
 import {
   GatewayCloseCodes,
@@ -23,7 +21,6 @@ import type {
   GatewayDispatchPayload,
   GatewayIdentifyData,
   GatewayReadyDispatchData,
-  GatewayRequestGuildMembersData,
   GatewayResumeData,
 } from 'discord-api-types/v10';
 import { WebSocket, WebSocketServer } from 'ws';
@@ -38,7 +35,7 @@ export const PRIVILEGED_INTENTS =
 
 export interface IdentifyRecord extends GatewayIdentifyData {
   sessionId: string;
-  /** Query string of the WebSocket URL the client connected with (`v`, `encoding`, `compress`). */
+  /** Query string of the WebSocket URL the client connected with (`v`, `encoding`). */
   connectQuery: Record<string, string>;
   at: number;
 }
@@ -52,8 +49,6 @@ export interface ResumeRecord extends GatewayResumeData {
 
 export interface GatewayOptions {
   heartbeatIntervalMs: number;
-  enforceIntents: boolean;
-  rejectPrivilegedIntents: boolean;
   /** When set, IDENTIFY/RESUME with another token is closed with 4004. */
   expectedToken: string | undefined;
   wsUrl: () => string;
@@ -72,8 +67,6 @@ interface Session {
 interface Connection {
   ws: WebSocket;
   query: Record<string, string>;
-  zlib: boolean;
-  zlibStarted: boolean;
   session: Session | null;
 }
 
@@ -90,21 +83,15 @@ const INTENT_OF: Partial<Record<GatewayDispatchEvents, [guild: number, dm: numbe
       E.GuildCreate,
       E.GuildUpdate,
       E.GuildDelete,
-      E.GuildRoleCreate,
-      E.GuildRoleUpdate,
-      E.GuildRoleDelete,
       E.ChannelCreate,
       E.ChannelUpdate,
       E.ChannelDelete,
       E.ThreadCreate,
       E.ThreadUpdate,
       E.ThreadDelete,
-      E.ThreadListSync,
-      E.ThreadMemberUpdate,
     ],
     I.Guilds,
   );
-  set([E.GuildMemberAdd, E.GuildMemberUpdate, E.GuildMemberRemove, E.ThreadMembersUpdate], I.GuildMembers);
   set(
     [E.MessageCreate, E.MessageUpdate, E.MessageDelete, E.MessageDeleteBulk],
     I.GuildMessages,
@@ -115,8 +102,6 @@ const INTENT_OF: Partial<Record<GatewayDispatchEvents, [guild: number, dm: numbe
     I.GuildMessageReactions,
     I.DirectMessageReactions,
   );
-  set([E.TypingStart], I.GuildMessageTyping, I.DirectMessageTyping);
-  set([E.MessagePollVoteAdd, E.MessagePollVoteRemove], I.GuildMessagePolls, I.DirectMessagePolls);
   return map;
 })();
 
@@ -124,11 +109,7 @@ export class FakeGateway {
   readonly events = new EventEmitter();
   readonly identifies: IdentifyRecord[] = [];
   readonly resumes: ResumeRecord[] = [];
-  /** Every payload a client sent (heartbeats included). */
-  readonly received: { op: number; d: unknown }[] = [];
   heartbeats = 0;
-  /** Set to false to stop acknowledging heartbeats (simulates a zombie connection). */
-  ackHeartbeats = true;
 
   private readonly wss = new WebSocketServer({ noServer: true });
   private readonly connections = new Set<Connection>();
@@ -151,15 +132,9 @@ export class FakeGateway {
   }
 
   private onConnection(ws: WebSocket, query: Record<string, string>): void {
-    const connection: Connection = {
-      ws,
-      query,
-      zlib: query['compress'] === 'zlib-stream',
-      zlibStarted: false,
-      session: null,
-    };
+    const connection: Connection = { ws, query, session: null };
     this.connections.add(connection);
-    ws.on('message', (raw, isBinary) => this.onMessage(connection, raw, isBinary));
+    ws.on('message', (raw) => this.onMessage(connection, raw));
     ws.on('close', (code) => {
       this.connections.delete(connection);
       const session = connection.session;
@@ -168,10 +143,8 @@ export class FakeGateway {
         // A client closing with 1000/1001 ends its session for good (Discord's rule); others may resume.
         if (code === 1000 || code === 1001) this.sessions.delete(session.id);
       }
-      this.events.emit('close', code);
     });
     ws.on('error', () => undefined);
-    this.events.emit('connection', query);
     this.send(connection, {
       op: GatewayOpcodes.Hello,
       d: { heartbeat_interval: this.options.heartbeatIntervalMs },
@@ -179,36 +152,21 @@ export class FakeGateway {
   }
 
   private send(connection: Connection, payload: object): void {
-    if (connection.ws.readyState !== WebSocket.OPEN) return;
-    const text = JSON.stringify(payload);
-    if (!connection.zlib) {
-      connection.ws.send(text);
-      return;
-    }
-    // zlib-stream: one zlib stream per connection, every message ends with a sync flush (00 00 ff ff).
-    // Each message is an independent run of raw deflate blocks (never final), which is a valid
-    // continuation of the stream; the zlib header goes in front of the first one.
-    const body = deflateRawSync(Buffer.from(text), { finishFlush: zlibConstants.Z_SYNC_FLUSH });
-    const chunk = connection.zlibStarted ? body : Buffer.concat([Buffer.from([0x78, 0x9c]), body]);
-    connection.zlibStarted = true;
-    connection.ws.send(chunk, { binary: true });
+    if (connection.ws.readyState === WebSocket.OPEN) connection.ws.send(JSON.stringify(payload));
   }
 
-  private onMessage(connection: Connection, raw: WebSocket.RawData, isBinary: boolean): void {
+  private onMessage(connection: Connection, raw: WebSocket.RawData): void {
     let payload: { op: number; d: unknown };
     try {
-      const text = isBinary ? Buffer.from(raw as Buffer).toString('utf8') : raw.toString();
-      payload = JSON.parse(text) as { op: number; d: unknown };
+      payload = JSON.parse(raw.toString()) as { op: number; d: unknown };
     } catch {
       connection.ws.close(GatewayCloseCodes.DecodeError, 'Error while decoding payload.');
       return;
     }
-    this.received.push(payload);
-    this.events.emit('payload', payload);
     switch (payload.op) {
       case GatewayOpcodes.Heartbeat:
         this.heartbeats += 1;
-        if (this.ackHeartbeats) this.send(connection, { op: GatewayOpcodes.HeartbeatAck });
+        this.send(connection, { op: GatewayOpcodes.HeartbeatAck });
         this.events.emit('heartbeat', this.heartbeats);
         return;
       case GatewayOpcodes.Identify:
@@ -216,9 +174,6 @@ export class FakeGateway {
         return;
       case GatewayOpcodes.Resume:
         this.onResume(connection, payload.d as GatewayResumeData);
-        return;
-      case GatewayOpcodes.RequestGuildMembers:
-        this.onRequestGuildMembers(connection, payload.d as GatewayRequestGuildMembersData);
         return;
       case GatewayOpcodes.PresenceUpdate:
       case GatewayOpcodes.VoiceStateUpdate:
@@ -236,10 +191,6 @@ export class FakeGateway {
     }
     if (this.options.expectedToken !== undefined && data.token !== this.options.expectedToken) {
       connection.ws.close(GatewayCloseCodes.AuthenticationFailed, 'Authentication failed.');
-      return;
-    }
-    if (this.options.rejectPrivilegedIntents && (data.intents & PRIVILEGED_INTENTS) !== 0) {
-      connection.ws.close(GatewayCloseCodes.DisallowedIntents, 'Disallowed intent(s).');
       return;
     }
     const session: Session = {
@@ -300,37 +251,6 @@ export class FakeGateway {
     this.events.emit('resume', record);
   }
 
-  private onRequestGuildMembers(connection: Connection, data: GatewayRequestGuildMembersData): void {
-    const session = connection.session;
-    if (!session) {
-      connection.ws.close(GatewayCloseCodes.NotAuthenticated, 'Not authenticated.');
-      return;
-    }
-    const guildIds = Array.isArray(data.guild_id) ? data.guild_id : [data.guild_id];
-    for (const guildId of guildIds) {
-      const guild = this.store.guilds.get(guildId);
-      if (!guild) continue;
-      let members = guild.members;
-      if ('user_ids' in data && data.user_ids !== undefined) {
-        const wanted = new Set(Array.isArray(data.user_ids) ? data.user_ids : [data.user_ids]);
-        members = members.filter((m) => wanted.has(m.user.id));
-      } else if ('query' in data && typeof data.query === 'string' && data.query !== '') {
-        const q = data.query.toLowerCase();
-        members = members.filter((m) => m.user.username.toLowerCase().startsWith(q));
-      }
-      const limit = 'limit' in data ? data.limit : 0;
-      if (limit) members = members.slice(0, limit);
-      const chunk: DispatchData<GatewayDispatchEvents.GuildMembersChunk> = {
-        guild_id: guildId,
-        members: structuredClone(members),
-        chunk_index: 0,
-        chunk_count: 1,
-      };
-      if (data.nonce !== undefined) chunk.nonce = data.nonce;
-      this.sendDispatch(session, GatewayDispatchEvents.GuildMembersChunk, chunk);
-    }
-  }
-
   private sendDispatch(session: Session, t: string, d: unknown): void {
     session.seq += 1;
     const payload = { op: GatewayOpcodes.Dispatch as const, t, s: session.seq, d };
@@ -341,52 +261,24 @@ export class FakeGateway {
 
   /**
    * Sends a dispatch to every live session (a session whose socket was dropped resumably gets it on
-   * RESUME). With `enforceIntents`, sessions that lack the event's intent do not get it, and message
-   * content is blanked for sessions without MESSAGE_CONTENT, as Discord does. Returns how many sessions
-   * the event went to.
+   * RESUME). As on Discord, sessions that lack the event's intent do not get it (a missing intent is a
+   * bug the real gateway would hide silently). Returns how many sessions the event went to.
    */
   dispatch<E extends GatewayDispatchEvents>(event: E, data: DispatchData<E>): number {
     let delivered = 0;
     for (const session of this.sessions.values()) {
-      const filtered = this.filterForSession(session, event, data);
-      if (filtered === undefined) continue;
-      this.sendDispatch(session, event, filtered);
+      if (!wants(session, event, data)) continue;
+      this.sendDispatch(session, event, data);
       delivered += 1;
     }
-    this.events.emit('dispatch', event, data, delivered);
     return delivered;
-  }
-
-  private filterForSession(session: Session, event: GatewayDispatchEvents, data: unknown): unknown {
-    if (!this.options.enforceIntents) return data;
-    const needed = INTENT_OF[event];
-    const record = (data ?? {}) as Record<string, unknown>;
-    const inGuild = typeof record['guild_id'] === 'string';
-    if (needed) {
-      const bit = inGuild ? needed[0] : needed[1];
-      if ((session.intents & bit) === 0) return undefined;
-    }
-    if (
-      (event === GatewayDispatchEvents.MessageCreate || event === GatewayDispatchEvents.MessageUpdate) &&
-      inGuild &&
-      (session.intents & GatewayIntentBits.MessageContent) === 0
-    ) {
-      const author = record['author'] as { id?: string } | undefined;
-      const mentions = (record['mentions'] as { id: string }[] | undefined) ?? [];
-      const botId = this.store.bot.id;
-      if (author?.id !== botId && !mentions.some((m) => m.id === botId)) {
-        return { ...record, content: '', embeds: [], attachments: [], components: [] };
-      }
-    }
-    return data;
   }
 
   /**
    * Ends the current gateway connection(s). Resumable: closes with 4000 (discord.js resumes). Not resumable:
    * invalidates the session and sends INVALID_SESSION(false); discord.js then closes and re-identifies.
-   * `code` closes with exactly that close code instead (the session is kept unless `resumable` is false).
    */
-  async dropConnection(options: { resumable: boolean; code?: number }): Promise<void> {
+  async dropConnection(options: { resumable: boolean }): Promise<void> {
     const targets = [...this.connections].filter((c) => c.ws.readyState === WebSocket.OPEN);
     const closed = targets.map(
       (c) =>
@@ -401,8 +293,7 @@ export class FakeGateway {
         session.connection = null;
         connection.session = null;
       }
-      if (options.code !== undefined) connection.ws.close(options.code, 'Dropped by test');
-      else if (options.resumable) connection.ws.close(4000, 'Dropped by test (resumable)');
+      if (options.resumable) connection.ws.close(4000, 'Dropped by test (resumable)');
       else {
         this.send(connection, { op: GatewayOpcodes.InvalidSession, d: false });
         // The client closes the socket itself; make sure it goes away even if it does not.
@@ -414,16 +305,17 @@ export class FakeGateway {
     await Promise.all(closed);
   }
 
-  /** Asks clients to reconnect and resume (op 7 RECONNECT). */
-  requestReconnect(): void {
-    for (const connection of this.connections)
-      this.send(connection, { op: GatewayOpcodes.Reconnect, d: null });
-  }
-
   async close(): Promise<void> {
     for (const connection of this.connections) connection.ws.terminate();
     this.connections.clear();
     this.sessions.clear();
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
   }
+}
+
+function wants(session: Session, event: GatewayDispatchEvents, data: unknown): boolean {
+  const needed = INTENT_OF[event];
+  if (!needed) return true;
+  const inGuild = typeof (data as { guild_id?: unknown } | null)?.guild_id === 'string';
+  return (session.intents & (inGuild ? needed[0] : needed[1])) !== 0;
 }

@@ -68,8 +68,6 @@ export interface RestResponse {
   status: number;
   body?: unknown;
   headers?: Record<string, string>;
-  /** Raw bytes to send instead of JSON (attachment downloads). */
-  raw?: { data: Buffer; contentType: string };
 }
 
 export async function readBody(req: IncomingMessage): Promise<Buffer> {
@@ -133,11 +131,6 @@ function safeJson(text: string): unknown {
 
 export function send(res: ServerResponse, response: RestResponse): void {
   const headers: Record<string, string> = { ...response.headers };
-  if (response.raw) {
-    res.writeHead(response.status, { ...headers, 'content-type': response.raw.contentType });
-    res.end(response.raw.data);
-    return;
-  }
   if (response.status === 204 || response.body === undefined) {
     res.writeHead(response.status, headers);
     res.end();

@@ -31,25 +31,15 @@ import {
 } from './http.js';
 import { PayloadBuilders } from './interactions.js';
 import { createRestRouter } from './rest.js';
-import { FakeStore, type EmojiInput, type InteractionRecord } from './state.js';
+import { FakeStore, type EmojiInput } from './state.js';
 
 export interface FakeDiscordOptions {
-  /** The bot user (id, username…); defaults to a generated "FakeBot". */
-  bot?: FakeUserInput;
-  /** Application id; defaults to the bot's id (as for real bots). */
-  applicationId?: string;
   /** Guilds the bot is in (announced in READY, then sent as GUILD_CREATE). Default: one guild with #general. */
   guilds?: FakeGuildInput[];
   /** When set, REST calls with another `Authorization: Bot …` get 401 and IDENTIFY with another token gets 4004. */
   token?: string;
   /** HELLO heartbeat_interval in ms (default 41250, as Discord). */
   heartbeatIntervalMs?: number;
-  /** Drop events the session has no intent for, and blank message content without MESSAGE_CONTENT (default true). */
-  enforceIntents?: boolean;
-  /** Close IDENTIFY with 4014 when privileged intents are requested (default false). */
-  rejectPrivilegedIntents?: boolean;
-  /** Send the gateway events Discord sends after REST actions (MESSAGE_CREATE for the bot's messages, …). Default true. */
-  echoEvents?: boolean;
 }
 
 interface FailRule {
@@ -57,7 +47,6 @@ interface FailRule {
   path: RegExp;
   status: number;
   body?: unknown;
-  headers?: Record<string, string>;
 }
 
 const DEFAULT_TIMEOUT_MS = 5000;
@@ -78,13 +67,12 @@ export class FakeDiscord {
   readonly calls: RecordedCall[] = [];
   readonly store: FakeStore;
   readonly gateway: FakeGateway;
-  /** Emits `request` (RecordedCall) and forwards gateway events: identify, resume, heartbeat, dispatch, close. */
+  /** Emits `request` (RecordedCall) and forwards gateway events: identify, resume, heartbeat. */
   readonly events = new EventEmitter();
   /** Interaction payload builders (registered in the fake, ready to dispatch). */
   readonly interaction: {
     chatInput: PayloadBuilders['chatInput'];
     button: PayloadBuilders['button'];
-    stringSelect: PayloadBuilders['stringSelect'];
     autocomplete: PayloadBuilders['autocomplete'];
     modalSubmit: PayloadBuilders['modalSubmit'];
   };
@@ -92,7 +80,6 @@ export class FakeDiscord {
   readonly reactionRemove: PayloadBuilders['reactionRemove'];
   readonly reactionRemoveAll: PayloadBuilders['reactionRemoveAll'];
   readonly reactionRemoveEmoji: PayloadBuilders['reactionRemoveEmoji'];
-  readonly messageCreate: PayloadBuilders['messageCreate'];
   /** A token to log in with (the expected one when `options.token` was given, else an arbitrary dummy). */
   readonly token: string;
 
@@ -100,42 +87,36 @@ export class FakeDiscord {
   private closed = false;
   private readonly failRules: FailRule[] = [];
   private readonly router;
-  private readonly options: FakeDiscordOptions;
 
-  constructor(options: FakeDiscordOptions = {}) {
-    this.options = options;
-    const botId = options.bot?.id ?? '1100000000000000001';
-    const bot = buildUser(botId, { username: 'FakeBot', bot: true, ...options.bot });
-    this.store = new FakeStore(bot, options.applicationId ?? botId);
+  constructor(private readonly options: FakeDiscordOptions = {}) {
+    const botId = '1100000000000000001';
+    const bot = buildUser(botId, { username: 'FakeBot', bot: true });
+    this.store = new FakeStore(bot, botId); // a bot's application id is its user id
     this.token =
       options.token ??
       `${Buffer.from(botId).toString('base64url')}.fake.${randomBytes(16).toString('base64url')}`;
-    for (const input of options.guilds ?? [{}]) this.addGuildToStore(input);
+    for (const input of options.guilds ?? [{}])
+      this.store.addGuild(buildGuild(this.store.ids, input, bot, (u) => this.store.user(u)));
 
     this.gateway = new FakeGateway(this.store, {
       heartbeatIntervalMs: options.heartbeatIntervalMs ?? 41_250,
-      enforceIntents: options.enforceIntents ?? true,
-      rejectPrivilegedIntents: options.rejectPrivilegedIntents ?? false,
       expectedToken: options.token,
       wsUrl: () => this.wsUrl,
     });
-    for (const name of ['identify', 'resume', 'heartbeat', 'dispatch', 'close', 'connection', 'payload']) {
+    for (const name of ['identify', 'resume', 'heartbeat']) {
       this.gateway.events.on(name, (...args: unknown[]) => this.events.emit(name, ...args));
     }
     this.router = createRestRouter({
       store: this.store,
       baseUrl: () => this.baseUrl,
       wsUrl: () => this.wsUrl,
-      echo: (event, data) => {
-        if (options.echoEvents ?? true) this.gateway.dispatch(event, data);
-      },
+      echo: (event, data) => void this.gateway.dispatch(event, data),
     });
 
     const builders = new PayloadBuilders(this.store);
     this.interaction = {
       chatInput: builders.chatInput.bind(builders),
       button: builders.button.bind(builders),
-      stringSelect: builders.stringSelect.bind(builders),
       autocomplete: builders.autocomplete.bind(builders),
       modalSubmit: builders.modalSubmit.bind(builders),
     };
@@ -143,7 +124,6 @@ export class FakeDiscord {
     this.reactionRemove = builders.reactionRemove.bind(builders);
     this.reactionRemoveAll = builders.reactionRemoveAll.bind(builders);
     this.reactionRemoveEmoji = builders.reactionRemoveEmoji.bind(builders);
-    this.messageCreate = builders.messageCreate.bind(builders);
 
     this.server = createServer((req, res) => void this.onRequest(req, res));
     this.server.on('upgrade', (req, socket, head) => this.gateway.handleUpgrade(req, socket, head));
@@ -191,19 +171,6 @@ export class FakeDiscord {
     return this.gateway.resumes;
   }
 
-  private addGuildToStore(input: FakeGuildInput): FakeGuild {
-    const guild = buildGuild(this.store.ids, input, this.store.bot, (u) => this.store.user(u));
-    this.store.addGuild(guild);
-    return guild;
-  }
-
-  /** Adds a guild after login and dispatches GUILD_CREATE (discord.js emits `guildCreate`). */
-  joinGuild(input: FakeGuildInput = {}): FakeGuild {
-    const guild = this.addGuildToStore(input);
-    this.dispatch(GatewayDispatchEvents.GuildCreate, structuredClone(guild));
-    return guild;
-  }
-
   /** Registers a user (e.g. a reactor) so REST answers carry its name. */
   addUser(input: FakeUserInput = {}): APIUser {
     return this.store.user(input);
@@ -230,18 +197,12 @@ export class FakeDiscord {
     return this.store.reactionUsers(channelId, messageId, emoji);
   }
 
-  /** What the bot did with an interaction: callbacks, original response, follow-ups. */
-  interactionState(interactionOrToken: APIInteraction | string): InteractionRecord | undefined {
-    const token = typeof interactionOrToken === 'string' ? interactionOrToken : interactionOrToken.token;
-    return this.store.interactions.get(token) ?? this.store.interactionById(token);
-  }
-
   // ---------- gateway control ----------
 
   /**
    * Sends a dispatch (op 0, increasing `s`) to every connected session. Interactions are registered so
    * their callbacks work, and reaction events update the fake's reaction store. Returns the number of
-   * sessions that got it (0 when, with enforceIntents, no session has the event's intent).
+   * sessions that got it (0 when no session has the event's intent).
    */
   dispatch<E extends GatewayDispatchEvents>(event: E, data: DispatchData<E>): number {
     this.applyDispatchToStore(event, data);
@@ -262,7 +223,7 @@ export class FakeDiscord {
   }
 
   /** Closes the gateway socket; see FakeGateway#dropConnection. Resolves once the socket is closed. */
-  dropConnection(options: { resumable: boolean; code?: number }): Promise<void> {
+  dropConnection(options: { resumable: boolean }): Promise<void> {
     return this.gateway.dropConnection(options);
   }
 
@@ -310,17 +271,8 @@ export class FakeDiscord {
    * Makes the next request matching method ('*' for any) and path regex fail once with `status`.
    * 429 gets Discord's rate-limit body and headers (retry after 50 ms unless overridden); 5xx a generic error.
    */
-  failNext(
-    method: string,
-    path: RegExp | string,
-    status: number,
-    body?: unknown,
-    headers?: Record<string, string>,
-  ): void {
-    const rule: FailRule = { method: method.toUpperCase(), path: toRegExp(path), status };
-    if (body !== undefined) rule.body = body;
-    if (headers !== undefined) rule.headers = headers;
-    this.failRules.push(rule);
+  failNext(method: string, path: RegExp | string, status: number, body?: unknown): void {
+    this.failRules.push({ method: method.toUpperCase(), path: toRegExp(path), status, body });
   }
 
   private injected(req: RestRequest): RestResponse | undefined {
@@ -350,14 +302,12 @@ export class FakeDiscord {
         'x-ratelimit-bucket': 'fake-bucket',
         'x-ratelimit-scope': body.global ? 'global' : 'user',
         ...(body.global ? { 'x-ratelimit-global': 'true' } : {}),
-        ...rule.headers,
       };
       return { status: 429, body, headers };
     }
     return {
       status: rule.status,
       body: rule.body ?? { message: `${rule.status}: Injected failure`, code: 0 },
-      ...(rule.headers ? { headers: rule.headers } : {}),
     };
   }
 
@@ -385,10 +335,7 @@ export class FakeDiscord {
       response = fault;
       injected = true;
     } else if (!rawPath.startsWith('/api')) {
-      const file = method === 'GET' ? this.store.files.get(rawPath) : undefined;
-      response = file
-        ? { status: 200, raw: { data: file.data, contentType: file.contentType } }
-        : apiError(404, 0, '404: Not Found');
+      response = apiError(404, 0, '404: Not Found');
     } else if (
       this.options.token !== undefined &&
       headers['authorization'] !== undefined &&
@@ -417,7 +364,7 @@ export class FakeDiscord {
       files: parsed.files,
       headers,
       status: response.status,
-      response: response.raw ? undefined : response.body,
+      response: response.body,
       injected,
       at: Date.now(),
     };

@@ -1,14 +1,9 @@
-/** REST routes for channels, messages, pins, reactions and threads. */
+/** REST routes for channels, messages, reactions and threads: the ones Ostrom's cards and votes use. */
 import { ChannelType, GatewayDispatchEvents, PermissionFlagsBits } from 'discord-api-types/v10';
-import type {
-  APIMessage,
-  RESTPostAPIChannelThreadsJSONBody,
-  ThreadAutoArchiveDuration,
-} from 'discord-api-types/v10';
+import type { RESTPostAPIChannelThreadsJSONBody } from 'discord-api-types/v10';
 import { buildThread } from './entities.js';
 import type { DispatchData } from './gateway.js';
-import { apiError, json, noContent, Router, type RestRequest, type RestResponse } from './http.js';
-import { parseEmoji } from './state.js';
+import { apiError, json, noContent, Router } from './http.js';
 import { compareSnowflakes } from './snowflake.js';
 import { channelPermissions, has, isThread } from './permissions.js';
 import {
@@ -24,75 +19,19 @@ import {
 export function registerChannelRoutes(router: Router, ctx: RestContext, ops: MessageOps): void {
   const { store } = ctx;
   const bot = () => store.bot;
-  const {
-    validateMessage,
-    createMessage,
-    editMessage,
-    echoMessage,
-    echoReaction,
-    requireChannel,
-    isResponse,
-  } = ops;
+  const { validateMessage, createMessage, editMessage, echoMessage, echoReaction } = ops;
 
-  // ---------- channels ----------
+  // ---------- channels and messages ----------
 
   router.on('GET', '/channels/:channelId', (_r, p) => {
-    const channel = requireChannel(p['channelId'] ?? '');
-    return isResponse(channel) ? channel : json(channel);
-  });
-  router.on('PATCH', '/channels/:channelId', (req, p) => {
-    const channel = requireChannel(p['channelId'] ?? '');
-    if (isResponse(channel)) return channel;
-    const body = (req.body ?? {}) as Record<string, unknown>;
-    const target = channel as unknown as Record<string, unknown>;
-    for (const key of ['name', 'topic', 'rate_limit_per_user', 'nsfw', 'parent_id', 'position']) {
-      if (key in body) target[key] = body[key];
-    }
-    if (isThread(channel)) {
-      const meta = channel.thread_metadata;
-      if (meta) {
-        if (typeof body['archived'] === 'boolean') {
-          meta.archived = body['archived'];
-          meta.archive_timestamp = new Date().toISOString();
-        }
-        if (typeof body['locked'] === 'boolean') meta.locked = body['locked'];
-        if (typeof body['auto_archive_duration'] === 'number') {
-          meta.auto_archive_duration = body['auto_archive_duration'] as ThreadAutoArchiveDuration;
-        }
-      }
-      ctx.echo(
-        GatewayDispatchEvents.ThreadUpdate,
-        structuredClone(channel) as DispatchData<GatewayDispatchEvents.ThreadUpdate>,
-      );
-    } else {
-      ctx.echo(
-        GatewayDispatchEvents.ChannelUpdate,
-        structuredClone(channel) as DispatchData<GatewayDispatchEvents.ChannelUpdate>,
-      );
-    }
-    return json(channel);
-  });
-
-  router.on('GET', '/channels/:channelId/messages', (req, p) => {
-    const channelId = p['channelId'] ?? '';
-    if (!store.channels.has(channelId)) return unknownChannel();
-    const limit = Math.min(Number(req.query['limit'] ?? 50), 100);
-    let list = store.listMessages(channelId); // oldest first
-    const { before, after, around } = req.query;
-    if (before) list = list.filter((m) => compareSnowflakes(m.id, before) < 0).slice(-limit);
-    else if (after) list = list.filter((m) => compareSnowflakes(m.id, after) > 0).slice(0, limit);
-    else if (around) {
-      const index = list.findIndex((m) => compareSnowflakes(m.id, around) >= 0);
-      const start = Math.max(0, (index === -1 ? list.length : index) - Math.floor(limit / 2));
-      list = list.slice(start, start + limit);
-    } else list = list.slice(-limit);
-    return json(list.reverse().map((m) => store.messageWithReactions(m))); // newest first, like Discord
+    const channel = store.channels.get(p['channelId'] ?? '');
+    return channel ? json(channel) : unknownChannel();
   });
 
   router.on('POST', '/channels/:channelId/messages', (req, p) => {
     const channelId = p['channelId'] ?? '';
-    const channel = requireChannel(channelId);
-    if (isResponse(channel)) return channel;
+    const channel = store.channels.get(channelId);
+    if (!channel) return unknownChannel();
     const perms = channelPermissions(store, channelId, bot().id);
     const sendBit = isThread(channel)
       ? PermissionFlagsBits.SendMessagesInThreads
@@ -126,62 +65,20 @@ export function registerChannelRoutes(router: Router, ctx: RestContext, ops: Mes
     return json(store.messageWithReactions(message));
   });
 
-  router.on('DELETE', '/channels/:channelId/messages/:messageId', (_r, p) => {
-    const channelId = p['channelId'] ?? '';
-    const messageId = p['messageId'] ?? '';
-    const message = store.getMessage(channelId, messageId);
-    if (!message) return unknownMessage();
-    if (
-      message.author.id !== bot().id &&
-      !has(channelPermissions(store, channelId, bot().id), PermissionFlagsBits.ManageMessages)
-    ) {
-      return missingPermissions();
-    }
-    store.messages.get(channelId)?.delete(messageId);
-    store.clearReactions(channelId, messageId);
-    const guild = store.guildOfChannel(channelId);
-    ctx.echo(GatewayDispatchEvents.MessageDelete, {
-      id: messageId,
-      channel_id: channelId,
-      ...(guild ? { guild_id: guild.id } : {}),
-    });
-    return noContent();
-  });
-
-  router.on('POST', '/channels/:channelId/typing', (_r, p) =>
-    store.channels.has(p['channelId'] ?? '') ? noContent() : unknownChannel(),
-  );
-
-  const pin = (pinned: boolean) => (_r: RestRequest, p: Record<string, string>) => {
-    const message = store.getMessage(p['channelId'] ?? '', p['messageId'] ?? '');
-    if (!message) return unknownMessage();
-    message.pinned = pinned;
-    return noContent();
-  };
-  router.on('PUT', '/channels/:channelId/pins/:messageId', pin(true));
-  router.on('DELETE', '/channels/:channelId/pins/:messageId', pin(false));
-  router.on('PUT', '/channels/:channelId/messages/pins/:messageId', pin(true));
-  router.on('DELETE', '/channels/:channelId/messages/pins/:messageId', pin(false));
-
   // ---------- reactions ----------
 
-  const reactionTarget = (p: Record<string, string>) => {
+  router.on('GET', '/channels/:channelId/messages/:messageId/reactions/:emoji', (req, p) => {
     const channelId = p['channelId'] ?? '';
     const messageId = p['messageId'] ?? '';
     const known =
       store.getMessage(channelId, messageId) !== undefined ||
       store.reactions.has(`${channelId}/${messageId}`);
-    return { channelId, messageId, emoji: p['emoji'] ?? '', known };
-  };
-
-  router.on('GET', '/channels/:channelId/messages/:messageId/reactions/:emoji', (req, p) => {
-    const t = reactionTarget(p);
-    if (!t.known) return unknownMessage();
+    if (!known) return unknownMessage();
     if (req.query['type'] === '1') return json([]); // no burst (super) reactions in the fake
     const limit = Math.max(1, Math.min(Number(req.query['limit'] ?? 25), 100));
     const after = req.query['after'];
     const users = store
-      .reactionUsers(t.channelId, t.messageId, t.emoji)
+      .reactionUsers(channelId, messageId, p['emoji'] ?? '')
       .sort(compareSnowflakes)
       .filter((id) => after === undefined || compareSnowflakes(id, after) > 0)
       .slice(0, limit)
@@ -189,136 +86,61 @@ export function registerChannelRoutes(router: Router, ctx: RestContext, ops: Mes
     return json(users);
   });
   router.on('PUT', '/channels/:channelId/messages/:messageId/reactions/:emoji/@me', (_r, p) => {
-    const t = reactionTarget(p);
-    if (!store.channels.has(t.channelId)) return unknownChannel();
-    if (store.getMessage(t.channelId, t.messageId) === undefined) return unknownMessage();
-    const perms = channelPermissions(store, t.channelId, bot().id);
-    const isNewEmoji = store.reactionUsers(t.channelId, t.messageId, t.emoji).length === 0;
+    const channelId = p['channelId'] ?? '';
+    const messageId = p['messageId'] ?? '';
+    const emoji = p['emoji'] ?? '';
+    if (!store.channels.has(channelId)) return unknownChannel();
+    if (store.getMessage(channelId, messageId) === undefined) return unknownMessage();
+    const perms = channelPermissions(store, channelId, bot().id);
+    const isNewEmoji = store.reactionUsers(channelId, messageId, emoji).length === 0;
     if (
       !has(perms, PermissionFlagsBits.ReadMessageHistory) ||
       (isNewEmoji && !has(perms, PermissionFlagsBits.AddReactions))
     ) {
       return missingPermissions();
     }
-    if (store.addReaction(t.channelId, t.messageId, t.emoji, bot().id)) {
-      echoReaction(GatewayDispatchEvents.MessageReactionAdd, t.channelId, t.messageId, t.emoji, bot().id);
-    }
-    return noContent();
-  });
-  const removeOne = (userParam: 'me' | 'param') => (_r: RestRequest, p: Record<string, string>) => {
-    const t = reactionTarget(p);
-    if (!t.known) return unknownMessage();
-    const userId = userParam === 'me' ? bot().id : (p['userId'] ?? '');
-    if (
-      userId !== bot().id &&
-      !has(channelPermissions(store, t.channelId, bot().id), PermissionFlagsBits.ManageMessages)
-    ) {
-      return missingPermissions();
-    }
-    if (store.removeReaction(t.channelId, t.messageId, t.emoji, userId)) {
-      echoReaction(GatewayDispatchEvents.MessageReactionRemove, t.channelId, t.messageId, t.emoji, userId);
-    }
-    return noContent();
-  };
-  router.on('DELETE', '/channels/:channelId/messages/:messageId/reactions/:emoji/@me', removeOne('me'));
-  router.on(
-    'DELETE',
-    '/channels/:channelId/messages/:messageId/reactions/:emoji/:userId',
-    removeOne('param'),
-  );
-  router.on('DELETE', '/channels/:channelId/messages/:messageId/reactions/:emoji', (_r, p) => {
-    const t = reactionTarget(p);
-    if (!t.known) return unknownMessage();
-    if (!has(channelPermissions(store, t.channelId, bot().id), PermissionFlagsBits.ManageMessages))
-      return missingPermissions();
-    store.removeReaction(t.channelId, t.messageId, t.emoji);
-    const guild = store.guildOfChannel(t.channelId);
-    ctx.echo(GatewayDispatchEvents.MessageReactionRemoveEmoji, {
-      channel_id: t.channelId,
-      message_id: t.messageId,
-      emoji: parseEmoji(t.emoji).emoji,
-      ...(guild ? { guild_id: guild.id } : {}),
-    });
-    return noContent();
-  });
-  router.on('DELETE', '/channels/:channelId/messages/:messageId/reactions', (_r, p) => {
-    const t = reactionTarget(p);
-    if (!t.known) return unknownMessage();
-    if (!has(channelPermissions(store, t.channelId, bot().id), PermissionFlagsBits.ManageMessages))
-      return missingPermissions();
-    store.clearReactions(t.channelId, t.messageId);
-    const guild = store.guildOfChannel(t.channelId);
-    ctx.echo(GatewayDispatchEvents.MessageReactionRemoveAll, {
-      channel_id: t.channelId,
-      message_id: t.messageId,
-      ...(guild ? { guild_id: guild.id } : {}),
-    });
+    if (store.addReaction(channelId, messageId, emoji, bot().id))
+      echoReaction(channelId, messageId, emoji, bot().id);
     return noContent();
   });
 
-  // ---------- threads ----------
+  // ---------- threads (on a card message) ----------
 
-  const startThread = (
-    channelId: string,
-    body: RESTPostAPIChannelThreadsJSONBody,
-    fromMessage?: APIMessage,
-  ): RestResponse => {
+  router.on('POST', '/channels/:channelId/messages/:messageId/threads', (req, p) => {
+    const channelId = p['channelId'] ?? '';
     const parent = store.channels.get(channelId);
     const guild = store.guildOfChannel(channelId);
     if (!parent || !guild) return unknownChannel();
+    const message = store.getMessage(channelId, p['messageId'] ?? '');
+    if (!message) return unknownMessage();
+    const body = (req.body ?? {}) as RESTPostAPIChannelThreadsJSONBody;
     if (!body.name)
       return invalidForm({
         name: { _errors: [{ code: 'BASE_TYPE_REQUIRED', message: 'This field is required' }] },
       });
-    const perms = channelPermissions(store, channelId, bot().id);
-    const privateThread = !fromMessage && body.type === ChannelType.PrivateThread;
-    if (
-      !has(
-        perms,
-        privateThread ? PermissionFlagsBits.CreatePrivateThreads : PermissionFlagsBits.CreatePublicThreads,
-      )
-    ) {
+    if (!has(channelPermissions(store, channelId, bot().id), PermissionFlagsBits.CreatePublicThreads))
       return missingPermissions();
-    }
-    if (fromMessage?.thread)
-      return apiError(400, 160004, 'A thread has already been created for this message');
+    if (message.thread) return apiError(400, 160004, 'A thread has already been created for this message');
     const thread = buildThread({
-      id: fromMessage?.id ?? store.ids.next(), // Discord reuses the starter message id as the thread id
+      id: message.id, // Discord reuses the starter message id as the thread id
       guildId: guild.id,
       parentId: channelId,
       ownerId: bot().id,
       name: body.name,
-      type: privateThread
-        ? ChannelType.PrivateThread
-        : parent.type === ChannelType.GuildAnnouncement
+      type:
+        parent.type === ChannelType.GuildAnnouncement
           ? ChannelType.AnnouncementThread
           : ChannelType.PublicThread,
       ...(body.auto_archive_duration !== undefined
         ? { autoArchiveDuration: body.auto_archive_duration }
         : {}),
-      ...(body.rate_limit_per_user !== undefined && body.rate_limit_per_user !== null
-        ? { rateLimitPerUser: body.rate_limit_per_user }
-        : {}),
     });
     store.addThread(guild, thread);
-    if (fromMessage) fromMessage.thread = thread;
+    message.thread = thread;
     ctx.echo(GatewayDispatchEvents.ThreadCreate, {
       ...structuredClone(thread),
       newly_created: true,
     } as DispatchData<GatewayDispatchEvents.ThreadCreate>);
     return json(thread, 201);
-  };
-  router.on('POST', '/channels/:channelId/messages/:messageId/threads', (req, p) => {
-    const message = store.getMessage(p['channelId'] ?? '', p['messageId'] ?? '');
-    if (!store.channels.has(p['channelId'] ?? '')) return unknownChannel();
-    if (!message) return unknownMessage();
-    return startThread(p['channelId'] ?? '', (req.body ?? {}) as RESTPostAPIChannelThreadsJSONBody, message);
   });
-  router.on('POST', '/channels/:channelId/threads', (req, p) =>
-    startThread(p['channelId'] ?? '', (req.body ?? {}) as RESTPostAPIChannelThreadsJSONBody),
-  );
-  const threadMember = (_r: RestRequest, p: Record<string, string>) =>
-    store.channels.get(p['channelId'] ?? '') ? noContent() : unknownChannel();
-  router.on('PUT', '/channels/:channelId/thread-members/:userId', threadMember);
-  router.on('DELETE', '/channels/:channelId/thread-members/:userId', threadMember);
 }

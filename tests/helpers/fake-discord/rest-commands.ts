@@ -1,7 +1,7 @@
-/** REST routes for application commands (global and per guild), with Discord-like validation. */
+/** REST route for registering application commands (global and per guild), with Discord-like validation. */
 import { ApplicationCommandType } from 'discord-api-types/v10';
 import type { APIApplicationCommand, RESTPostAPIApplicationCommandsJSONBody } from 'discord-api-types/v10';
-import { apiError, json, noContent, Router } from './http.js';
+import { apiError, json, Router } from './http.js';
 import { invalidForm, type RestContext } from './rest-messages.js';
 
 export function registerCommandRoutes(router: Router, ctx: RestContext): void {
@@ -77,12 +77,12 @@ export function registerCommandRoutes(router: Router, ctx: RestContext): void {
       ? apiError(403, 50001, 'Missing Access')
       : undefined;
 
-  for (const prefix of [
+  // Bulk overwrite, as Ostrom registers: globally, or in one guild (instant).
+  for (const route of [
     '/applications/:applicationId/commands',
     '/applications/:applicationId/guilds/:guildId/commands',
   ]) {
-    router.on('GET', prefix, (_r, p) => checkApp(p) ?? checkGuild(p) ?? json(commandsOf(p['guildId'])));
-    router.on('PUT', prefix, (req, p) => {
+    router.on('PUT', route, (req, p) => {
       const denied = checkApp(p) ?? checkGuild(p);
       if (denied) return denied;
       if (!Array.isArray(req.body))
@@ -94,37 +94,6 @@ export function registerCommandRoutes(router: Router, ctx: RestContext): void {
       const list = bodies.map((b) => toCommand(b, p['guildId'], previous));
       setCommandsOf(p['guildId'], list);
       return json(list);
-    });
-    router.on('POST', prefix, (req, p) => {
-      const denied = checkApp(p) ?? checkGuild(p);
-      if (denied) return denied;
-      const body = req.body as RESTPostAPIApplicationCommandsJSONBody;
-      const invalid = validateCommand(body, 0);
-      if (invalid) return invalidForm(invalid);
-      const previous = commandsOf(p['guildId']);
-      const command = toCommand(body, p['guildId'], previous);
-      setCommandsOf(p['guildId'], [...previous.filter((c) => c.id !== command.id), command]);
-      return json(command, previous.some((c) => c.id === command.id) ? 200 : 201);
-    });
-    router.on('GET', `${prefix}/:commandId`, (_r, p) => {
-      const command = commandsOf(p['guildId']).find((c) => c.id === p['commandId']);
-      return command ? json(command) : apiError(404, 10063, 'Unknown application command');
-    });
-    router.on('DELETE', `${prefix}/:commandId`, (_r, p) => {
-      const list = commandsOf(p['guildId']);
-      if (!list.some((c) => c.id === p['commandId']))
-        return apiError(404, 10063, 'Unknown application command');
-      setCommandsOf(
-        p['guildId'],
-        list.filter((c) => c.id !== p['commandId']),
-      );
-      return noContent();
-    });
-    router.on('PATCH', `${prefix}/:commandId`, (req, p) => {
-      const command = commandsOf(p['guildId']).find((c) => c.id === p['commandId']);
-      if (!command) return apiError(404, 10063, 'Unknown application command');
-      Object.assign(command, req.body as object, { version: store.ids.next() });
-      return json(command);
     });
   }
 }

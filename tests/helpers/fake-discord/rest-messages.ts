@@ -1,6 +1,7 @@
 /**
  * Shared REST machinery: the context REST handlers get, Discord error answers, and the message operations
  * (create / edit with mentions, attachments and validation, plus the gateway echoes) used by several routes.
+ * Mentions are resolved from `allowed_mentions` as Discord does, so a test can see whether a card pinged.
  */
 import {
   GatewayDispatchEvents,
@@ -11,7 +12,6 @@ import {
 import type {
   APIAllowedMentions,
   APIAttachment,
-  APIChannel,
   APIEmbed,
   APIGuildMember,
   APIMessage,
@@ -29,7 +29,7 @@ export interface RestContext {
   /** `http://127.0.0.1:PORT` */
   baseUrl: () => string;
   wsUrl: () => string;
-  /** Sends a gateway event caused by a REST action (no-op when echoEvents is off). */
+  /** Sends a gateway event caused by a REST action. */
   echo: <E extends GatewayDispatchEvents>(event: E, data: DispatchData<E>) => void;
 }
 
@@ -88,8 +88,8 @@ export function createMessageOps(ctx: RestContext) {
       const index_ = /\[(\d+)\]/.exec(file.field)?.[1] ?? String(index);
       const m = meta?.find((x) => String(x.id) === index_);
       const id = store.ids.next();
+      // Not served back: Ostrom only uploads (the ledger export).
       const path = `/attachments/${channelId}/${id}/${encodeURIComponent(file.filename)}`;
-      store.files.set(path, { data: file.data, contentType: file.contentType, filename: file.filename });
       const attachment: APIAttachment = {
         id,
         filename: m?.filename ?? file.filename,
@@ -172,11 +172,9 @@ export function createMessageOps(ctx: RestContext) {
     if (body.components !== undefined)
       message.components = (body.components ?? []) as NonNullable<APIMessage['components']>;
     if (body.flags !== undefined && body.flags !== null) {
-      // Only SUPPRESS_EMBEDS may be changed on edit; EPHEMERAL stays, LOADING is cleared by any edit.
+      // Only SUPPRESS_EMBEDS may be changed on edit; EPHEMERAL stays.
       const keep = (message.flags ?? 0) & MessageFlags.Ephemeral;
       message.flags = keep | (body.flags & MessageFlags.SuppressEmbeds);
-    } else if (message.flags !== undefined) {
-      message.flags &= ~MessageFlags.Loading;
     }
     if (body.attachments !== undefined || files.length > 0) {
       message.attachments = attachmentsFor(message.channel_id, files, body.attachments, message.attachments);
@@ -209,13 +207,8 @@ export function createMessageOps(ctx: RestContext) {
     ctx.echo(event, data);
   };
 
-  const echoReaction = (
-    event: GatewayDispatchEvents.MessageReactionAdd | GatewayDispatchEvents.MessageReactionRemove,
-    channelId: string,
-    messageId: string,
-    emojiParam: string,
-    userId: string,
-  ) => {
+  /** MESSAGE_REACTION_ADD for a reaction the bot added over REST. */
+  const echoReaction = (channelId: string, messageId: string, emojiParam: string, userId: string) => {
     const guild = store.guildOfChannel(channelId);
     const data: DispatchData<GatewayDispatchEvents.MessageReactionAdd> = {
       user_id: userId,
@@ -228,33 +221,14 @@ export function createMessageOps(ctx: RestContext) {
     if (guild) {
       data.guild_id = guild.id;
       const member = guild.members.find((m) => m.user.id === userId);
-      if (event === GatewayDispatchEvents.MessageReactionAdd && member) data.member = member;
+      if (member) data.member = member;
     }
     const author = store.getMessage(channelId, messageId)?.author.id;
-    if (event === GatewayDispatchEvents.MessageReactionAdd && author) data.message_author_id = author;
-    if (event === GatewayDispatchEvents.MessageReactionAdd) ctx.echo(event, data);
-    else {
-      const { member: _m, message_author_id: _a, ...removed } = data;
-      ctx.echo(event, removed);
-    }
+    if (author) data.message_author_id = author;
+    ctx.echo(GatewayDispatchEvents.MessageReactionAdd, data);
   };
 
-  const requireChannel = (channelId: string): APIChannel | RestResponse =>
-    store.channels.get(channelId) ?? unknownChannel();
-  const isResponse = (x: unknown): x is RestResponse =>
-    typeof x === 'object' && x !== null && 'status' in x && !('id' in x);
-
-  return {
-    resolveMentions,
-    attachmentsFor,
-    validateMessage,
-    createMessage,
-    editMessage,
-    echoMessage,
-    echoReaction,
-    requireChannel,
-    isResponse,
-  };
+  return { validateMessage, createMessage, editMessage, echoMessage, echoReaction };
 }
 
 function resolveMentionsInit(m: { mentions: APIUser[]; mention_roles: string[]; mention_everyone: boolean }) {

@@ -7,7 +7,7 @@
  * guarantees strictly increasing values, even when many ids are minted in the same millisecond.
  */
 
-export const DISCORD_EPOCH = 1_420_070_400_000n;
+const DISCORD_EPOCH = 1_420_070_400_000n;
 
 export class SnowflakeGenerator {
   private last = 0n;
@@ -20,11 +20,6 @@ export class SnowflakeGenerator {
     this.last = value;
     return value.toString();
   }
-}
-
-/** Milliseconds since the Unix epoch encoded in a snowflake. */
-export function snowflakeTimestamp(id: string): number {
-  return Number((BigInt(id) >> 22n) + DISCORD_EPOCH);
 }
 
 /** Compares two snowflakes numerically (they do not sort correctly as strings of different lengths). */

@@ -34,15 +34,6 @@ export interface InteractionRecord {
   /** Every callback body posted for this interaction (a second one is rejected, but still recorded). */
   callbacks: RESTPostAPIInteractionCallbackJSONBody[];
   acknowledged: boolean;
-  /** The original response message (created by a reply/defer, replaced by editReply). */
-  original: APIMessage | null;
-  followups: APIMessage[];
-}
-
-export interface StoredFile {
-  data: Buffer;
-  contentType: string;
-  filename: string;
 }
 
 export function parseEmoji(input: EmojiInput): { key: string; emoji: APIPartialEmoji } {
@@ -80,8 +71,6 @@ export class FakeStore {
   readonly interactions = new Map<string, InteractionRecord>();
   globalCommands: APIApplicationCommand[] = [];
   readonly guildCommands = new Map<string, APIApplicationCommand[]>();
-  /** Uploaded attachments by URL path (served back by the fake's HTTP server). */
-  readonly files = new Map<string, StoredFile>();
 
   constructor(
     public bot: APIUser,
@@ -115,10 +104,10 @@ export class FakeStore {
   }
 
   /** The member record of a user in a guild, adding the user as a member (no roles) when missing. */
-  ensureMember(guild: FakeGuild, user: APIUser, roles: string[] = []) {
+  ensureMember(guild: FakeGuild, user: APIUser) {
     let member = guild.members.find((m) => m.user.id === user.id);
     if (!member) {
-      member = buildMember(user, roles);
+      member = buildMember(user, []);
       guild.members.push(member);
       guild.member_count = guild.members.length;
     }
@@ -255,19 +244,8 @@ export class FakeStore {
   registerInteraction(interaction: APIInteraction): InteractionRecord {
     const existing = this.interactions.get(interaction.token);
     if (existing) return existing;
-    const record: InteractionRecord = {
-      interaction,
-      callbacks: [],
-      acknowledged: false,
-      original: null,
-      followups: [],
-    };
+    const record: InteractionRecord = { interaction, callbacks: [], acknowledged: false };
     this.interactions.set(interaction.token, record);
     return record;
-  }
-
-  interactionById(id: string): InteractionRecord | undefined {
-    for (const record of this.interactions.values()) if (record.interaction.id === id) return record;
-    return undefined;
   }
 }

@@ -1,0 +1,269 @@
+/** Issue 8, items 1–8: the rules hold and the figures are true. Each test failed before its fix. */
+import { describe, expect, it } from 'vitest';
+import type { View } from '../../src/core/views.js';
+import { makeCore, submittedTask, type Harness } from '../helpers/core.js';
+
+const SUB = 'submission:1';
+const HOUR = 3_600_000;
+
+function ledgerPeople(h: Harness) {
+  return h.db.$client
+    .prepare(
+      `select m.user_id u, lp.role r from ledger_people lp join members m on m.id = lp.member_id order by lp.rowid`,
+    )
+    .all() as { u: string; r: string }[];
+}
+
+/** Passes a lazy proposal carrying `change` after its deadline. */
+function passChange(h: Harness, change: string) {
+  h.ok('alice', `/propose Change it rule:lazy hours:1 change:${change}`);
+  return h.advance(HOUR);
+}
+
+describe('peer review cannot be bypassed', () => {
+  it('a claimant who unclaims after submitting cannot approve their own work', () => {
+    const h = makeCore();
+    h.ok('alice', '/task post Write the guide slots:2');
+    h.ok('bob', '/task claim 1');
+    h.ok('carol', '/task claim 1');
+    h.ok('bob', '/task submit 1 link:https://example.org/1');
+    const out = h.ok('bob', '/task unclaim 1');
+    expect(out.reply?.text).toMatch(/carol/); // the submission stays with the co-claimant
+    const own = h.cmd('bob', '/review 1 approve');
+    expect(own.error?.code).toBe('review.ownTask');
+    h.react('bob', SUB, '✅');
+    h.react('dave', SUB, '✅');
+    expect(ledgerPeople(h)).toEqual([]); // bob's reaction does not count: 1 of 2
+    h.react('erin', SUB, '✅');
+    expect(ledgerPeople(h)).toEqual([
+      { u: 'carol', r: 'contributor' },
+      { u: 'dave', r: 'reviewer' },
+      { u: 'erin', r: 'reviewer' },
+    ]);
+  });
+
+  it('a co-claimant never counts as a reviewer, by reaction or by command', () => {
+    const h = makeCore();
+    h.ok('alice', '/task post Write the guide slots:2');
+    h.ok('bob', '/task claim 1');
+    h.ok('carol', '/task claim 1');
+    h.ok('bob', '/task submit 1');
+    expect(h.cmd('carol', '/review 1 approve').error?.code).toBe('review.ownTask');
+    h.react('carol', SUB, '✅');
+    h.react('dave', SUB, '✅');
+    expect(ledgerPeople(h)).toEqual([]);
+  });
+
+  it("the last claimant's unclaim withdraws the open submission, and says so; the task reopens", () => {
+    const h = makeCore();
+    submittedTask(h);
+    const out = h.ok('bob', '/task unclaim 1');
+    expect(out.reply?.text).toMatch(/withdrawn/i);
+    const sub = h.db.$client.prepare('select status from submissions').get() as { status: string };
+    expect(sub.status).toBe('withdrawn');
+    expect(h.cmd('carol', '/review 1 approve').error?.code).toBe('review.noSubmission');
+    h.react('carol', SUB, '✅');
+    h.react('dave', SUB, '✅');
+    expect(h.db.$client.prepare('select count(*) n from ledger').get()).toEqual({ n: 0 });
+    expect(h.ok('carol', '/task claim 1').reply?.text).toMatch(/claimed task #1/);
+  });
+
+  it('every accepted contribution names at least one contributor', () => {
+    const h = makeCore();
+    submittedTask(h);
+    h.react('carol', SUB, '✅');
+    h.react('dave', SUB, '✅');
+    const rows = ledgerPeople(h);
+    expect(rows.filter((r) => r.r === 'contributor').length).toBeGreaterThan(0);
+  });
+});
+
+describe('rules belong to the community', () => {
+  it('setup does not overwrite a rule a proposal set before it', () => {
+    const h = makeCore();
+    passChange(h, 'review.approvals=1');
+    const out = h.cmd('alice', '/commons setup review.approvals=4');
+    expect(out.error?.code).toBe('setup.setByProposal');
+    expect(out.error?.message).toMatch(/review\.approvals.*P1/);
+    h.ok('alice', '/commons setup claims.maxOpen=5');
+    const config = h.ok('alice', '/commons config').reply!.text;
+    expect(config).toMatch(/review\.approvals = 1 {2}\(set by proposal P1/);
+    expect(config).toMatch(/claims\.maxOpen = 5 {2}\(setup/);
+  });
+
+  it('setup keeps channels a proposal set, rather than resetting them to where it was typed', () => {
+    const h = makeCore();
+    passChange(h, 'channels.tasks=#work');
+    h.ok('alice', '/commons setup', { channelId: 'general' });
+    expect(h.ok('alice', '/commons config').reply!.text).toMatch(
+      /channels\.tasks = work {2}\(set by proposal P1/,
+    );
+  });
+
+  it('setup runs once', () => {
+    const h = makeCore();
+    h.ok('alice', '/commons setup');
+    expect(h.cmd('alice', '/commons setup review.approvals=1').error?.code).toBe('rule.onlyByProposal');
+  });
+
+  it('/commons config before setup does not claim that only defaults apply when a proposal set a rule', () => {
+    const h = makeCore();
+    passChange(h, 'review.approvals=1');
+    const text = h.ok('alice', '/commons config').reply!.text;
+    expect(text).not.toMatch(/defaults apply\./);
+    expect(text).toMatch(/Not set up yet/);
+    expect(text).toMatch(/set by proposal P1/);
+  });
+});
+
+describe('channel rules name real channels', () => {
+  const channels = [
+    { id: 'C1', name: 'work' },
+    { id: 'C2', name: 'governance' },
+  ];
+
+  it.each([
+    ['tasks:#', /`tasks`.*names no channel/],
+    ['tasks:@bob', /`tasks`.*is a member, not a channel/],
+    ['tasks:<@U123>', /`tasks`.*is a member, not a channel/],
+    ['tasks:""', /`tasks`.*must not be empty/],
+    ['proposals:"#two words"', /`proposals`.*is not a channel/],
+  ])('setup refuses %s, naming what is wrong, and changes nothing', (arg, why) => {
+    const h = makeCore();
+    const before = h.dump();
+    expect(() => h.cmd('alice', `/commons setup ${arg}`)).toThrow(why);
+    expect(h.dump()).toBe(before);
+  });
+
+  it.each(['channels.tasks=#', 'channels.tasks=', 'channels.proposals=<@U1>', 'channels.tasks=@bob'])(
+    'a proposal to set %s is refused when proposed',
+    (change) => {
+      const h = makeCore();
+      const before = h.dump();
+      expect(h.cmd('alice', `/propose Move it change:${change}`).error?.code).toBe('rule.badValue');
+      expect(h.dump()).toBe(before);
+    },
+  );
+
+  it('where the platform lists its channels, a channel the bot cannot post in is refused, naming those it can', () => {
+    const h = makeCore();
+    const out = h.cmd('alice', '/commons setup tasks:#random', { channels });
+    expect(out.error?.code).toBe('channel.notFound');
+    expect(out.error?.message).toMatch(/#work, #governance/);
+    const p = h.cmd('alice', '/propose Move change:channels.proposals=#random', { channels });
+    expect(p.error?.code).toBe('channel.notFound');
+  });
+
+  it('a channel named by name is stored as its id, and cards go there', () => {
+    const h = makeCore();
+    h.ok('alice', '/commons setup tasks:#Work proposals:C2', { channels });
+    expect(h.ok('alice', '/commons config').reply!.text).toMatch(/channels\.tasks = C1 /);
+    const post = h.ok('bob', '/task post Hello').effects.find((e) => e.type === 'post');
+    expect(post).toMatchObject({ channelId: 'C1' });
+  });
+});
+
+describe('a lowered bar applies at once', () => {
+  it('open submissions that meet a lowered review.approvals are accepted when the proposal passes', () => {
+    const h = makeCore();
+    submittedTask(h);
+    h.react('carol', SUB, '✅'); // 1 of 2
+    const outs = passChange(h, 'review.approvals=1');
+    expect(h.texts(outs).join('\n')).toMatch(/Task #1 "Write the guide" accepted/);
+    expect(ledgerPeople(h)).toEqual([
+      { u: 'bob', r: 'contributor' },
+      { u: 'carol', r: 'reviewer' },
+    ]);
+    const updates = outs.flatMap((o) => o.effects).filter((e) => e.type === 'update');
+    expect(updates.map((e) => e.cardKey)).toEqual(expect.arrayContaining([SUB, 'task:1']));
+  });
+
+  it('turning off review.objectionsBlock accepts a submission that only an objection held back', () => {
+    const h = makeCore();
+    submittedTask(h);
+    h.react('erin', SUB, '❌');
+    h.react('carol', SUB, '✅');
+    h.react('dave', SUB, '✅');
+    expect(ledgerPeople(h)).toEqual([]);
+    passChange(h, 'review.objectionsBlock=false');
+    expect(ledgerPeople(h).map((p) => p.u)).toEqual(['bob', 'carol', 'dave']);
+  });
+
+  it('a raised bar accepts nothing but updates the cards to show it', () => {
+    const h = makeCore();
+    submittedTask(h);
+    const outs = passChange(h, 'review.approvals=3');
+    const update = outs.flatMap((o) => o.effects).find((e) => e.type === 'update' && e.cardKey === SUB) as
+      { view: View } | undefined;
+    expect(JSON.stringify(update?.view)).toMatch(/0\/3|0 of 3/);
+    expect(ledgerPeople(h)).toEqual([]);
+  });
+});
+
+describe('claim limits that can be lived with', () => {
+  it('a claim whose submission is in review does not count toward claims.maxOpen', () => {
+    const h = makeCore();
+    for (let i = 1; i <= 4; i++) h.ok('alice', `/task post Task ${i}`);
+    for (let i = 1; i <= 3; i++) h.ok('bob', `/task claim ${i}`);
+    expect(h.cmd('bob', '/task claim 4').error?.code).toBe('claims.maxOpen');
+    h.ok('bob', '/task submit 1');
+    expect(h.ok('bob', '/task claim 4').reply?.text).toMatch(/claimed task #4/);
+  });
+});
+
+describe('figures that must be true', () => {
+  it('/task list filters before its limit: with the first 28 of 31 tasks full it shows #29–#31', () => {
+    const h = makeCore();
+    for (let i = 1; i <= 31; i++) h.ok('alice', `/task post Task ${i}`);
+    // Each of 28 members claims one task, filling it (1 slot each).
+    for (let i = 1; i <= 28; i++) h.ok(`m${i}`, `/task claim ${i}`);
+    const text = h.ok('alice', '/task list').reply!.text;
+    expect(text).toMatch(/3 in all/);
+    expect(text).toMatch(/#29 Task 29/);
+    expect(text).toMatch(/#31 Task 31/);
+    expect(text).not.toMatch(/#1 Task 1 /);
+    expect(text).not.toMatch(/more/);
+  });
+
+  it('/task list counts and limits the same rows: 30 free tasks show 25 and "5 more"', () => {
+    const h = makeCore();
+    for (let i = 1; i <= 31; i++) h.ok('alice', `/task post Task ${i}`);
+    h.ok('bob', '/task claim 1');
+    const text = h.ok('alice', '/task list').reply!.text;
+    expect(text).toMatch(/30 in all/);
+    expect(text).toMatch(/…and 5 more/);
+    expect(text).toMatch(/#2 Task 2 /);
+  });
+
+  it("the digest's free slots are right for co-claimed tasks (no negative figures)", () => {
+    const h = makeCore();
+    h.ok('alice', '/task post Big job skills:code slots:3');
+    h.ok('alice', '/task post Other job skills:code slots:2');
+    for (const u of ['bob', 'carol']) h.ok(u, '/task claim 1');
+    h.ok('dave', '/task claim 2');
+    const out = h.ok('alice', '/digest now');
+    const post = out.effects.find((e) => e.type === 'post') as { view: View };
+    const text = JSON.stringify(post.view);
+    // Every section that lists a task shows the same, true figure.
+    const free = (title: string) =>
+      [...text.matchAll(new RegExp(`${title} · (-?\\d+) of (\\d+) slots free`, 'g'))].map(
+        (m) => `${m[1]}/${m[2]}`,
+      );
+    expect(free('Big job')).toEqual(['1/3', '1/3']);
+    expect(free('Other job')).toEqual(['1/2', '1/2']);
+  });
+
+  it('/commons profile counts one vote per member per submission or proposal, not one per reaction', () => {
+    const h = makeCore();
+    submittedTask(h);
+    h.react('carol', SUB, '✅');
+    h.react('carol', SUB, '👍');
+    h.ok('carol', '/review 1 approve');
+    h.ok('alice', '/propose Something rule:lazy');
+    h.react('carol', 'proposal:1', '✅');
+    h.react('carol', 'proposal:1', '👍');
+    h.ok('carol', '/vote 1 yes');
+    const text = h.ok('carol', '/commons profile').reply!.text;
+    expect(text).toMatch(/1 review votes and 1 proposal votes cast/);
+  });
+});

@@ -1,0 +1,70 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { openDatabase } from '../../src/db/client.js';
+import { sqliteStorage } from '../../src/db/storage.js';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+function kv(db: ReturnType<typeof openDatabase>) {
+  return db.$client.prepare('select value from kv where key = ?');
+}
+
+describe('the SQLite storage port', () => {
+  it('runs units one at a time, even when each awaits between its statements', async () => {
+    const db = openDatabase(':memory:');
+    const s = sqliteStorage(db);
+    db.$client.exec("insert into kv(key, value) values ('n', '0')");
+    const bump = () =>
+      s.write(async (d) => {
+        const n = Number((kv(d).get('n') as { value: string }).value);
+        await new Promise((r) => setTimeout(r, 1));
+        d.$client.prepare("update kv set value = ? where key = 'n'").run(String(n + 1));
+      });
+    await Promise.all(Array.from({ length: 20 }, bump));
+    expect(kv(db).get('n')).toEqual({ value: '20' });
+    await s.close();
+  });
+
+  it('rolls a unit back whole when it throws, and the next unit still runs', async () => {
+    const db = openDatabase(':memory:');
+    const s = sqliteStorage(db);
+    const failing = s.write(async (d) => {
+      d.$client.exec("insert into kv(key, value) values ('a', '1')");
+      await Promise.resolve();
+      throw new Error('boom');
+    });
+    await expect(failing).rejects.toThrow('boom');
+    await s.write(async (d) => void d.$client.exec("insert into kv(key, value) values ('b', '2')"));
+    expect(kv(db).get('a')).toBeUndefined();
+    expect(kv(db).get('b')).toEqual({ value: '2' });
+    await s.close();
+  });
+
+  it('takes the write lock at BEGIN, so another connection waits instead of failing mid-unit', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ostrom-storage-'));
+    dirs.push(dir);
+    const path = join(dir, 'db.sqlite');
+    const db = openDatabase(path);
+    const s = sqliteStorage(db);
+    const other = new Database(path);
+    other.pragma('busy_timeout = 0');
+    let sawLock = false;
+    await s.write(async () => {
+      // Inside the unit, before any write: another writer is already locked out.
+      try {
+        other.exec("insert into kv(key, value) values ('x', '1')");
+      } catch (e) {
+        sawLock = /locked|busy/i.test(String(e));
+      }
+    });
+    expect(sawLock).toBe(true);
+    other.close();
+    await s.close();
+  });
+});
