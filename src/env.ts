@@ -57,16 +57,51 @@ export const secretNames = [
   'SLACK_SIGNING_SECRET',
 ] as const;
 
+/**
+ * The variables of each platform. A platform runs when all of one of its `complete` sets are set;
+ * setting any of its variables without completing a set is a mistake that stops start-up, rather
+ * than silently running something else (the console).
+ */
+export interface PlatformVariables {
+  platform: string;
+  /** Each list is one way to run the platform: all of its variables set. */
+  complete: string[][];
+  /** Every variable that belongs to the platform, optional ones included. */
+  all: string[];
+}
+
+export const platformVariables: PlatformVariables[] = [
+  {
+    platform: 'Discord',
+    complete: [['DISCORD_TOKEN', 'DISCORD_APP_ID']],
+    all: ['DISCORD_TOKEN', 'DISCORD_APP_ID', 'DISCORD_GUILD_ID', 'DISCORD_API_URL'],
+  },
+];
+
+/** One line per platform whose variables are set only in part, naming what is missing. */
+export function halfSetPlatforms(set: Record<string, unknown>): string[] {
+  return platformVariables.flatMap((p) => {
+    const present = p.all.filter((name) => set[name] !== undefined);
+    if (present.length === 0 || p.complete.some((vars) => vars.every((v) => set[v] !== undefined))) return [];
+    const ways = p.complete.map((vars) => vars.filter((v) => set[v] === undefined).join(' and '));
+    const missing = ways.join(', or ');
+    const are = present.length === 1 ? 'is' : 'are';
+    return [
+      `  ${p.platform}: ${present.join(', ')} ${are} set, but not ${missing}. ` +
+        `Set ${missing} to run ${p.platform}, or unset ${present.join(', ')} to run without it.`,
+    ];
+  });
+}
+
 export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
   // A variable left empty (as copied from .env.example) is unset.
   const set = Object.fromEntries(
     Object.entries(source).filter(([, v]) => v !== undefined && v.trim() !== ''),
   );
   const parsed = schema.safeParse(set);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
-    throw new Error(`Invalid environment:\n${lines.join('\n')}`);
-  }
+  const lines = parsed.success ? [] : parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+  lines.push(...halfSetPlatforms(set));
+  if (!parsed.success || lines.length > 0) throw new Error(`Invalid environment:\n${lines.join('\n')}`);
   return parsed.data;
 }
 

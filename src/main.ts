@@ -22,7 +22,7 @@ async function main(): Promise<void> {
 
   if (consoleMode) {
     const clock = new ConsoleClock(settingsStore(db));
-    const core = new Governance(db, clock);
+    const core = new Governance(db, clock, log);
     const scheduler = startScheduler(core, adapters, log);
     const adapter = new ConsoleAdapter({
       core,
@@ -40,7 +40,7 @@ async function main(): Promise<void> {
     db.$client.close();
     return;
   }
-  const core = new Governance(db, systemClock);
+  const core = new Governance(db, systemClock, log);
   // Each platform's SDK is loaded only when that platform runs: they take a while to import.
   if (wantsDiscord(env)) {
     const { DiscordAdapter } = await import('../adapters/discord/discord-adapter.js');

@@ -6,27 +6,25 @@ const KEY = 'console.clockOffset';
 /** Where the offset is kept. */
 export interface Settings {
   getSetting(key: string): string | undefined;
-  setSetting(key: string, value: string): void;
+  addToSetting(key: string, by: number): number;
 }
 
-/** Real time plus an offset that `/clock +3d` grows; kept in the database so a second run agrees. */
+/**
+ * Real time plus an offset that `/clock +3d` grows, kept in the database so a second run (or a second
+ * console on the same file, at the same time) agrees: read at every use, and grown in one statement.
+ */
 export class ConsoleClock implements Clock {
-  private offset: number;
-
   constructor(
     private readonly settings: Settings,
     private readonly base: () => number = Date.now,
-  ) {
-    this.offset = Number(settings.getSetting(KEY) ?? 0);
-  }
+  ) {}
 
   now(): number {
-    return this.base() + this.offset;
+    return this.base() + Number(this.settings.getSetting(KEY) ?? 0);
   }
 
   advance(ms: number): void {
-    this.offset += ms;
-    this.settings.setSetting(KEY, String(this.offset));
+    this.settings.addToSetting(KEY, ms);
   }
 }
 

@@ -1,5 +1,6 @@
 /** The console: a local chat on stdin/stdout with the same rules, storage and texts as the platforms. */
-import { createInterface } from 'node:readline';
+import { randomUUID } from 'node:crypto';
+import { createInterface, type Interface } from 'node:readline';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
@@ -16,11 +17,13 @@ import {
 } from '../../src/core/index.js';
 import { parseStep, type ConsoleClock } from './clock.js';
 import { voteEmoji } from './emoji.js';
-import { block, renderView } from './render.js';
+import { block, renderView, safeText } from './render.js';
 
 const COMMUNITY: CommunityRef = { platform: 'console', id: 'local', name: 'console' };
 const COUNTER = 'console.nextMessage';
 const ADMIN = 'console.admin';
+/** Who acts before any `/as`: a plain member, never the admin (the admin is the first name given to /as). */
+export const DEFAULT_MEMBER = 'guest';
 
 export interface ConsoleOptions {
   core: Governance;
@@ -36,16 +39,30 @@ export class ConsoleAdapter implements PlatformAdapter {
   readonly platform = 'console' as const;
   private actor?: string;
   private channel = 'general';
-  private events = 0;
   private done?: Promise<void>;
+  private rl?: Interface;
+  /** The output went away (`| head -1` exited): stop reading and writing, and end quietly. */
+  private outputGone = false;
 
-  constructor(private readonly o: ConsoleOptions) {}
+  constructor(private readonly o: ConsoleOptions) {
+    o.output.on('error', () => this.closeOutput());
+  }
 
   async start(): Promise<void> {
+    const admin = this.o.core.getSetting(ADMIN);
     this.write(
-      'Ostrom console. Act as someone with /as <name> (the first is the admin), then try /help. End with /quit or Ctrl-D.',
+      `Ostrom console. You are ${DEFAULT_MEMBER} until you pick a name with /as <name>; ` +
+        (admin
+          ? `the admin is ${admin}. `
+          : `the first name you pick is the admin (${DEFAULT_MEMBER} never is). `) +
+        'Try /help. End with /quit or Ctrl-D.',
     );
     this.done = this.loop();
+  }
+
+  private closeOutput(): void {
+    this.outputGone = true;
+    this.rl?.close();
   }
 
   /** Resolves when input ends or /quit is typed. */
@@ -61,7 +78,10 @@ export class ConsoleAdapter implements PlatformAdapter {
 
   private async loop(): Promise<void> {
     const rl = createInterface({ input: this.o.input, terminal: false, crlfDelay: Infinity });
+    this.rl = rl;
+    if (this.outputGone) rl.close();
     for await (const raw of rl) {
+      if (this.outputGone) break;
       const line = raw.trim();
       if (!line || line.startsWith('#')) continue;
       if (line === '/quit' || line === '/exit') break;
@@ -96,14 +116,18 @@ export class ConsoleAdapter implements PlatformAdapter {
     const clean = name.replace(/^@/, '').trim();
     if (!/^[\w.-]{1,32}$/.test(clean)) return this.write('Usage: /as <name> (letters, digits, . _ -)');
     this.actor = clean;
-    if (!this.o.core.getSetting(ADMIN)) this.o.core.setSetting(ADMIN, clean);
-    const admin = this.o.core.getSetting(ADMIN) === clean ? ' (admin)' : '';
-    this.write(`(you are now ${clean}${admin})`);
+    // Insert-if-absent: two consoles naming their first member at once agree on one admin.
+    const admin =
+      clean === DEFAULT_MEMBER ? this.o.core.getSetting(ADMIN) : this.o.core.initSetting(ADMIN, clean);
+    this.write(`(you are now ${clean}${admin === clean ? ' (admin)' : ''})`);
   }
 
   private actorNow() {
-    if (!this.actor) this.as('you');
-    const userId = this.actor!;
+    if (!this.actor) {
+      this.actor = DEFAULT_MEMBER;
+      this.write(`(you are ${DEFAULT_MEMBER}, not an admin; pick a name with /as <name>)`);
+    }
+    const userId = this.actor;
     return { userId, name: userId, isAdmin: this.o.core.getSetting(ADMIN) === userId };
   }
 
@@ -116,7 +140,8 @@ export class ConsoleAdapter implements PlatformAdapter {
       if (e instanceof UserError) return this.reply({ private: true, text: e.message }, actor.userId);
       throw e;
     }
-    const eventId = `console:${this.o.clock.now()}:${this.events++}`;
+    // Unique across processes: two consoles on one file may type at the same instant.
+    const eventId = `console:${randomUUID()}`;
     const out = this.o.core.handle({
       type: 'command',
       eventId,
@@ -157,10 +182,9 @@ export class ConsoleAdapter implements PlatformAdapter {
     await this.o.runDue();
   }
 
+  /** The next message reference; counted in one statement so two consoles never hand out the same one. */
   private nextRef(): string {
-    const n = Number(this.o.core.getSetting(COUNTER) ?? 1);
-    this.o.core.setSetting(COUNTER, String(n + 1));
-    return `m${n}`;
+    return `m${this.o.core.addToSetting(COUNTER, 1)}`;
   }
 
   private reply(r: Reply, userId: string): void {
@@ -211,6 +235,7 @@ export class ConsoleAdapter implements PlatformAdapter {
   }
 
   private write(text: string): void {
-    this.o.output.write(`${text}\n`);
+    if (this.outputGone) return;
+    this.o.output.write(`${safeText(text)}\n`);
   }
 }

@@ -27,7 +27,7 @@ export function schedule(
     .values(row)
     .onConflictDoUpdate({
       target: deadlines.key,
-      set: { dueAt, payload: row.payload, status: 'pending', doneAt: null },
+      set: { dueAt, payload: row.payload, status: 'pending', doneAt: null, attempts: 0, lastError: null },
     })
     .run();
 }
@@ -40,9 +40,18 @@ export function cancelDeadline(ctx: Ctx, key: string): void {
     .run();
 }
 
-/** Pending deadlines due by `now`, oldest first; only of communities on `platforms` when given. */
-export function dueDeadlines(db: Db, now: number, limit = 100, platforms?: string[]): DeadlineRow[] {
-  const conds = [eq(deadlines.status, 'pending'), lte(deadlines.dueAt, now)];
+/**
+ * Pending deadlines due by `now` of the given kinds, oldest first; only of communities on `platforms`
+ * when given. A list, not a lock: another process may run any of them first (see claimDeadline).
+ */
+export function dueDeadlines(
+  db: Db,
+  now: number,
+  kinds: string[],
+  limit = 100,
+  platforms?: string[],
+): DeadlineRow[] {
+  const conds = [eq(deadlines.status, 'pending'), lte(deadlines.dueAt, now), inArray(deadlines.kind, kinds)];
   if (platforms) {
     const ids = db
       .select({ id: communities.id })
@@ -59,12 +68,53 @@ export function dueDeadlines(db: Db, now: number, limit = 100, platforms?: strin
     .all();
 }
 
-/** Marks a deadline done if it is still pending; false when another run got there first. */
+/**
+ * Marks a deadline done if it is still pending and due; false when another run got there first. "Due"
+ * matters: a digest another process ran has been re-armed (pending again, due tomorrow) by then.
+ */
 export function claimDeadline(db: Db, id: number, now: number): boolean {
   const r = db
     .update(deadlines)
     .set({ status: 'done', doneAt: now })
-    .where(and(eq(deadlines.id, id), eq(deadlines.status, 'pending')))
+    .where(and(eq(deadlines.id, id), eq(deadlines.status, 'pending'), lte(deadlines.dueAt, now)))
     .run();
   return r.changes === 1;
+}
+
+/** Failed runs before a deadline is given up (`failed`); retries wait 1, 4, 16, 64 minutes. */
+export const MAX_ATTEMPTS = 5;
+const RETRY_BASE_MS = 60_000;
+
+/**
+ * Records a failed run of deadline `d` (as listed): retried later, or `failed` when it cannot succeed
+ * (`final`) or failed MAX_ATTEMPTS times. Nothing happens when another run has moved it on since.
+ */
+export function recordFailure(
+  db: Db,
+  d: DeadlineRow,
+  now: number,
+  error: string,
+  final: boolean,
+): DeadlineRow | undefined {
+  const attempts = d.attempts + 1;
+  const failed = final || attempts >= MAX_ATTEMPTS;
+  return db
+    .update(deadlines)
+    .set({
+      attempts,
+      lastError: error.slice(0, 2000),
+      status: failed ? 'failed' : 'pending',
+      dueAt: failed ? d.dueAt : now + RETRY_BASE_MS * 4 ** (attempts - 1),
+      doneAt: failed ? now : null,
+    })
+    .where(
+      and(
+        eq(deadlines.id, d.id),
+        eq(deadlines.status, 'pending'),
+        eq(deadlines.dueAt, d.dueAt),
+        eq(deadlines.attempts, d.attempts),
+      ),
+    )
+    .returning()
+    .get();
 }

@@ -1,6 +1,7 @@
 /** Registers the feature modules beyond tasks (proposals, digests, export) with the dispatcher. */
 import { registerHandlers } from './dispatch.js';
-import { registerJobs } from './jobs.js';
+import { z } from 'zod';
+import { job, registerJobs } from './jobs.js';
 import { digestNow, runScheduledDigest, scheduleDigest } from './digests.js';
 import { exportLedger } from './ledger-export.js';
 import { closeProposal } from './proposal-close.js';
@@ -23,7 +24,7 @@ registerHandlers({
   'proposal show': (ctx, a) => showProposal(ctx, a.proposal),
   'proposal withdraw': (ctx, a) => withdrawProposal(ctx, a.proposal),
 });
-registerJobs({ 'proposal.close': closeProposal });
+registerJobs({ 'proposal.close': job(z.object({ proposalId: z.number().int().positive() }), closeProposal) });
 registerVoteTarget('proposal', {
   isOpen: isProposalOpen,
   afterChange: (ctx, id) => {
@@ -38,5 +39,5 @@ registerHandlers({
   'digest schedule': scheduleDigest,
   'commons export': exportLedger,
 });
-registerJobs({ 'digest.post': runScheduledDigest });
+registerJobs({ 'digest.post': job(z.object({ channelId: z.string().min(1) }), runScheduledDigest) });
 export {};

@@ -1,4 +1,8 @@
-/** handle(input) → one SQLite transaction → { reply, effects }. The only door into the core. */
+/**
+ * handle(input) → one SQLite transaction → { reply, effects }. The only door into the core.
+ * Every write transaction is BEGIN IMMEDIATE: it takes the write lock first, so a second process on the
+ * same file waits (busy_timeout) instead of failing with SQLITE_BUSY when a read would turn into a write.
+ */
 import { and, eq, lt } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { cards, communities, processedEvents } from '../db/schema.js';
@@ -6,10 +10,11 @@ import { settingsStore, type Settings } from '../db/kv.js';
 import type { CommandInput } from './commands.js';
 import { ensureCommunity, ensureMember, findCommunity, loadRules } from './community.js';
 import type { Ctx } from './context.js';
+import { deadlineFailed } from './deadline-failures.js';
 import { claimDeadline, dueDeadlines, type DeadlineRow } from './deadlines.js';
 import { runCommand } from './dispatch.js';
 import { toValue, UserError, type UserErrorValue } from './errors.js';
-import { runJob } from './jobs.js';
+import { jobKinds, runJob } from './jobs.js';
 import { PagedRead } from './paged-read.js';
 import {
   DAY_MS,
@@ -18,6 +23,7 @@ import {
   type ChannelInfo,
   type Clock,
   type CommunityRef,
+  type FaultLog,
   type MessageRef,
   type VoteValue,
 } from './model.js';
@@ -89,14 +95,25 @@ export interface CardRef {
   threadId: string | null;
 }
 
+const stderrLog: FaultLog = {
+  warn: (fields, message) => console.error(message, fields),
+  error: (fields, message) => console.error(message, fields),
+};
+
 export class Governance {
   private readonly settings: Settings;
 
   constructor(
     readonly db: Db,
     readonly clock: Clock,
+    private readonly log: FaultLog = stderrLog,
   ) {
     this.settings = settingsStore(db);
+  }
+
+  /** Runs `fn` in one write transaction (BEGIN IMMEDIATE). */
+  private write<T>(fn: () => T): T {
+    return this.db.$client.transaction(fn).immediate();
   }
 
   /** Applies one inbound event atomically. User errors come back as values; bugs throw. */
@@ -104,7 +121,7 @@ export class Governance {
     const now = this.clock.now();
     try {
       const pending: { read?: PagedRead } = {};
-      const out = this.db.$client.transaction(() => this.apply(input, now, pending))();
+      const out = this.write(() => this.apply(input, now, pending));
       if (pending.read) out.reply = this.readInPages(pending.read);
       return out;
     } catch (e) {
@@ -207,23 +224,26 @@ export class Governance {
 
   /** An adapter reports which platform message now shows a card, so later reactions find their vote. */
   recordCard(ref: CommunityRef, cardKey: string, at: MessageRef & { threadId?: string }): void {
-    const community = ensureCommunity(this.db, ref, this.clock.now());
-    const row = {
-      communityId: community.id,
-      cardKey,
-      channelId: at.channelId,
-      messageId: at.messageId,
-      threadId: at.threadId ?? null,
-      createdAt: this.clock.now(),
-    };
-    this.db
-      .insert(cards)
-      .values(row)
-      .onConflictDoUpdate({
-        target: [cards.communityId, cards.cardKey],
-        set: { channelId: row.channelId, messageId: row.messageId, threadId: row.threadId },
-      })
-      .run();
+    const now = this.clock.now();
+    this.write(() => {
+      const community = ensureCommunity(this.db, ref, now);
+      const row = {
+        communityId: community.id,
+        cardKey,
+        channelId: at.channelId,
+        messageId: at.messageId,
+        threadId: at.threadId ?? null,
+        createdAt: now,
+      };
+      this.db
+        .insert(cards)
+        .values(row)
+        .onConflictDoUpdate({
+          target: [cards.communityId, cards.cardKey],
+          set: { channelId: row.channelId, messageId: row.messageId, threadId: row.threadId },
+        })
+        .run();
+    });
   }
 
   /** Small persistent state of adapters (the console's clock offset, message counter …). */
@@ -233,6 +253,16 @@ export class Governance {
 
   setSetting(key: string, value: string): void {
     this.settings.setSetting(key, value);
+  }
+
+  /** Sets `key` unless it is set; returns the value it has now (another process may have set it first). */
+  initSetting(key: string, value: string): string {
+    return this.settings.initSetting(key, value);
+  }
+
+  /** Adds `by` to the number kept at `key` in one statement, so concurrent additions all count. */
+  addToSetting(key: string, by: number): number {
+    return this.settings.addToSetting(key, by);
   }
 
   findCard(ref: CommunityRef, cardKey: string): CardRef | undefined {
@@ -248,13 +278,19 @@ export class Governance {
   /**
    * Runs every deadline due now, each exactly once, each in its own transaction. Only deadlines of
    * communities on `platforms` run, so none fires while its platform's adapter is not there to act.
+   * A deadline that throws is rolled back, logged and retried later (see recordFailure); it never
+   * stops the others, and the outcomes of those that ran are always returned.
    */
   runDue(platforms?: Platform[], limit = 500): Outcome[] {
     const now = this.clock.now();
     const outcomes: Outcome[] = [];
-    for (const d of dueDeadlines(this.db, now, limit, platforms)) {
-      const o = this.db.$client.transaction(() => this.runDeadline(d, now))();
-      if (o) outcomes.push(o);
+    for (const d of dueDeadlines(this.db, now, jobKinds(), limit, platforms)) {
+      try {
+        const o = this.write(() => this.runDeadline(d, now));
+        if (o) outcomes.push(o);
+      } catch (err) {
+        deadlineFailed(this.db, this.log, (fn) => this.write(fn), d, now, err);
+      }
     }
     this.db
       .delete(processedEvents)

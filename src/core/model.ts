@@ -40,5 +40,11 @@ export interface Clock {
 
 export const systemClock: Clock = { now: () => Date.now() };
 
+/** Where the core reports faults it survives (a pino logger fits). */
+export interface FaultLog {
+  warn(fields: object, message: string): void;
+  error(fields: object, message: string): void;
+}
+
 export const DAY_MS = 24 * 60 * 60 * 1000;
 export const HOUR_MS = 60 * 60 * 1000;

@@ -1,25 +1,87 @@
 import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
-import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { readMigrationFiles } from 'drizzle-orm/migrator';
 import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as schema from './schema.js';
+import { checkDatabaseFile, checkMigrations, StartupError } from './startup-checks.js';
+
+export { StartupError } from './startup-checks.js';
 
 /** The drizzle handle every core module takes. */
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 
 const migrationsFolder = fileURLToPath(new URL('../../migrations', import.meta.url));
 
-/** Opens (creating if needed) the SQLite file, sets the pragmas, and applies pending migrations. */
+/**
+ * drizzle's migrator, in one BEGIN IMMEDIATE transaction: drizzle reads the last applied migration
+ * before its (deferred) BEGIN, so two processes starting on a new file both ran every migration, and
+ * the second failed ("table already exists"). Same table, same rows, so either can follow the other.
+ */
+function migrate(sqlite: Database.Database): void {
+  const migrations = readMigrationFiles({ migrationsFolder });
+  sqlite
+    .transaction(() => {
+      sqlite.exec(
+        'CREATE TABLE IF NOT EXISTS "__drizzle_migrations" (id SERIAL PRIMARY KEY, hash text NOT NULL, created_at numeric)',
+      );
+      const last = sqlite
+        .prepare('SELECT created_at FROM "__drizzle_migrations" ORDER BY created_at DESC LIMIT 1')
+        .get() as { created_at: number } | undefined;
+      for (const m of migrations) {
+        if (last && Number(last.created_at) >= m.folderMillis) continue;
+        for (const statement of m.sql) sqlite.exec(statement);
+        sqlite
+          .prepare('INSERT INTO "__drizzle_migrations" ("hash", "created_at") VALUES (?, ?)')
+          .run(m.hash, m.folderMillis);
+      }
+    })
+    .immediate();
+}
+
+/**
+ * Switches a new file to WAL. The switch needs an exclusive lock and does not wait on busy_timeout,
+ * so when a second process opens the same new file at the same moment it is retried for a while.
+ */
+function useWal(sqlite: Database.Database): void {
+  const until = Date.now() + 5000;
+  for (;;) {
+    try {
+      sqlite.pragma('journal_mode = WAL');
+      return;
+    } catch (e) {
+      if ((e as { code?: string }).code !== 'SQLITE_BUSY' || Date.now() > until) throw e;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10); // start-up only: a short sync pause
+    }
+  }
+}
+
+/**
+ * Opens (creating if needed) the SQLite file, sets the pragmas, and applies pending migrations.
+ * Refuses, with a StartupError that names the file and changes nothing, what it cannot trust: a
+ * directory, a file that is not SQLite, a place it may not write, a database of a newer Ostrom.
+ */
 export function openDatabase(path: string): Db {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const sqlite = new Database(path);
-  sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma('busy_timeout = 5000');
-  sqlite.pragma('synchronous = NORMAL');
-  const db = drizzle(sqlite, { schema }) as Db;
-  migrate(db, { migrationsFolder });
-  return db;
+  const file = path === ':memory:' ? undefined : checkDatabaseFile(path);
+  if (file?.createDir) mkdirSync(file.createDir, { recursive: true });
+  let sqlite: Database.Database | undefined;
+  try {
+    sqlite = new Database(file?.path ?? path);
+    // First, so every step below waits for another process instead of failing at once.
+    sqlite.pragma('busy_timeout = 5000');
+    // Before the other pragmas: WAL mode and migrations would change the file.
+    checkMigrations(sqlite, migrationsFolder, file?.path ?? path);
+    useWal(sqlite);
+    sqlite.pragma('foreign_keys = ON');
+    sqlite.pragma('synchronous = NORMAL');
+    migrate(sqlite);
+    return drizzle(sqlite, { schema }) as Db;
+  } catch (e) {
+    sqlite?.close();
+    if (e instanceof StartupError) throw e;
+    throw new StartupError(
+      `Cannot open the database ${file?.path ?? path}: ${e instanceof Error ? e.message : String(e)}. ` +
+        'Check DATABASE_PATH: it must name an SQLite file that Ostrom may read and write.',
+    );
+  }
 }

@@ -224,7 +224,10 @@ export const processedEvents = sqliteTable(
   (t) => [primaryKey({ columns: [t.platform, t.eventId] }), index('processed_events_at').on(t.at)],
 );
 
-/** Business deadlines as rows: claimed and marked done in the transaction that acts on them. */
+/**
+ * Business deadlines as rows: claimed and marked done in the transaction that acts on them. A run that
+ * throws is rolled back and retried later (`attempts`, `last_error`); after too many it is `failed`.
+ */
 export const deadlines = sqliteTable(
   'deadlines',
   {
@@ -234,8 +237,11 @@ export const deadlines = sqliteTable(
     kind: text('kind').notNull(),
     dueAt: integer('due_at').notNull(),
     payload: text('payload').notNull().default('{}'),
-    status: text('status', { enum: ['pending', 'done', 'cancelled'] }).notNull(),
+    status: text('status', { enum: ['pending', 'done', 'cancelled', 'failed'] }).notNull(),
     doneAt: integer('done_at'),
+    /** Failed runs so far; reset when the deadline is scheduled again. */
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
   },
   (t) => [uniqueIndex('deadlines_key').on(t.key), index('deadlines_status_due').on(t.status, t.dueAt)],
 );

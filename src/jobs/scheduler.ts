@@ -20,7 +20,17 @@ export function startScheduler(
     // Read at each tick: adapters may be added after the scheduler starts.
     const byPlatform = new Map(adapters.map((a) => [a.platform, a]));
     const outcomes: Outcome[] = core.runDue([...byPlatform.keys()]);
-    for (const o of outcomes) await byPlatform.get(o.community.platform)?.perform(o);
+    // Each outcome is committed: one that cannot be performed must not keep the others from theirs.
+    for (const o of outcomes) {
+      try {
+        await byPlatform.get(o.community.platform)?.perform(o);
+      } catch (err) {
+        log.error(
+          { err, platform: o.community.platform, community: o.community.id, effects: o.effects.length },
+          'the effects of a deadline could not be performed (its outcome is recorded; the platform does not show it)',
+        );
+      }
+    }
     return outcomes.length;
   };
   const tick = (): Promise<number> => {

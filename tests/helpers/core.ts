@@ -7,6 +7,7 @@ import {
   voteOfEmoji,
   type ChannelInfo,
   type CommunityRef,
+  type FaultLog,
   type Outcome,
   type VoteValue,
 } from '../../src/core/index.js';
@@ -29,10 +30,22 @@ function voteValue(emoji: string): VoteValue {
   return vote.value;
 }
 
-export function makeCore(opts: { path?: string; clock?: TestClock; community?: CommunityRef } = {}) {
+/** A FaultLog that keeps what it is told, for tests that check a fault is reported. */
+export function recordingLog() {
+  const entries: { level: 'warn' | 'error'; message: string; fields: object }[] = [];
+  const log: FaultLog = {
+    warn: (fields, message) => entries.push({ level: 'warn', message, fields }),
+    error: (fields, message) => entries.push({ level: 'error', message, fields }),
+  };
+  return { log, entries };
+}
+
+export function makeCore(
+  opts: { path?: string; clock?: TestClock; community?: CommunityRef; log?: FaultLog } = {},
+) {
   const db = openDatabase(opts.path ?? ':memory:');
   const clock = opts.clock ?? new TestClock();
-  const core = new Governance(db, clock);
+  const core = new Governance(db, clock, opts.log);
   const community: CommunityRef = opts.community ?? { platform: 'console', id: 'test' };
   let n = 0;
   let msg = 0;

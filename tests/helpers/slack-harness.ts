@@ -74,7 +74,6 @@ export async function startBot(
 ): Promise<Bot> {
   const db = openDatabase(opts.dbPath ?? ':memory:');
   const clock = opts.clock ?? new TestClock(Date.now());
-  const core = new Governance(db, clock);
   const logs: string[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _enc, done) {
@@ -83,6 +82,7 @@ export async function startBot(
     },
   });
   const log = createLogger('debug', sink, { secrets: [w.botToken, w.appToken, w.signingSecret] });
+  const core = new Governance(db, clock, log);
   const adapter = new SlackAdapter({
     core,
     log,

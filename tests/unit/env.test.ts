@@ -10,9 +10,17 @@ describe('environment', () => {
   });
 
   it('chooses the adapters whose credentials are complete', () => {
-    expect(wantsDiscord(loadEnv({ DISCORD_TOKEN: 't' }))).toBe(false);
     expect(wantsDiscord(loadEnv({ DISCORD_TOKEN: 't', DISCORD_APP_ID: '1' }))).toBe(true);
     expect(wantsSlack(loadEnv({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's' }))).toBe(true);
+  });
+
+  it('refuses a platform configured in part, naming what is missing, never a secret value', () => {
+    expect(() => loadEnv({ DISCORD_TOKEN: 'super-secret' })).toThrow(
+      /Discord: DISCORD_TOKEN is set, but not DISCORD_APP_ID\. Set DISCORD_APP_ID to run Discord/,
+    );
+    expect(() => loadEnv({ DISCORD_APP_ID: '1' })).toThrow(/DISCORD_APP_ID is set, but not DISCORD_TOKEN/);
+    expect(() => loadEnv({ DISCORD_GUILD_ID: '9' })).toThrow(/but not DISCORD_TOKEN and DISCORD_APP_ID/);
+    expect(() => loadEnv({ DISCORD_TOKEN: 'super-secret' })).not.toThrow(/super-secret/);
   });
 
   it('names the bad variable without printing secret values', () => {
