@@ -7,7 +7,7 @@ const optional = z
   .transform((s) => (s === '' ? undefined : s))
   .optional();
 
-const schema = z.object({
+const fields = z.object({
   DATABASE_PATH: z.string().trim().min(1).default('./data/ostrom.db'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   DISCORD_TOKEN: optional,
@@ -19,6 +19,32 @@ const schema = z.object({
   SLACK_SIGNING_SECRET: optional,
   SLACK_PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   SLACK_API_URL: optional.pipe(z.url().optional()),
+});
+
+/**
+ * Slack runs with a bot token plus an app-level token (Socket Mode) or a signing secret (HTTP). Half of
+ * that stops the start with the missing variable named; a token of the wrong kind (xapp- for the bot) too.
+ */
+const schema = fields.superRefine((env, ctx) => {
+  const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
+  const other = env.SLACK_APP_TOKEN ? 'SLACK_APP_TOKEN' : 'SLACK_SIGNING_SECRET';
+  if (!env.SLACK_BOT_TOKEN && (env.SLACK_APP_TOKEN || env.SLACK_SIGNING_SECRET))
+    issue('SLACK_BOT_TOKEN', `missing: ${other} is set, and Slack also needs the bot token (xoxb-…)`);
+  if (env.SLACK_BOT_TOKEN && !env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET)
+    issue(
+      'SLACK_APP_TOKEN',
+      'missing: SLACK_BOT_TOKEN is set, and Slack also needs SLACK_APP_TOKEN (xapp-…, Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode)',
+    );
+  if (env.SLACK_BOT_TOKEN && !env.SLACK_BOT_TOKEN.startsWith('xoxb-'))
+    issue(
+      'SLACK_BOT_TOKEN',
+      'must be a bot token starting with xoxb- (OAuth & Permissions → Bot User OAuth Token)',
+    );
+  if (env.SLACK_APP_TOKEN && !env.SLACK_APP_TOKEN.startsWith('xapp-'))
+    issue(
+      'SLACK_APP_TOKEN',
+      'must be an app-level token starting with xapp- (Basic Information → App-Level Tokens)',
+    );
 });
 
 export type Env = z.infer<typeof schema>;
@@ -85,4 +111,15 @@ export function wantsDiscord(env: Env): boolean {
 
 export function wantsSlack(env: Env): boolean {
   return Boolean(env.SLACK_BOT_TOKEN && (env.SLACK_APP_TOKEN || env.SLACK_SIGNING_SECRET));
+}
+
+/** Socket Mode when an app-level token is set (it needs no public URL), else HTTP; undefined without Slack. */
+export function slackMode(env: Env): 'socket' | 'http' | undefined {
+  if (!wantsSlack(env)) return undefined;
+  return env.SLACK_APP_TOKEN ? 'socket' : 'http';
+}
+
+/** The values of the secrets that are set, for the logger to keep out of every line. */
+export function secretValues(env: Env): string[] {
+  return secretNames.map((n) => env[n]).filter((v): v is string => Boolean(v));
 }

@@ -2,12 +2,11 @@
 import { existsSync } from 'node:fs';
 import { ConsoleAdapter } from '../adapters/console/console-adapter.js';
 import { ConsoleClock } from '../adapters/console/clock.js';
-import { DiscordAdapter } from '../adapters/discord/discord-adapter.js';
 import { Governance, systemClock, type PlatformAdapter } from './core/index.js';
 import './core/features.js';
 import { openDatabase } from './db/client.js';
 import { settingsStore } from './db/kv.js';
-import { loadEnv, wantsDiscord, wantsSlack } from './env.js';
+import { loadEnv, secretValues, slackMode, wantsDiscord, wantsSlack } from './env.js';
 import { startScheduler } from './jobs/scheduler.js';
 import { createLogger } from './log.js';
 
@@ -15,7 +14,9 @@ async function main(): Promise<void> {
   if (existsSync('.env')) process.loadEnvFile('.env');
   const env = loadEnv();
   const consoleMode = !wantsDiscord(env) && !wantsSlack(env);
-  const log = createLogger(env.LOG_LEVEL ?? (consoleMode ? 'warn' : 'info'));
+  const log = createLogger(env.LOG_LEVEL ?? (consoleMode ? 'warn' : 'info'), undefined, {
+    secrets: secretValues(env),
+  });
   const db = openDatabase(env.DATABASE_PATH);
   const adapters: PlatformAdapter[] = [];
 
@@ -40,9 +41,9 @@ async function main(): Promise<void> {
     return;
   }
   const core = new Governance(db, systemClock, log);
-  if (wantsSlack(env))
-    log.warn('SLACK_* is set, but the Slack adapter is not built yet; Slack is not started.');
+  // Each platform's SDK is loaded only when that platform runs: they take a while to import.
   if (wantsDiscord(env)) {
+    const { DiscordAdapter } = await import('../adapters/discord/discord-adapter.js');
     adapters.push(
       new DiscordAdapter({
         core,
@@ -54,9 +55,24 @@ async function main(): Promise<void> {
       }),
     );
   }
+  const slack = slackMode(env);
+  if (slack) {
+    const { SlackAdapter } = await import('../adapters/slack/slack-adapter.js');
+    adapters.push(
+      new SlackAdapter({
+        core,
+        log,
+        botToken: env.SLACK_BOT_TOKEN!,
+        ...(slack === 'socket'
+          ? { appToken: env.SLACK_APP_TOKEN }
+          : { signingSecret: env.SLACK_SIGNING_SECRET, port: env.SLACK_PORT }),
+        apiUrl: env.SLACK_API_URL,
+      }),
+    );
+  }
   if (adapters.length === 0) {
     log.error(
-      'No platform to run: set DISCORD_TOKEN and DISCORD_APP_ID, or unset everything to run the console.',
+      'No platform to run: set DISCORD_TOKEN and DISCORD_APP_ID, or SLACK_BOT_TOKEN with SLACK_APP_TOKEN or SLACK_SIGNING_SECRET, or unset everything to run the console.',
     );
     process.exitCode = 1;
     return;

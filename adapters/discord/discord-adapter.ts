@@ -14,11 +14,11 @@ import {
   type RepliableInteraction,
   type User,
 } from 'discord.js';
-import { ComponentType, TextInputStyle } from 'discord-api-types/v10';
 import {
   buttonCommand,
+  formCommand,
+  formOf,
   UserError,
-  validateCommand,
   type CommandInput,
   type Governance,
   type Outcome,
@@ -30,7 +30,7 @@ import { actorOfInteraction, actorOfUser, commandOf, communityOf, postableChanne
 import { DiscordOutbound } from './outbound.js';
 import { reconcileGuild } from './reconcile.js';
 import { registerCommands } from './register.js';
-import { textMessage, cardMessage } from './render.js';
+import { textMessage, cardMessage, toModal } from './render.js';
 
 export interface DiscordOptions {
   core: Governance;
@@ -164,22 +164,18 @@ export class DiscordAdapter implements PlatformAdapter {
       const submit = /^task\.submit:(\d+)$/.exec(id);
       if (submit) {
         void i
-          .showModal(submitModal(Number(submit[1])))
+          .showModal(toModal(formOf(`submit:${submit[1]}`)!))
           .catch((err: unknown) => this.o.log.error({ err }, 'showModal failed'));
         return 'modal';
       }
       return buttonCommand(id);
     }
     if (i.isModalSubmit()) {
-      const m = /^ostrom:submit:(\d+)$/.exec(i.customId);
-      if (!m) return undefined;
-      const link = i.fields.getTextInputValue('link').trim();
-      const note = i.fields.getTextInputValue('note').trim();
-      return validateCommand('task submit', {
-        task: Number(m[1]),
-        ...(link && { link }),
-        ...(note && { note }),
-      });
+      const id = i.customId.replace(/^ostrom:/, '');
+      const values: Record<string, string> = {};
+      for (const [key, field] of i.fields.fields)
+        if ('value' in field && typeof field.value === 'string') values[key] = field.value;
+      return formCommand(id, values);
     }
     return undefined;
   }
@@ -265,31 +261,6 @@ export class DiscordAdapter implements PlatformAdapter {
       emoji,
     });
   }
-}
-
-function submitModal(task: number) {
-  const input = (custom_id: string, label: string, style: TextInputStyle, placeholder: string) => ({
-    type: ComponentType.ActionRow as const,
-    components: [
-      {
-        type: ComponentType.TextInput as const,
-        custom_id,
-        label,
-        style,
-        required: false,
-        placeholder,
-        max_length: custom_id === 'link' ? 500 : 1000,
-      },
-    ],
-  });
-  return {
-    custom_id: `ostrom:submit:${task}`,
-    title: `Submit task #${task} for review`,
-    components: [
-      input('link', 'Link to the work', TextInputStyle.Short, 'https://…'),
-      input('note', 'A note for reviewers', TextInputStyle.Paragraph, 'optional'),
-    ],
-  };
 }
 
 /** A card Discord refused, said to the member whose command made it (the change itself is recorded). */

@@ -8,6 +8,7 @@ import {
   type Outcome,
 } from '../../src/core/index.js';
 import type { Logger } from '../../src/log.js';
+import { EffectQueue, type EffectFailed } from '../shared/effect-queue.js';
 import { cardMessage, textMessage } from './render.js';
 
 /** Emoji the bot adds to a fresh vote card so members can vote with one click. */
@@ -16,42 +17,25 @@ const SEED: Record<string, readonly string[]> = {
   proposal: cardVoteEmoji.proposal,
 };
 
-/** Told when an effect could not be performed, with the reason, so the member who caused it hears of it. */
-export type EffectFailed = (effect: Effect, why: string) => void;
+export type { EffectFailed };
 
 export class DiscordOutbound {
-  private queue: { community: CommunityRef; effect: Effect; onFail?: EffectFailed }[] = [];
-  private draining?: Promise<void>;
+  private readonly queue: EffectQueue;
 
   constructor(
     private readonly client: Client,
     private readonly core: Governance,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.queue = new EffectQueue(
+      (community, effect) => this.one(community, effect),
+      (err, effect) => this.log.error({ err, effect: effect.type }, 'a Discord effect failed'),
+    );
+  }
 
   /** Queues an outcome's effects; resolves when they (and all queued before) are done. */
   perform(outcome: Outcome, onFail?: EffectFailed): Promise<void> {
-    for (const effect of outcome.effects) this.queue.push({ community: outcome.community, effect, onFail });
-    this.draining ??= this.drain().finally(() => (this.draining = undefined));
-    return this.draining;
-  }
-
-  private async drain(): Promise<void> {
-    while (this.queue.length > 0) {
-      const { community, effect, onFail } = this.queue.shift()!;
-      // A card edit that a later queued edit of the same card replaces is skipped: Discord rate-limits edits.
-      if (
-        effect.type === 'update' &&
-        this.queue.some((q) => q.effect.type === 'update' && q.effect.cardKey === effect.cardKey)
-      )
-        continue;
-      try {
-        await this.one(community, effect);
-      } catch (err) {
-        this.log.error({ err, effect: effect.type }, 'a Discord effect failed');
-        onFail?.(effect, err instanceof Error ? err.message : String(err));
-      }
-    }
+    return this.queue.perform(outcome, onFail);
   }
 
   private async channel(id: string): Promise<SendableChannels | undefined> {

@@ -2,12 +2,21 @@
 import {
   ButtonStyle,
   ComponentType,
+  TextInputStyle,
+  type APIModalInteractionResponseCallbackData,
   type APIActionRowComponent,
   type APIButtonComponent,
   type APIEmbed,
 } from 'discord-api-types/v10';
 import { escapeMarkdown } from 'discord.js';
-import { fitView, truncate, type Tone, type View, type ViewButton } from '../../src/core/index.js';
+import {
+  fitView,
+  truncate,
+  type FormView,
+  type Tone,
+  type View,
+  type ViewButton,
+} from '../../src/core/index.js';
 
 const colors: Record<Tone, number> = {
   open: 0x3b82f6,
@@ -100,4 +109,26 @@ export function cardMessage(view: View) {
 /** Plain text as a message: escaped, within Discord's 2000-character limit, mentions never parsed. */
 export function textMessage(text: string) {
   return { content: truncate(plain(text), 2000), allowedMentions: { parse: [] } };
+}
+
+/** A neutral form as a Discord modal (title and labels at most 45 characters, inputs at most 4000). */
+export function toModal(form: FormView): APIModalInteractionResponseCallbackData {
+  return {
+    custom_id: `ostrom:${form.id}`,
+    title: truncate(form.title, 45),
+    components: form.fields.slice(0, 5).map((f) => ({
+      type: ComponentType.ActionRow,
+      components: [
+        {
+          type: ComponentType.TextInput,
+          custom_id: f.id,
+          label: truncate(f.label, 45),
+          style: f.kind === 'paragraph' ? TextInputStyle.Paragraph : TextInputStyle.Short,
+          required: f.required,
+          max_length: Math.min(f.maxLength, 4000),
+          placeholder: truncate(f.choices ? f.choices.join(' | ') : (f.placeholder ?? ''), 100) || undefined,
+        },
+      ],
+    })),
+  };
 }

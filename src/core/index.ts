@@ -11,7 +11,8 @@ export {
   type ReactionsSyncEvent,
   type CardRef,
 } from './governance.js';
-export { parseCommandLine, tokenize } from './shared/grammar.js';
+export { parseCommandLine, readCommandLine, tokenize, type CommandLine } from './shared/grammar.js';
+export { formOf, formCommand } from './forms.js';
 export {
   commands,
   commandNames,

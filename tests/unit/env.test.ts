@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadEnv, wantsDiscord, wantsSlack } from '../../src/env.js';
+import { loadEnv, secretValues, slackMode, wantsDiscord, wantsSlack } from '../../src/env.js';
 
 describe('environment', () => {
   it('defaults to the console on ./data/ostrom.db, treating empty values as unset', () => {
@@ -11,7 +11,7 @@ describe('environment', () => {
 
   it('chooses the adapters whose credentials are complete', () => {
     expect(wantsDiscord(loadEnv({ DISCORD_TOKEN: 't', DISCORD_APP_ID: '1' }))).toBe(true);
-    expect(wantsSlack(loadEnv({ SLACK_BOT_TOKEN: 'x', SLACK_SIGNING_SECRET: 's' }))).toBe(true);
+    expect(wantsSlack(loadEnv({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's' }))).toBe(true);
   });
 
   it('refuses a platform configured in part, naming what is missing, never a secret value', () => {
@@ -31,5 +31,48 @@ describe('environment', () => {
       expect(String(e)).toMatch(/DISCORD_API_URL/);
       expect(String(e)).not.toMatch(/super-secret/);
     }
+  });
+});
+
+describe('Slack settings', () => {
+  const bot = 'xoxb-1-2-secretbot';
+  const app = 'xapp-1-A1-2-secretapp';
+
+  it('runs Socket Mode with an app-level token, HTTP with a signing secret', () => {
+    expect(slackMode(loadEnv({ SLACK_BOT_TOKEN: bot, SLACK_APP_TOKEN: app }))).toBe('socket');
+    expect(slackMode(loadEnv({ SLACK_BOT_TOKEN: bot, SLACK_SIGNING_SECRET: 'sig' }))).toBe('http');
+    expect(
+      slackMode(loadEnv({ SLACK_BOT_TOKEN: bot, SLACK_APP_TOKEN: app, SLACK_SIGNING_SECRET: 'sig' })),
+    ).toBe('socket');
+    expect(slackMode(loadEnv({}))).toBeUndefined();
+  });
+
+  it.each([
+    [{ SLACK_BOT_TOKEN: bot }, /SLACK_APP_TOKEN: missing.*SLACK_SIGNING_SECRET/],
+    [{ SLACK_APP_TOKEN: app }, /SLACK_BOT_TOKEN: missing: SLACK_APP_TOKEN is set/],
+    [{ SLACK_SIGNING_SECRET: 'sig' }, /SLACK_BOT_TOKEN: missing: SLACK_SIGNING_SECRET is set/],
+    [
+      { SLACK_BOT_TOKEN: app, SLACK_APP_TOKEN: bot },
+      /SLACK_BOT_TOKEN: must be a bot token[\s\S]*SLACK_APP_TOKEN: must be an app-level/,
+    ],
+  ])(
+    'stops a half-set or mixed-up configuration %#, naming the variable and not the value',
+    (vars, message) => {
+      let error = '';
+      try {
+        loadEnv(vars);
+      } catch (e) {
+        error = String(e);
+      }
+      expect(error).toMatch(message);
+      expect(error).not.toMatch(/secretbot|secretapp/);
+    },
+  );
+
+  it('hands the logger the values of the secrets that are set', () => {
+    expect(secretValues(loadEnv({ SLACK_BOT_TOKEN: bot, SLACK_SIGNING_SECRET: 'sig-secret' }))).toEqual([
+      bot,
+      'sig-secret',
+    ]);
   });
 });

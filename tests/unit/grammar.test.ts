@@ -33,7 +33,28 @@ describe('text grammar', () => {
         body: 'Our docs have no license yet',
       },
     });
-    expect(tokenize('"a: b" c')).toEqual([{ text: 'a: b' }, { text: 'c' }]);
+    expect(tokenize('"a: b" c')).toEqual([{ text: 'a: b', raw: '"a: b"' }, { text: 'c' }]);
+  });
+
+  it('keeps quotes inside a title as typed, and drops them around a whole title or an option value', () => {
+    expect(parseCommandLine('/task post Write the "Getting started" page').args).toEqual({
+      title: 'Write the "Getting started" page',
+    });
+    expect(parseCommandLine('/task post Write the “Getting started” page').args).toEqual({
+      title: 'Write the “Getting started” page',
+    });
+    expect(parseCommandLine('/task post "Fix: the docs" skills:docs').args).toEqual({
+      title: 'Fix: the docs',
+      skills: ['docs'],
+    });
+    expect(parseCommandLine('/task post Read "a: b" first description:"x y"').args).toEqual({
+      title: 'Read "a: b" first',
+      description: 'x y',
+    });
+    expect(parseCommandLine('/propose Adopt "CoC" body:"Our \'code\' of conduct"').args).toEqual({
+      title: 'Adopt "CoC"',
+      body: "Our 'code' of conduct",
+    });
   });
 
   it('treats a URL as a word, not as an option named https', () => {

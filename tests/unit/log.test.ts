@@ -34,3 +34,45 @@ describe('logging', () => {
     expect(lines.join('')).not.toMatch(/bot-token-value|x-secret/);
   });
 });
+
+describe('logging Slack secrets', () => {
+  const bot = 'xoxb-1111111111-2222222222-AbCdEfGhIjKlMnOpQrStUvWx';
+  const app = 'xapp-1-A0123456789-1234567890123-0123456789abcdef';
+  const signing = '8f742231b10e8888abcd99yyyzzz85a5';
+
+  function captureWith(secrets: string[]) {
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        lines.push(chunk.toString());
+        done();
+      },
+    });
+    return { lines, log: createLogger('debug', sink, { secrets }) };
+  }
+
+  it('removes xoxb- and xapp- tokens from messages, fields and nested errors', () => {
+    const { lines, log } = captureWith([]);
+    const original = Object.assign(new Error(`request with ${bot} failed`), {
+      config: { headers: { Authorization: `Bearer ${bot}` } },
+    });
+    const err = Object.assign(new Error('An API error occurred: invalid_auth'), {
+      original,
+      data: { ok: false, echo: `token=${app}` },
+    });
+    log.error({ err, detail: { sent: [`x ${bot}`] } }, `calling with ${app}`);
+    log.debug(`http request headers: {"Authorization":"Bearer ${bot}"}`);
+    const out = lines.join('');
+    expect(out).not.toContain(bot);
+    expect(out).not.toContain(app);
+    expect(out).not.toMatch(/xoxb-|xapp-/);
+    expect(out).toContain('invalid_auth');
+  });
+
+  it('removes a configured secret value such as the signing secret wherever it appears', () => {
+    const { lines, log } = captureWith([signing]);
+    log.warn({ err: new Error(`bad secret ${signing}`), signingSecret: signing }, `secret is ${signing}`);
+    expect(lines.join('')).not.toContain(signing);
+    expect(lines.join('')).toContain('bad secret [secret]');
+  });
+});

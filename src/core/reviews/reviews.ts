@@ -8,7 +8,13 @@ import { actorOf, type Ctx, type MemberRow } from '../shared/context.js';
 import { UserError } from '../shared/errors.js';
 import type { VoteValue } from '../shared/model.js';
 import { reviewCard } from '../tasks/views.js';
-import { activeClaims, cancelClaimDeadlines, getTask, refreshTaskCard, type TaskRow } from '../tasks/tasks.js';
+import {
+  activeClaims,
+  cancelClaimDeadlines,
+  getTask,
+  refreshTaskCard,
+  type TaskRow,
+} from '../tasks/tasks.js';
 import { addMark, currentVotes, type Ballot } from '../votes/marks.js';
 import type { Reply } from '../shared/views.js';
 

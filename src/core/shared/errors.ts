@@ -43,7 +43,8 @@ const messages = {
     'Setup is done: rules now change only by a passed proposal, e.g. `/propose Raise the bar change:review.approvals=3`.',
   'setup.setByProposal': (p) =>
     `Setup cannot overwrite rules the community set by proposal: ${p.rules}. Leave them out, or change them by a new proposal.`,
-  'setup.notAdmin': () => 'Only a platform admin may run `/commons setup` (on Discord: Manage Server).',
+  'setup.notAdmin': () =>
+    'Only a platform admin may run `/commons setup` (on Discord: Manage Server; on Slack: a workspace admin or owner).',
   'member.notFound': (p) => `There is no member \`${p.name}\` here yet.`,
   'license.invalid': (p) =>
     `\`${p.license}\` is not an SPDX license id (e.g. CC-BY-SA-4.0, MIT, Apache-2.0).`,

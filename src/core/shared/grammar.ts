@@ -15,6 +15,8 @@ interface Token {
   text: string;
   /** Set when the token is `key:value`; quoted words never are. */
   key?: string;
+  /** The token as typed, quotes included (for text that keeps its quotes). */
+  raw?: string;
 }
 
 const OPTION = /^([a-zA-Z][\w.-]*):(.*)$/s;
@@ -26,6 +28,7 @@ export function tokenize(line: string): Token[] {
   while (i < line.length) {
     while (i < line.length && /\s/.test(line[i]!)) i++;
     if (i >= line.length) break;
+    const start = i;
     let raw = '';
     let quoted = false;
     while (i < line.length && !/\s/.test(line[i]!)) {
@@ -41,17 +44,29 @@ export function tokenize(line: string): Token[] {
         i++;
       }
     }
-    tokens.push(optionToken(line, raw, quoted));
+    const token = optionToken(raw, quoted);
+    const typed = line.slice(start, i);
+    tokens.push(token.key === undefined && typed !== token.text ? { ...token, raw: typed } : token);
   }
   return tokens;
 }
 
-function optionToken(_line: string, raw: string, quoted: boolean): Token {
+function optionToken(raw: string, quoted: boolean): Token {
   if (quoted) return { text: raw };
   const m = OPTION.exec(raw);
   // "https://…" is a word, not an option named https.
   if (!m || m[2]!.startsWith('//')) return { text: raw };
   return { text: m[2]!, key: m[1]! };
+}
+
+/**
+ * The rule for quotes: they group words. Around an option's value (`body:"a b"`) or around the whole
+ * of a text such as a title (`/task post "Fix: the docs"`) they are syntax and dropped; anywhere else in
+ * a text they are part of it, as typed (`Write the "Getting started" page`).
+ */
+function wordsText(words: Token[]): string {
+  if (words.length === 1) return words[0]!.text;
+  return words.map((w) => w.raw ?? w.text).join(' ');
 }
 
 /** The command name a line starts with, and the tokens after it. */
@@ -73,15 +88,24 @@ function commandOf(tokens: Token[]): { name: CommandName; rest: Token[] } {
   return { name, rest: tokens.slice(2) };
 }
 
-/** Parses and validates one line; any problem is a coded user error that names what is valid. */
-export function parseCommandLine(line: string): CommandInput {
+/** A line read into its command and option texts, before the schema checks them. */
+export interface CommandLine {
+  name: CommandName;
+  values: Record<string, string>;
+}
+
+/**
+ * Reads one line into the command and its option texts (positional words placed), without validating
+ * them: an adapter may still translate platform markup in the values (Slack's `<@U1|ana>`).
+ */
+export function readCommandLine(line: string): CommandLine {
   const { name, rest } = commandOf(tokenize(line.trim()));
   const c = commands[name];
   const values: Record<string, string> = {};
-  const words: string[] = [];
+  const words: Token[] = [];
   for (const t of rest) {
     if (t.key === undefined) {
-      words.push(t.text);
+      words.push(t);
       continue;
     }
     if (t.key in values) throw new UserError('option.duplicate', { option: t.key });
@@ -90,11 +114,21 @@ export function parseCommandLine(line: string): CommandInput {
   const pos = c.positional as readonly string[];
   for (let i = 0; i < pos.length && words.length > 0; i++) {
     const last = i === pos.length - 1;
-    const value = last && c.rest ? words.splice(0).join(' ') : words.shift()!;
+    const value = last && c.rest ? wordsText(words.splice(0)) : words.shift()!.text;
     if (pos[i]! in values) throw new UserError('option.duplicate', { option: pos[i]! });
     values[pos[i]!] = value;
   }
   if (words.length > 0)
-    throw new UserError('argument.extra', { command: `/${name}`, text: words.join(' '), usage: usage(name) });
+    throw new UserError('argument.extra', {
+      command: `/${name}`,
+      text: wordsText(words),
+      usage: usage(name),
+    });
+  return { name, values };
+}
+
+/** Parses and validates one line; any problem is a coded user error that names what is valid. */
+export function parseCommandLine(line: string): CommandInput {
+  const { name, values } = readCommandLine(line);
   return validateCommand(name, values);
 }

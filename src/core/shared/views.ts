@@ -26,6 +26,31 @@ export interface View {
   buttons?: ViewButton[];
 }
 
+/** One field of a form: it fills the command option of the same name. */
+export interface FormField {
+  id: string;
+  label: string;
+  /** One line, or several. */
+  kind: 'short' | 'paragraph';
+  required: boolean;
+  maxLength: number;
+  placeholder?: string;
+  /** Only these values (a select where the platform has one). */
+  choices?: readonly string[];
+}
+
+/**
+ * A form a member fills in instead of typing options (a modal on Slack and Discord). `id` is stable
+ * text such as `submit:12` an adapter carries as its custom id; `formCommand` turns the values into
+ * the command the form stands for.
+ */
+export interface FormView {
+  id: string;
+  title: string;
+  submitLabel: string;
+  fields: FormField[];
+}
+
 /** A file for the user, e.g. the ledger export. */
 export interface FileOut {
   name: string;

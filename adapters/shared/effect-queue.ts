@@ -1,0 +1,56 @@
+/** The core's effects performed one at a time, in order, for any platform. */
+import type { CommunityRef, Effect, Outcome } from '../../src/core/index.js';
+
+/** Performs one effect on the platform. */
+export type RunEffect = (community: CommunityRef, effect: Effect) => Promise<void>;
+
+/** Told when an effect could not be performed, with the reason, so the member who caused it hears of it. */
+export type EffectFailed = (effect: Effect, why: string) => void;
+
+/**
+ * An ordered queue of effects. A card edit that a later queued edit of the same card replaces is
+ * skipped: platforms rate-limit edits, and only the newest state of a card matters. A failed effect is
+ * reported and the queue goes on, so one refused call does not hold back the rest.
+ */
+export class EffectQueue {
+  private queue: { community: CommunityRef; effect: Effect; onFail?: EffectFailed }[] = [];
+  private draining?: Promise<void>;
+
+  constructor(
+    private readonly run: RunEffect,
+    private readonly onError: (err: unknown, effect: Effect) => void,
+  ) {}
+
+  /**
+   * Queues an outcome's effects; resolves when they (and all queued before) are done. `onFail` hears of
+   * each of them that failed.
+   */
+  perform(outcome: Outcome, onFail?: EffectFailed): Promise<void> {
+    for (const effect of outcome.effects) this.queue.push({ community: outcome.community, effect, onFail });
+    this.draining ??= this.drain().finally(() => (this.draining = undefined));
+    return this.draining;
+  }
+
+  private async drain(): Promise<void> {
+    while (this.queue.length > 0) {
+      const { community, effect, onFail } = this.queue.shift()!;
+      if (effect.type === 'update' && this.superseded(community, effect.cardKey)) continue;
+      try {
+        await this.run(community, effect);
+      } catch (err) {
+        this.onError(err, effect);
+        onFail?.(effect, err instanceof Error ? err.message : String(err));
+      }
+    }
+  }
+
+  private superseded(community: CommunityRef, cardKey: string): boolean {
+    return this.queue.some(
+      (q) =>
+        q.effect.type === 'update' &&
+        q.effect.cardKey === cardKey &&
+        q.community.platform === community.platform &&
+        q.community.id === community.id,
+    );
+  }
+}

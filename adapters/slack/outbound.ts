@@ -1,0 +1,127 @@
+/** Performs the core's effects on Slack through the Web API, one at a time, in order. */
+import type { WebClient } from '@slack/web-api';
+import {
+  cardVoteEmoji,
+  voteEmojiTable,
+  type CommunityRef,
+  type Effect,
+  type FileOut,
+  type Governance,
+  type Outcome,
+} from '../../src/core/index.js';
+import type { Logger } from '../../src/log.js';
+import { EffectQueue, type EffectFailed } from '../shared/effect-queue.js';
+import { cardMessage, textMessage } from './render.js';
+
+/** Slack's reaction name for each emoji Ostrom seeds its vote cards with (✅ → white_check_mark). */
+const slackName = (unicode: string) => voteEmojiTable.find((e) => e.unicode === unicode)!.slack[0]!;
+const SEED: Record<string, readonly string[]> = {
+  submission: cardVoteEmoji.review.map(slackName),
+  proposal: cardVoteEmoji.proposal.map(slackName),
+};
+
+/** The code of a Web API error (`not_in_channel` …), if it is one. */
+export function slackError(err: unknown): string | undefined {
+  const data = (err as { data?: { error?: unknown } } | undefined)?.data;
+  return typeof data?.error === 'string' ? data.error : undefined;
+}
+
+export class SlackOutbound {
+  private readonly queue: EffectQueue;
+
+  constructor(
+    private readonly client: WebClient,
+    private readonly core: Governance,
+    private readonly log: Logger,
+  ) {
+    this.queue = new EffectQueue(
+      (community, effect) => this.one(community, effect),
+      (err, effect) => {
+        const code = slackError(err);
+        const hint =
+          code === 'not_in_channel' || code === 'channel_not_found'
+            ? 'invite Ostrom to the channel (/invite @Ostrom)'
+            : undefined;
+        this.log.error({ err, effect: effect.type, code, hint }, 'a Slack effect failed');
+      },
+    );
+  }
+
+  /** Queues an outcome's effects; resolves when they (and all queued before) are done. */
+  perform(outcome: Outcome, onFail?: EffectFailed): Promise<void> {
+    return this.queue.perform(outcome, onFail);
+  }
+
+  private async one(community: CommunityRef, e: Effect): Promise<void> {
+    switch (e.type) {
+      case 'post':
+        return this.post(community, e);
+      case 'update': {
+        const card = this.core.findCard(community, e.cardKey);
+        if (!card) return;
+        await this.client.chat.update({
+          channel: card.channelId,
+          ts: card.messageId,
+          ...cardMessage(e.view),
+        });
+        return;
+      }
+      case 'thread': {
+        const card = this.core.findCard(community, e.cardKey);
+        if (!card) return;
+        await this.client.chat.postMessage({
+          channel: card.channelId,
+          thread_ts: card.threadId ?? card.messageId,
+          ...textMessage(e.text),
+        });
+        return;
+      }
+      case 'say':
+        await this.client.chat.postMessage({ channel: e.channelId, ...textMessage(e.text) });
+        return;
+      case 'notify':
+        await this.client.chat.postMessage({ channel: await this.dm(e.userId), ...textMessage(e.text) });
+        return;
+    }
+  }
+
+  private async post(community: CommunityRef, e: Extract<Effect, { type: 'post' }>): Promise<void> {
+    const res = await this.client.chat.postMessage({ channel: e.channelId, ...cardMessage(e.view) });
+    if (!e.cardKey || !res.ts || !res.channel) return;
+    // Recorded at once, so reactions that come while the thread is being opened find their card.
+    const at = { channelId: res.channel, messageId: res.ts };
+    this.core.recordCard(community, e.cardKey, at);
+    if (e.thread) {
+      // A Slack thread is the replies to the card: its first reply invites the discussion.
+      await this.client.chat.postMessage({
+        channel: res.channel,
+        thread_ts: res.ts,
+        ...textMessage(`Discussion of ${e.thread.name}: reply in this thread.`),
+      });
+      this.core.recordCard(community, e.cardKey, { ...at, threadId: res.ts });
+    }
+    for (const name of SEED[e.cardKey.split(':')[0]!] ?? []) {
+      await this.client.reactions
+        .add({ channel: res.channel, timestamp: res.ts, name })
+        .catch((err: unknown) => this.log.warn({ err }, 'could not add a voting reaction'));
+    }
+  }
+
+  /** The id of the direct-message conversation with a member. */
+  async dm(userId: string): Promise<string> {
+    const res = await this.client.conversations.open({ users: userId });
+    if (!res.channel?.id) throw new Error('conversations.open returned no channel');
+    return res.channel.id;
+  }
+
+  /** Uploads a file into a conversation with the current upload API (URL, upload, complete). */
+  async upload(channelId: string, file: FileOut, comment: string): Promise<void> {
+    await this.client.filesUploadV2({
+      channel_id: channelId,
+      file: Buffer.from(file.content, 'utf8'),
+      filename: file.name,
+      title: file.name,
+      initial_comment: textMessage(comment).text,
+    });
+  }
+}

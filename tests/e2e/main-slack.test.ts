@@ -1,0 +1,147 @@
+/**
+ * `npm start` (tsx src/main.ts) with SLACK_* set against the fake Slack: Socket Mode together with Discord
+ * in one process on one database, HTTP mode on SLACK_PORT, and a half-set configuration refused.
+ * Each run is its own process group, stopped with SIGTERM to the whole group.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { startWorld as startDiscord } from '../helpers/discord-harness.js';
+import { Actions, cardOf, eventually, startWorld, type World } from '../helpers/slack-harness.js';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const tsx = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'ostrom-main-slack-'));
+const running = new Set<ChildProcess>();
+
+afterAll(() => {
+  for (const child of running) stop(child);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+interface Run {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+function start(env: Record<string, string>): Run {
+  const child = spawn(tsx, ['src/main.ts'], {
+    cwd: root,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  running.add(child);
+  let output = '';
+  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+  const exited = new Promise<number | null>((resolve) =>
+    child.on('close', (code) => {
+      running.delete(child);
+      resolve(code);
+    }),
+  );
+  return { child, output: () => output, exited };
+}
+
+/** SIGTERM to the whole process group: tsx and the node process it runs. */
+function stop(child: ChildProcess): void {
+  try {
+    process.kill(-child.pid!, 'SIGTERM');
+  } catch {
+    // already gone
+  }
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+function secretsOf(w: World): string[] {
+  return [w.botToken, w.appToken, w.signingSecret];
+}
+
+describe('npm start with Slack credentials', () => {
+  it('runs Slack in Socket Mode and Discord together in one process on one database', async () => {
+    const w = await startWorld();
+    const discord = await startDiscord();
+    const run = start({
+      DATABASE_PATH: join(dir, 'together.db'),
+      LOG_LEVEL: 'info',
+      SLACK_BOT_TOKEN: w.botToken,
+      SLACK_APP_TOKEN: w.appToken,
+      SLACK_API_URL: w.fake.apiUrl,
+      DISCORD_TOKEN: discord.token,
+      DISCORD_APP_ID: discord.fake.applicationId,
+      DISCORD_GUILD_ID: discord.guildId,
+      DISCORD_API_URL: discord.fake.restUrl,
+    });
+    try {
+      await w.fake.socketOpen(20_000);
+      await discord.fake.waitForIdentify(1, 20_000);
+      await eventually(
+        () => /"platforms":\["discord","slack"\].*Ostrom is running/.test(run.output()),
+        20_000,
+      );
+      const act = new Actions(w, { mode: 'socket', adapter: {} });
+      const { delivery, answer } = await act.command('carol', '/help', 'task post');
+      expect(delivery.ms).toBeLessThan(3000);
+      expect((await answer).args).toMatchObject({
+        response_type: 'ephemeral',
+        text: expect.stringMatching(/^\/task post &lt;title&gt; \[description:text\]/),
+      });
+    } finally {
+      stop(run.child);
+      expect(await run.exited).toBe(0);
+      await w.fake.close();
+      await discord.fake.close();
+    }
+    for (const s of [...secretsOf(w), discord.token]) expect(run.output()).not.toContain(s);
+  }, 40_000);
+
+  it('serves HTTP on SLACK_PORT at /slack/events, refusing what is not signed with SLACK_SIGNING_SECRET', async () => {
+    const w = await startWorld();
+    const port = await freePort();
+    const run = start({
+      DATABASE_PATH: join(dir, 'http.db'),
+      SLACK_BOT_TOKEN: w.botToken,
+      SLACK_SIGNING_SECRET: w.signingSecret,
+      SLACK_PORT: String(port),
+      SLACK_API_URL: w.fake.apiUrl,
+    });
+    try {
+      await eventually(() => /Ostrom is running/.test(run.output()), 20_000);
+      const act = new Actions(w, { mode: 'http', adapter: { port } });
+      const card = w.fake.nextCall('chat.postMessage');
+      const { delivery, answer } = await act.command('dave', '/task', 'post Translate the README');
+      expect(delivery.status).toBe(200);
+      expect((await answer).args.text).toBe('Posted task #1: Translate the README');
+      expect(cardOf(await card).channel).toBe(w.tasks);
+      const forged = await act.deliver('slash_commands', act.slashPayload('dave', '/task', 'post X'), {
+        secret: 'wrong',
+      });
+      expect(forged.status).toBe(401);
+    } finally {
+      stop(run.child);
+      expect(await run.exited).toBe(0);
+      await w.fake.close();
+    }
+    for (const s of secretsOf(w)) expect(run.output()).not.toContain(s);
+  }, 40_000);
+
+  it('stops a half-set Slack configuration with the missing variable named', async () => {
+    const run = start({ DATABASE_PATH: join(dir, 'half.db'), SLACK_BOT_TOKEN: 'xoxb-1-2-halfsetsecret' });
+    expect(await run.exited).toBe(1);
+    expect(run.output()).toMatch(/SLACK_APP_TOKEN: missing.*SLACK_SIGNING_SECRET/);
+    expect(run.output()).not.toContain('halfsetsecret');
+  }, 20_000);
+});
