@@ -1,5 +1,5 @@
 /**
- * The bench database, built once and cached as `data/bench-<key>.db` (gitignored). The key hashes the
+ * The bench database, built once and cached as `data/bench-s<scale>-<key>.db` (gitignored). The key hashes the
  * migrations, the schema, the builder's own source and the scale, so a changed schema or builder
  * builds a new file and an unchanged one is reused. A build writes `<file>.building` and renames it
  * when complete, so an interrupted build is never taken for a finished one.
@@ -52,7 +52,8 @@ const remove = (p: string) => ['', '-wal', '-shm'].forEach((s) => rmSync(p + s, 
 export function benchDatabase(scale: number, log: (s: string) => void): BenchDb {
   const dir = process.env.BENCH_DIR ?? join(root, 'data');
   const key = cacheKey(scale);
-  const path = join(dir, `bench-${key}.db`);
+  const stem = `bench-s${scale}-`;
+  const path = join(dir, `${stem}${key}.db`);
   if (existsSync(path)) {
     const db = openDatabase(path);
     const get = (k: string) =>
@@ -61,10 +62,11 @@ export function benchDatabase(scale: number, log: (s: string) => void): BenchDb 
     db.$client.close();
     return { path, reused: true, ...info };
   }
-  // Older bench databases (another schema or builder) are only taking room.
+  // Older bench databases of this scale (another schema or builder) are only taking room.
   if (existsSync(dir))
     for (const f of readdirSync(dir))
-      if (/^bench-[0-9a-f]{12}\.db(\.building)?(-wal|-shm)?$/.test(f)) rmSync(join(dir, f), { force: true });
+      if (f.startsWith(stem) && /-[0-9a-f]{12}\.db(\.building)?(-wal|-shm)?$/.test(f))
+        rmSync(join(dir, f), { force: true });
   const tmp = `${path}.building`;
   remove(tmp);
   log(`Building the bench database ${path} (scale ${scale}) …`);
