@@ -1,84 +1,88 @@
 /**
- * `npm run bench`: median latency of the core's hot paths on a real SQLite file (WAL), for a small
- * and a large community side by side in one run; the ratio shows whether indexes keep them flat.
+ * `npm run bench`: Ostrom at 100,000 tasks and a million votes (issue 12). See tests/bench/README.md
+ * for what each figure means and the settings; in short:
+ *
+ *   1. build (once, cached in data/) the bench database: a full-size community and its 1/20 twin;
+ *   2. copy it to a throwaway work file, so every run starts from the same data;
+ *   3. measure in interleaved blocks: reaction ingest (core vs raw SQLite, and a burst through the
+ *      Discord adapter), command latencies at both sizes, `/commons verify`, console start-up;
+ *   4. print tables, then one `BENCH <name> <value> <unit>` line per figure.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { copyFileSync, rmSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { makeCore, type Harness } from '../helpers/core.js';
+import { openDatabase } from '../../src/db/client.js';
+import { benchDatabase } from './build.js';
+import { Driver } from './driver.js';
+import { measureCommands, measureIngest, measureStartup, measureVerify, type Ctx } from './sections.js';
+import { Report } from './report.js';
+import { shapes } from './shape.js';
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 300);
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
-
-/** A community with `tasks` tasks, a third claimed, and open submissions to vote on. */
-function seed(h: Harness, tasks: number): void {
-  const tx = h.db.$client.transaction(() => {
-    for (let i = 1; i <= tasks; i++) h.ok(`poster${i % 50}`, `/task post Task number ${i} skills:s${i % 20}`);
-  });
-  tx();
-  h.ok('alice', '/commons setup claims.maxOpen=100 review.approvals=50');
-  for (let i = 1; i <= Math.min(tasks, 3000); i += 3) h.ok(`worker${i % 90}`, `/task claim ${i}`);
-}
-
-type Op = (h: Harness, i: number) => void;
-
-const ops: Record<string, Op> = {
-  'task post': (h, i) => h.ok('bench', `/task post Bench task ${i} skills:docs`),
-  'task claim + unclaim': (h, i) => {
-    const n = 2 + 3 * (i % 30);
-    h.ok('claimer', `/task claim ${n}`);
-    h.ok('claimer', `/task unclaim ${n}`);
-  },
-  // Work grows with the matches (5 of 100 tasks vs 500 of 10,000), not with the community.
-  'task list skill (1/20)': (h) => h.ok('bench', '/task list skill:s7'),
-  'reaction add + remove': (h, i) => {
-    h.react(`voter${i % 40}`, 'submission:1', '✅');
-    h.unreact(`voter${i % 40}`, 'submission:1', '✅');
-  },
-  'commons ledger': (h) => h.ok('bench', '/commons ledger'),
-  // Sections load a bounded number of rows plus counts, so this grows with the board only through counts.
-  'digest now': (h) => h.ok('bench', '/digest now'),
+const num = (name: string, fallback: number) => {
+  const v = Number(process.env[name] ?? fallback);
+  if (!Number.isFinite(v) || v < 0) throw new Error(`${name} must be a number`);
+  return v;
 };
 
-const WARMUP = 50;
+export const settings = {
+  scale: num('BENCH_SCALE', 1),
+  blocks: num('BENCH_BLOCKS', 5),
+  rounds: num('BENCH_ROUNDS', 40),
+  warmup: num('BENCH_WARMUP', 10),
+  blockSeconds: num('BENCH_BLOCK_SECONDS', 3),
+  ingestBlocks: num('BENCH_INGEST_BLOCKS', 6),
+  ingestSize: num('BENCH_INGEST_SIZE', 250),
+  bursts: num('BENCH_BURSTS', 3),
+  startups: num('BENCH_STARTUPS', 5),
+  only: (process.env.BENCH_ONLY ?? 'ingest,commands,verify,startup').split(','),
+};
 
-function measure(h: Harness, op: Op): number {
-  // Untimed first rounds, so the JIT warms up before either community is timed.
-  for (let i = 0; i < WARMUP; i++) op(h, ROUNDS + i);
-  const times: number[] = [];
-  for (let i = 0; i < ROUNDS; i++) {
-    const t = performance.now();
-    op(h, i);
-    times.push(performance.now() - t);
-  }
-  return median(times);
-}
-
-const dir = mkdtempSync(join(tmpdir(), 'ostrom-bench-'));
-try {
-  const sizes = [100, 10_000];
-  const harnesses = sizes.map((n) => {
-    const h = makeCore({ path: join(dir, `bench-${n}.db`) });
-    seed(h, n);
-    h.ok('worker1', '/task submit 1 link:https://example.org/1');
-    return h;
-  });
-  console.log(`Ostrom core benchmark: median of ${ROUNDS} rounds per operation, SQLite file in WAL mode`);
-  console.log(
-    `${'operation'.padEnd(24)}${sizes.map((n) => `${n} tasks`.padStart(14)).join('')}${'ratio'.padStart(10)}`,
+async function main(): Promise<void> {
+  const log = (s: string) => console.log(s);
+  const built = benchDatabase(settings.scale, log);
+  log(
+    `Bench database ${built.path}: ${built.reused ? 'reused; building it took' : 'built in'} ` +
+      `${built.buildSeconds.toFixed(1)} s (audit events: ${Object.entries(built.events)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')}).`,
   );
-  for (const [name, op] of Object.entries(ops)) {
-    const [small, large] = harnesses.map((h) => measure(h, op)) as [number, number];
-    console.log(
-      `${name.padEnd(24)}${[small, large].map((ms) => `${(ms * 1000).toFixed(0)} µs`.padStart(14)).join('')}${`${(large / small).toFixed(2)}×`.padStart(10)}`,
+  const t0 = performance.now();
+  const work = join(dirname(built.path), `bench-work-${process.pid}.db`);
+  const removeWork = () => ['', '-wal', '-shm'].forEach((s) => rmSync(work + s, { force: true }));
+  copyFileSync(built.path, work);
+  try {
+    const db = openDatabase(work);
+    const sqliteVersion = db.$client.prepare('select sqlite_version() v').pluck().get() as string;
+    log(
+      `Machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${Math.round(totalmem() / 2 ** 30)} GB; ` +
+        `Node ${process.version}, SQLite ${sqliteVersion}. Settings: ${JSON.stringify(settings)}`,
     );
+    const d = new Driver(db);
+    const [small, large] = shapes(settings.scale);
+    const ctx: Ctx = {
+      d,
+      picks: { small: d.pickings(small), large: d.pickings(large) },
+      report: new Report(log),
+      settings,
+      log,
+    };
+    if (settings.only.includes('ingest')) await measureIngest(ctx);
+    if (settings.only.includes('commands')) measureCommands(ctx);
+    if (settings.only.includes('verify')) measureVerify(ctx);
+    db.$client.close();
+    if (settings.only.includes('startup')) await measureStartup(ctx, work);
+    const seconds = (performance.now() - t0) / 1000;
+    log(
+      `\nMeasuring took ${seconds.toFixed(0)} s (building: ${built.buildSeconds.toFixed(0)} s${built.reused ? ', earlier' : ''}).\n`,
+    );
+    for (const line of ctx.report.benchLines()) log(line);
+  } finally {
+    removeWork();
   }
-  for (const h of harnesses) h.db.$client.close();
-} finally {
-  rmSync(dir, { recursive: true, force: true });
 }
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -1,0 +1,140 @@
+/** The parts of a bench run, each printing its table and recording its figures. */
+import { performance } from 'node:perf_hooks';
+import { Burst } from './burst.js';
+import { measureOps } from './commands.js';
+import type { Driver, Pickings } from './driver.js';
+import { coreBlock, rawVoter, reactions } from './ingest.js';
+import { median, quantile, type Report } from './report.js';
+import type { settings as Settings } from './run.js';
+import { startOnce } from './startup.js';
+import { timeTransactions } from './tx-timer.js';
+
+export interface Ctx {
+  d: Driver;
+  picks: { small: Pickings; large: Pickings };
+  report: Report;
+  settings: typeof Settings;
+  log: (s: string) => void;
+}
+
+/** Core and raw in alternating blocks (core small, core large, raw, …), then bursts; rates are medians. */
+export async function measureIngest(c: Ctx): Promise<void> {
+  const { d, picks, settings: s } = c;
+  c.log(`\nIngest: ${s.ingestBlocks} blocks of ${2 * s.ingestSize} reactions each way …`);
+  const of = (p: Pickings) => reactions(p.pools.ingest, p.reviewCards, s.ingestSize);
+  const core = { small: of(picks.small), large: of(picks.large) };
+  const raw = rawVoter(d, picks.large);
+  const rawVotes = raw.resolve(reactions(picks.large.pools.raw, picks.large.reviewCards, s.ingestSize));
+  const rates = { small: [] as number[], large: [] as number[], raw: [] as number[] };
+  for (let b = -1; b < s.ingestBlocks; b++) {
+    // Block -1 warms up and is not kept.
+    const r = {
+      small: coreBlock(d, picks.small, core.small),
+      large: coreBlock(d, picks.large, core.large),
+      raw: raw.block(rawVotes),
+    };
+    if (b >= 0) for (const k of ['small', 'large', 'raw'] as const) rates[k].push(r[k]);
+  }
+  const m = { small: median(rates.small), large: median(rates.large), raw: median(rates.raw) };
+
+  c.log(`Burst: ${s.bursts} × (1,000 added, then 1,000 removed) through the Discord adapter …`);
+  const burst = new Burst(d);
+  const all = reactions(picks.large.pools.ingest, picks.large.reviewCards, 1000);
+  const adds = all.filter((r) => r.added);
+  const removes = all.filter((r) => !r.added);
+  const bursts: number[] = [];
+  for (let b = -1; b < s.bursts; b++) {
+    const pair = [await burst.run(picks.large, adds), await burst.run(picks.large, removes)];
+    if (b >= 0) bursts.push(...pair);
+  }
+  await burst.close();
+  const burstRate = median(bursts);
+
+  c.report.table(
+    'Reaction ingest (reactions per second, median of blocks)',
+    ['path', 'small', 'large', '÷ raw (large)'],
+    [
+      ['core.handle, one event per transaction', m.small, m.large, m.large / m.raw],
+      ['raw better-sqlite3, one transaction per vote', '', m.raw, 1],
+      ['burst of 1,000 through the Discord adapter', '', burstRate, burstRate / m.raw],
+    ],
+  );
+  c.report.figure('ingest.core', m.large, 'reactions/s');
+  c.report.figure('ingest.raw', m.raw, 'votes/s');
+  c.report.figure('ingest.ratio', m.large / m.raw, 'x');
+  c.report.figure('ingest.burst', burstRate, 'reactions/s');
+  c.report.figure('ingest.burst.ratio', burstRate / m.raw, 'x');
+}
+
+export function measureCommands(c: Ctx): void {
+  const s = c.settings;
+  c.log(`\nCommands: ${s.blocks} blocks of up to ${s.rounds} rounds (≤ ${s.blockSeconds} s) per size …`);
+  const samples = measureOps(c.d, c.picks, s, undefined, c.log);
+  const rows: (string | number)[][] = [];
+  for (const [op, { small, large }] of samples) {
+    const p50 = { small: median(small), large: median(large) };
+    const p99 = quantile(large, 0.99);
+    rows.push([
+      op,
+      p50.small,
+      quantile(small, 0.99),
+      p50.large,
+      p99,
+      p50.large / p50.small,
+      `${small.length}/${large.length}`,
+    ]);
+    const name = op === 'digest' ? 'digest' : `cmd.${op}`;
+    c.report.figure(`${name}.p50`, p50.large, 'ms');
+    if (op !== 'digest') c.report.figure(`${name}.p99`, p99, 'ms');
+    c.report.figure(`${name}.ratio`, p50.large / p50.small, 'x');
+  }
+  c.report.table(
+    'Commands through core.handle (ms; suggest is core.suggest)',
+    ['op', 'small p50', 'small p99', 'large p50', 'large p99', 'large÷small', 'samples'],
+    rows,
+  );
+}
+
+/** `/commons verify` on each community, every transaction on the connection timed (see tx-timer.ts). */
+export function measureVerify(c: Ctx): void {
+  const rows: (string | number)[][] = [];
+  for (const key of ['small', 'large'] as const) {
+    const p = c.picks[key];
+    c.log(`Verify: ${key} …`);
+    const timer = timeTransactions(c.d.db.$client);
+    const t = performance.now();
+    const out = c.d.command(p.shape, 1, '/commons verify');
+    const total = performance.now() - t;
+    const tx = timer.stop();
+    const text = out.reply?.text ?? out.error?.message ?? '';
+    if (!text.startsWith('Audit chain intact'))
+      throw new Error(`verify of the ${key} community failed:\n${text}`);
+    const longest = Math.max(...tx);
+    const events = /(\d+) events/.exec(text)?.[1] ?? '?';
+    // Which transaction: #1 is the command's own, the rest are the pages read after it.
+    const which = `#${tx.indexOf(longest) + 1}`;
+    rows.push([key, events, total / 1000, tx.length, median(tx), longest, which]);
+    if (key === 'large') c.report.figure('verify.blocks', longest, 'ms');
+  }
+  c.report.table(
+    '/commons verify: every transaction it opens, timed from BEGIN to COMMIT',
+    ['size', 'events', 'total s', 'transactions', 'median ms', 'longest ms', 'longest is'],
+    rows,
+  );
+}
+
+export async function measureStartup(c: Ctx, dbPath: string): Promise<void> {
+  c.log(`\nStart-up: 1 warm-up and ${c.settings.startups} starts of the console on the full database …`);
+  await startOnce(dbPath);
+  const runs = [];
+  for (let i = 0; i < c.settings.startups; i++) runs.push(await startOnce(dbPath));
+  const seconds = median(runs.map((r) => r.seconds));
+  const rss = Math.max(...runs.map((r) => r.rssMb));
+  c.report.table(
+    'Console start-up (tsx src/main.ts) to its prompt',
+    ['run', 'seconds', 'peak RSS MB'],
+    [...runs.map((r, i) => [`#${i + 1}`, r.seconds, r.rssMb]), ['median / max', seconds, rss]],
+  );
+  c.report.figure('startup', seconds, 's');
+  c.report.figure('rss', rss, 'MB');
+}
