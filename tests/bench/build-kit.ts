@@ -5,7 +5,7 @@
 import type Database from 'better-sqlite3';
 import { getTableColumns } from 'drizzle-orm';
 import { getTableConfig, type SQLiteTable } from 'drizzle-orm/sqlite-core';
-import { GENESIS, hashOf } from '../../src/core/audit.js';
+import { GENESIS, hashOf } from '../../src/core/commons/audit.js';
 import { audit } from '../../src/db/schema.js';
 
 /**

@@ -2,8 +2,8 @@
  * The life of each proposal: opened with the rules frozen, voted on by reactions and `/vote`, and
  * closed at its deadline with the outcome `decide` gives (the open ones are still taking votes).
  */
-import { decide } from '../../src/core/proposal-decide.js';
-import type { DecisionRule } from '../../src/core/rules.js';
+import { decide } from '../../src/core/proposals/decide.js';
+import type { DecisionRule } from '../../src/core/community/rules.js';
 import type { VoteValue } from '../../src/core/index.js';
 import type { Story } from './build-kit.js';
 import type { TaskWorld } from './build-tasks.js';
