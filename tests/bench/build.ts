@@ -32,7 +32,7 @@ function cacheKey(scale: number): string {
       .sort()
       .map((f) => join(migrations, f)),
     join(root, 'src/db/schema.ts'),
-    join(root, 'src/core/audit.ts'),
+    join(root, 'src/core/commons/audit.ts'),
     ...BUILDER.map((f) => join(root, 'tests/bench', f)),
   ];
   for (const f of files) h.update(f.slice(root.length)).update('\0').update(readFileSync(f)).update('\0');
