@@ -3,7 +3,6 @@ import { existsSync } from 'node:fs';
 import { ConsoleAdapter } from '../adapters/console/console-adapter.js';
 import { ConsoleClock } from '../adapters/console/clock.js';
 import { Governance, systemClock, type PlatformAdapter } from './core/index.js';
-import './core/features.js';
 import { openDatabase } from './db/client.js';
 import { settingsStore } from './db/kv.js';
 import { loadEnv, secretValues, slackMode, wantsDiscord, wantsSlack } from './env.js';
@@ -88,8 +87,16 @@ async function main(): Promise<void> {
     db.$client.close();
     process.exit(0);
   };
-  process.once('SIGINT', () => void shutdown('SIGINT'));
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  // A signal can come twice (a process group is signalled, and tsx relays it to its child too): the
+  // second must not kill the process half-way through a clean stop.
+  let stopping = false;
+  const onSignal = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    void shutdown(signal);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
 }
 
 main().catch((err: unknown) => {

@@ -14,7 +14,7 @@ import { deadlineFailed } from './deadline-failures.js';
 import { claimDeadline, dueDeadlines, type DeadlineRow } from './shared/deadlines.js';
 import { runCommand } from './handlers.js';
 import { toValue, UserError, type UserErrorValue } from './shared/errors.js';
-import { jobKinds, runJob } from './jobs.js';
+import { jobKinds, jobs, runJob, type JobTable } from './jobs.js';
 import { PagedRead } from './shared/paged-read.js';
 import {
   DAY_MS,
@@ -34,7 +34,7 @@ import {
   syncReactions,
   type PresentReaction,
   type ReactionChange,
-} from './votes/reactions.js';
+} from './reactions.js';
 import { suggest, type Suggestion } from './platform.js';
 import type { Effect, Reply } from './shared/views.js';
 
@@ -107,6 +107,8 @@ export class Governance {
     readonly db: Db,
     readonly clock: Clock,
     private readonly log: FaultLog = stderrLog,
+    /** What each kind of deadline runs: this build's table, or (in tests) one with more kinds. */
+    private readonly jobTable: JobTable = jobs,
   ) {
     this.settings = settingsStore(db);
   }
@@ -284,7 +286,7 @@ export class Governance {
   runDue(platforms?: Platform[], limit = 500): Outcome[] {
     const now = this.clock.now();
     const outcomes: Outcome[] = [];
-    for (const d of dueDeadlines(this.db, now, jobKinds(), limit, platforms)) {
+    for (const d of dueDeadlines(this.db, now, jobKinds(this.jobTable), limit, platforms)) {
       try {
         const o = this.write(() => this.runDeadline(d, now));
         if (o) outcomes.push(o);
@@ -304,7 +306,7 @@ export class Governance {
     const c = this.db.select().from(communities).where(eq(communities.id, d.communityId)).get()!;
     const ref: CommunityRef = { platform: c.platform as CommunityRef['platform'], id: c.externalId };
     const ctx = this.context(ref, now, '');
-    runJob(ctx, d);
+    runJob(ctx, d, this.jobTable);
     return { community: ref, effects: ctx.effects };
   }
 }

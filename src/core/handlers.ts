@@ -1,4 +1,4 @@
-/** Which core operation each validated command runs. */
+/** Which core operation each validated command runs: one table, and the compiler proves it complete. */
 import type { CommandInput, CommandName } from './commands.js';
 import { auditList, verify } from './commons/audit-commands.js';
 import { config, setup } from './community/setup.js';
@@ -10,6 +10,10 @@ import { reviewCommand, submitTask } from './reviews/reviews.js';
 import { listTasks, showTask } from './tasks/queries.js';
 import { cancelTask, claimTask, postTask } from './tasks/tasks.js';
 import { unclaimTask } from './tasks/unclaim.js';
+import { exportLedger } from './commons/export.js';
+import { digestNow, scheduleDigest } from './digests/digests.js';
+import { listProposals, showProposal } from './proposals/queries.js';
+import { propose, voteCommand, withdrawProposal } from './proposals/proposals.js';
 import type { Reply } from './shared/views.js';
 
 /** A handler answers with a reply, or with a long read that runs in pages after its transaction. */
@@ -17,8 +21,7 @@ type Handlers = {
   [N in CommandName]: (ctx: Ctx, args: Extract<CommandInput, { name: N }>['args']) => Reply | PagedRead;
 };
 
-/** Extended by feature modules (proposals, digests, export) through `registerHandlers`. */
-const handlers: Partial<Handlers> = {
+const handlers = {
   'task post': postTask,
   'task list': listTasks,
   'task show': (ctx, a) => showTask(ctx, a.task),
@@ -33,15 +36,18 @@ const handlers: Partial<Handlers> = {
   'commons profile': (ctx, a) => showProfile(ctx, a.member),
   'commons audit': (ctx, a) => auditList(ctx, a.n),
   'commons verify': (ctx, a) => verify(ctx, a.anchor),
+  propose,
+  vote: voteCommand,
+  'proposal list': listProposals,
+  'proposal show': (ctx, a) => showProposal(ctx, a.proposal),
+  'proposal withdraw': (ctx, a) => withdrawProposal(ctx, a.proposal),
+  'digest now': digestNow,
+  'digest schedule': scheduleDigest,
+  'commons export': exportLedger,
   help: (_ctx, a) => help(a.command),
-};
-
-export function registerHandlers(more: Partial<Handlers>): void {
-  Object.assign(handlers, more);
-}
+} satisfies Handlers;
 
 export function runCommand(ctx: Ctx, input: CommandInput): Reply | PagedRead {
-  const h = handlers[input.name] as ((ctx: Ctx, args: unknown) => Reply | PagedRead) | undefined;
-  if (!h) throw new Error(`no handler for /${input.name}`);
+  const h = handlers[input.name] as (ctx: Ctx, args: unknown) => Reply | PagedRead;
   return h(ctx, input.args);
 }

@@ -29,7 +29,7 @@ export { UserError, type UserErrorValue } from './shared/errors.js';
 export { help } from './help.js';
 export type { PlatformAdapter } from './adapter.js';
 export type { Suggestion } from './platform.js';
-export type { PresentReaction } from './votes/reactions.js';
+export type { PresentReaction } from './reactions.js';
 export { buttonCommand } from './buttons.js';
 export { fitView } from './shared/view-limits.js';
 export { voteOfEmoji, voteEmojiTable, cardVoteEmoji, type VoteEmoji } from './votes/vote-emoji.js';

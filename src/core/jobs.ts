@@ -2,6 +2,9 @@
 import { z } from 'zod';
 import type { Ctx } from './shared/context.js';
 import type { DeadlineRow } from './shared/deadlines.js';
+import type { DeadlineKind } from './shared/deadlines.js';
+import { runScheduledDigest } from './digests/digests.js';
+import { closeProposal } from './proposals/close.js';
 import { expireClaim, remindClaim } from './tasks/tasks.js';
 
 /** A kind of deadline: its payload's schema and what runs when it falls due. */
@@ -20,26 +23,28 @@ export function job<S extends z.ZodType>(
 
 const claimPayload = z.object({ claimId: z.number().int().positive() });
 
-const jobs: Record<string, Job> = {
+/** Every kind of deadline this build schedules, with its payload schema: the compiler proves it complete. */
+export const jobs = {
   'claim.remind': job(claimPayload, remindClaim),
   'claim.expire': job(claimPayload, expireClaim),
-};
+  'proposal.close': job(z.object({ proposalId: z.number().int().positive() }), closeProposal),
+  'digest.post': job(z.object({ channelId: z.string().min(1) }), runScheduledDigest),
+} satisfies Record<DeadlineKind, Job>;
 
-export function registerJobs(more: Record<string, Job>): void {
-  Object.assign(jobs, more);
-}
+/** A job table: this build's `jobs`, or (in tests) that table with more kinds. */
+export type JobTable = Readonly<Record<string, Job>>;
 
 /** The kinds this build can run; a deadline of another kind (from a newer build) is left to it. */
-export function jobKinds(): string[] {
-  return Object.keys(jobs);
+export function jobKinds(table: JobTable = jobs): string[] {
+  return Object.keys(table);
 }
 
 /** A deadline that can never run as stored (unknown kind, bad payload): retrying cannot help. */
 export class BadDeadline extends Error {}
 
 /** Runs the deadline's job; throws BadDeadline when its payload does not fit its kind. */
-export function runJob(ctx: Ctx, d: DeadlineRow): void {
-  const spec = jobs[d.kind];
+export function runJob(ctx: Ctx, d: DeadlineRow, table: JobTable = jobs): void {
+  const spec = table[d.kind];
   if (!spec) throw new BadDeadline(`no job for deadline kind ${d.kind}`);
   let raw: unknown;
   try {

@@ -3,7 +3,6 @@
  * reactions go through `Governance.handle`; posted cards are recorded afterwards (untimed), as an
  * adapter does once the platform returns the message id.
  */
-import '../../src/core/features.js';
 import {
   Governance,
   parseCommandLine,

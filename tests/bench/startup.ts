@@ -9,9 +9,9 @@ import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { ostromCommand } from '../helpers/console-process.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const tsx = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
 const READY = 'Ostrom console.';
 
 /** Peak resident set in MB of the largest process in group `pgid` (Linux /proc); NaN elsewhere. */
@@ -47,7 +47,7 @@ export interface Startup {
 export function startOnce(dbPath: string, timeoutMs = 60_000): Promise<Startup> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const child = spawn(tsx, ['src/main.ts'], {
+    const child = spawn(...ostromCommand(), {
       cwd: root,
       // Console mode whatever a local .env says: set platform variables stay set, empty ones count as unset.
       env: {

@@ -5,16 +5,16 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startWorld } from '../helpers/discord-harness.js';
+import { ostromCommand } from '../helpers/console-process.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const tsx = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'ostrom-main-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('npm start with Discord credentials', () => {
   it('starts the Discord adapter from the environment, registers commands in the guild, and stops on SIGTERM', async () => {
     const world = await startWorld();
-    const child = spawn(tsx, ['src/main.ts'], {
+    const child = spawn(...ostromCommand(), {
       cwd: root,
       env: {
         PATH: process.env.PATH ?? '',

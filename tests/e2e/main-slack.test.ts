@@ -12,9 +12,9 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startWorld as startDiscord } from '../helpers/discord-harness.js';
 import { Actions, cardOf, eventually, startWorld, type World } from '../helpers/slack-harness.js';
+import { ostromCommand } from '../helpers/console-process.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const tsx = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'ostrom-main-slack-'));
 const running = new Set<ChildProcess>();
 
@@ -30,7 +30,7 @@ interface Run {
 }
 
 function start(env: Record<string, string>): Run {
-  const child = spawn(tsx, ['src/main.ts'], {
+  const child = spawn(...ostromCommand(), {
     cwd: root,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,9 +1,16 @@
-/** Runs the real `npm start` entry (tsx src/main.ts) with text piped to stdin; returns what it printed. */
+/** Runs the real `npm start` entry (node --import tsx src/main.ts) with text piped to stdin; returns what it printed. */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const tsx = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
+
+/**
+ * What `npm start` runs: Node with tsx as its loader, one process. (The `tsx` wrapper would add a
+ * parent that relays signals and SIGKILLs its child when the relay is slow under load.)
+ */
+export function ostromCommand(args = ['src/main.ts']): [string, string[]] {
+  return [process.execPath, ['--import', 'tsx', ...args]];
+}
 
 export interface Run {
   stdout: string;
@@ -18,7 +25,7 @@ export interface SpawnOptions {
 }
 
 /**
- * Spawns `tsx src/main.ts` as the leader of its own process group, so the group (tsx and the node it
+ * Spawns `npm start`'s command as the leader of its own process group, so the group (with anything it
  * starts) can be killed at once.
  */
 function spawnMain(
@@ -26,7 +33,8 @@ function spawnMain(
   opts: SpawnOptions = {},
   args = ['src/main.ts'],
 ): ChildProcessWithoutNullStreams {
-  return spawn(tsx, args, {
+  const [command, argv] = ostromCommand(args);
+  return spawn(command, argv, {
     cwd: root,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     stdio: ['pipe', 'pipe', 'pipe'],

@@ -1,6 +1,6 @@
 /** A core on a migrated in-memory database with a hand-moved clock, driven like an adapter would. */
 import { openDatabase } from '../../src/db/client.js';
-import '../../src/core/features.js';
+import type { JobTable } from '../../src/core/jobs.js';
 import {
   Governance,
   parseCommandLine,
@@ -41,11 +41,11 @@ export function recordingLog() {
 }
 
 export function makeCore(
-  opts: { path?: string; clock?: TestClock; community?: CommunityRef; log?: FaultLog } = {},
+  opts: { path?: string; clock?: TestClock; community?: CommunityRef; log?: FaultLog; jobs?: JobTable } = {},
 ) {
   const db = openDatabase(opts.path ?? ':memory:');
   const clock = opts.clock ?? new TestClock();
-  const core = new Governance(db, clock, opts.log);
+  const core = new Governance(db, clock, opts.log, opts.jobs);
   const community: CommunityRef = opts.community ?? { platform: 'console', id: 'test' };
   let n = 0;
   let msg = 0;

@@ -23,7 +23,6 @@ import {
 
 import { DiscordAdapter } from '../../adapters/discord/discord-adapter.js';
 import { plain } from '../../adapters/discord/render.js';
-import '../../src/core/features.js';
 import { Governance } from '../../src/core/index.js';
 import { openDatabase, type Db } from '../../src/db/client.js';
 import { createLogger } from '../../src/log.js';

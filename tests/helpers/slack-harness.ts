@@ -9,7 +9,6 @@ import { Writable } from 'node:stream';
 import type { BlockAction, EnvelopedEvent, SlashCommand, ViewSubmitAction } from '@slack/bolt';
 import type { KnownBlock, ModalView, ReactionAddedEvent, ReactionRemovedEvent } from '@slack/types';
 import { SlackAdapter } from '../../adapters/slack/slack-adapter.js';
-import '../../src/core/features.js';
 import { Governance } from '../../src/core/index.js';
 import { openDatabase, type Db } from '../../src/db/client.js';
 import { createLogger } from '../../src/log.js';

@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest';
 import { ConsoleAdapter } from '../../adapters/console/console-adapter.js';
 import { ConsoleClock } from '../../adapters/console/clock.js';
 import { Governance } from '../../src/core/index.js';
-import '../../src/core/features.js';
 import { openDatabase } from '../../src/db/client.js';
 import { settingsStore } from '../../src/db/kv.js';
 import { T0 } from '../helpers/core.js';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { claimDeadline, dueDeadlines, MAX_ATTEMPTS } from '../../src/core/shared/deadlines.js';
-import { job, jobKinds, registerJobs } from '../../src/core/jobs.js';
+import { job, jobKinds, jobs } from '../../src/core/jobs.js';
 import { HOUR_MS } from '../../src/core/shared/model.js';
 import { makeCore, recordingLog, T0, TestClock, type Harness } from '../helpers/core.js';
 
@@ -12,12 +12,14 @@ const dir = mkdtempSync(join(tmpdir(), 'ostrom-deadlines-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 let explosions = 0;
-registerJobs({
+/** This build's jobs, and one that always throws. */
+const withExplosions = {
+  ...jobs,
   'test.explode': job(z.object({ why: z.string() }), (_ctx, p) => {
     explosions++;
     throw new Error(p.why);
   }),
-});
+};
 
 interface DeadlineState {
   status: string;
@@ -46,7 +48,7 @@ const outcomeTexts = (h: Harness, outs: ReturnType<Harness['advance']>) => h.tex
 describe('the deadline runner under faults', () => {
   it('a throwing deadline neither blocks later ones nor drops those run before it, and is retried with backoff until given up', () => {
     const { log, entries } = recordingLog();
-    const h = makeCore({ log });
+    const h = makeCore({ log, jobs: withExplosions });
     h.ok('alice', '/propose First rule:lazy hours:1'); // closes at T0+1h
     addDeadline(h, 'test:boom', 'test.explode', T0 + 2 * HOUR_MS, '{"why":"disk on fire"}');
     h.ok('alice', '/propose Second rule:lazy hours:3'); // closes at T0+3h

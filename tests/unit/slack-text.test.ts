@@ -8,7 +8,6 @@ import {
   mrkdwn,
   viewBlocks,
 } from '../../adapters/slack/render.js';
-import '../../src/core/features.js';
 import { formOf, type View } from '../../src/core/index.js';
 import { parseRuleAssignment } from '../../src/core/community/rules.js';
 

@@ -59,6 +59,12 @@ export function isProposalOpen(ctx: Ctx, id: number): boolean {
   return !!p && p.status === 'open' && p.closesAt > ctx.now;
 }
 
+/** After a proposal's votes changed: re-render its card. */
+export function afterProposalVotes(ctx: Ctx, id: number): void {
+  const p = proposalById(ctx, id);
+  if (p) refreshProposalCard(ctx, p);
+}
+
 /** Counts current votes; eligibility uses the frozen minimum days, judged now or at the deadline if earlier. */
 export function proposalTally(ctx: Ctx, p: ProposalRow): ProposalTally {
   const at = Math.min(ctx.now, p.closesAt);

@@ -260,6 +260,19 @@ function accept(ctx: Ctx, task: TaskRow, sub: SubmissionRow, tally: ReviewTally)
   });
 }
 
+/** Whether a submission still takes votes. */
+export function isSubmissionOpen(ctx: Ctx, id: number): boolean {
+  const row = ctx.db.select({ s: submissions.status }).from(submissions).where(eq(submissions.id, id)).get();
+  return row?.s === 'open';
+}
+
+/** After a submission's votes changed: re-render its card, and accept it when the tally allows. */
+export function afterSubmissionVotes(ctx: Ctx, id: number): void {
+  const sub = ctx.db.select().from(submissions).where(eq(submissions.id, id)).get()!;
+  const task = ctx.db.select().from(tasks).where(eq(tasks.id, sub.taskId)).get()!;
+  afterReviewVote(ctx, task, sub);
+}
+
 /** Re-judges every open submission of the community after a review rule changed (a lowered bar applies at once). */
 export function reviewOpenSubmissions(ctx: Ctx): void {
   const open = ctx.db

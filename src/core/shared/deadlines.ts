@@ -6,11 +6,14 @@ import type { Ctx } from './context.js';
 
 export type DeadlineRow = typeof deadlines.$inferSelect;
 
+/** The kinds of deadline the core schedules; jobs.ts has one job for each. */
+export type DeadlineKind = 'claim.remind' | 'claim.expire' | 'proposal.close' | 'digest.post';
+
 /** Schedules (or reschedules, while still pending) the deadline named `key`. */
 export function schedule(
   ctx: Ctx,
   key: string,
-  kind: string,
+  kind: DeadlineKind,
   dueAt: number,
   payload: Record<string, unknown> = {},
 ): void {

@@ -1,12 +1,13 @@
-/** Reactions on cards become vote marks; each kind of card says what a change of its votes does. */
+/** Reactions on cards become vote marks on the card's target (a submission or a proposal). */
 import { and, eq } from 'drizzle-orm';
-import { cards, submissions, tasks } from '../../db/schema.js';
-import { appendAudit } from '../commons/audit.js';
-import { ensureMember } from '../community/community.js';
-import type { Ctx } from '../shared/context.js';
-import type { Actor } from '../shared/model.js';
-import type { MessageRef, VoteValue } from '../shared/model.js';
-import { afterReviewVote } from '../reviews/reviews.js';
+import { cards } from '../db/schema.js';
+import { appendAudit } from './commons/audit.js';
+import { ensureMember } from './community/community.js';
+import type { Ctx } from './shared/context.js';
+import type { Actor } from './shared/model.js';
+import type { MessageRef, VoteValue } from './shared/model.js';
+import { afterProposalVotes, isProposalOpen } from './proposals/proposals.js';
+import { afterSubmissionVotes, isSubmissionOpen } from './reviews/reviews.js';
 import {
   addMark,
   clearReactionMarks,
@@ -14,7 +15,7 @@ import {
   removeMark,
   type Target,
   type TargetType,
-} from './marks.js';
+} from './votes/marks.js';
 
 export interface ReactionChange {
   message: MessageRef;
@@ -23,28 +24,24 @@ export interface ReactionChange {
   added: boolean;
 }
 
-/** A votable kind of card: whether it still takes votes, and what to do after its votes change. */
-export interface VoteTarget {
-  isOpen(ctx: Ctx, id: number): boolean;
-  afterChange(ctx: Ctx, id: number): void;
+/** Whether a card's target still takes votes: one switch over the kinds of vote target. */
+function isOpen(ctx: Ctx, t: Target): boolean {
+  switch (t.type) {
+    case 'submission':
+      return isSubmissionOpen(ctx, t.id);
+    case 'proposal':
+      return isProposalOpen(ctx, t.id);
+  }
 }
 
-const targets: Record<TargetType, VoteTarget> = {
-  submission: {
-    isOpen: (ctx, id) =>
-      ctx.db.select({ s: submissions.status }).from(submissions).where(eq(submissions.id, id)).get()?.s ===
-      'open',
-    afterChange: (ctx, id) => {
-      const sub = ctx.db.select().from(submissions).where(eq(submissions.id, id)).get()!;
-      const task = ctx.db.select().from(tasks).where(eq(tasks.id, sub.taskId)).get()!;
-      afterReviewVote(ctx, task, sub);
-    },
-  },
-  proposal: { isOpen: () => false, afterChange: () => undefined },
-};
-
-export function registerVoteTarget(type: TargetType, t: VoteTarget): void {
-  targets[type] = t;
+/** What a change of a target's votes does: re-tally, re-render, and accept a submission that now passes. */
+function afterChange(ctx: Ctx, t: Target): void {
+  switch (t.type) {
+    case 'submission':
+      return afterSubmissionVotes(ctx, t.id);
+    case 'proposal':
+      return afterProposalVotes(ctx, t.id);
+  }
 }
 
 /** The vote target a message shows, if it is a review or proposal card. */
@@ -60,7 +57,7 @@ export function targetOf(ctx: Ctx, message: MessageRef): Target | undefined {
 
 export function applyReaction(ctx: Ctx, change: ReactionChange): void {
   const target = targetOf(ctx, change.message);
-  if (!target || !ctx.actor || !targets[target.type].isOpen(ctx, target.id)) return;
+  if (!target || !ctx.actor || !isOpen(ctx, target)) return;
   const changed = change.added
     ? addMark(ctx, target, ctx.actor.id, change.emoji, change.value)
     : removeMark(ctx, target, ctx.actor.id, change.emoji);
@@ -71,15 +68,15 @@ export function applyReaction(ctx: Ctx, change: ReactionChange): void {
     emoji: change.emoji,
     vote: change.value,
   });
-  targets[target.type].afterChange(ctx, target.id);
+  afterChange(ctx, target);
 }
 
 export function clearReactions(ctx: Ctx, message: MessageRef, emoji?: string): void {
   const target = targetOf(ctx, message);
-  if (!target || !targets[target.type].isOpen(ctx, target.id)) return;
+  if (!target || !isOpen(ctx, target)) return;
   if (!clearReactionMarks(ctx, target, emoji ? [emoji] : undefined)) return;
   appendAudit(ctx, 'vote.reactions.cleared', { target: `${target.type}:${target.id}`, emoji: emoji ?? null });
-  targets[target.type].afterChange(ctx, target.id);
+  afterChange(ctx, target);
 }
 
 /** One voting reaction found on a message when reconciling. */
@@ -95,7 +92,7 @@ export interface PresentReaction {
  */
 export function syncReactions(ctx: Ctx, message: MessageRef, present: PresentReaction[]): void {
   const target = targetOf(ctx, message);
-  if (!target || !targets[target.type].isOpen(ctx, target.id)) return;
+  if (!target || !isOpen(ctx, target)) return;
   const existing = reactionMarks(ctx, target);
   const seen = new Set<string>();
   let changed = false;
@@ -114,7 +111,7 @@ export function syncReactions(ctx: Ctx, message: MessageRef, present: PresentRea
     target: `${target.type}:${target.id}`,
     present: present.length,
   });
-  targets[target.type].afterChange(ctx, target.id);
+  afterChange(ctx, target);
 }
 
 /** Cards that still take votes, for reconciling after downtime. */
@@ -126,6 +123,6 @@ export function openVoteCards(ctx: Ctx): { cardKey: string; channelId: string; m
     .all();
   return rows.filter((r) => {
     const m = /^(submission|proposal):(\d+)$/.exec(r.cardKey);
-    return m !== null && targets[m[1] as TargetType].isOpen(ctx, Number(m[2]));
+    return m !== null && isOpen(ctx, { type: m[1] as TargetType, id: Number(m[2]) });
   });
 }
