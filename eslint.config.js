@@ -13,12 +13,31 @@ export default tseslint.config(
     },
   },
   {
-    // The core knows no platform: no SDK, no adapter.
+    // Type-aware: a missed `await` (a promise dropped, or passed where a value is expected) cannot land.
+    files: ['**/*.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/await-thenable': 'error',
+    },
+  },
+  {
+    // Test listeners handed to event emitters catch their own errors; elsewhere the rule stays whole.
+    files: ['tests/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { arguments: false } }],
+    },
+  },
+  {
+    // The core knows no platform and no database driver: no SDK, no adapter, no driver.
     files: ['src/core/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: ['discord.js', '@slack/*', '**/adapters/**', 'better-sqlite3/*'] },
+        {
+          patterns: ['discord.js', '@slack/*', '**/adapters/**', 'better-sqlite3', 'better-sqlite3/*', 'pg'],
+        },
       ],
     },
   },

@@ -5,6 +5,7 @@ import { ConsoleClock } from '../adapters/console/clock.js';
 import { Governance, systemClock, type PlatformAdapter } from './core/index.js';
 import { openDatabase } from './db/client.js';
 import { settingsStore } from './db/kv.js';
+import { sqliteStorage } from './db/storage.js';
 import { loadEnv, secretValues, slackMode, wantsDiscord, wantsSlack } from './env.js';
 import { startScheduler } from './jobs/scheduler.js';
 import { createLogger } from './log.js';
@@ -17,14 +18,18 @@ async function main(): Promise<void> {
     secrets: secretValues(env),
   });
   const db = openDatabase(env.DATABASE_PATH);
+  const storage = sqliteStorage(db);
   const adapters: PlatformAdapter[] = [];
 
   if (consoleMode) {
-    const clock = new ConsoleClock(settingsStore(db));
-    const core = new Governance(db, clock, log);
+    // The console's own state (clock offset, message counter, admin) lives in its store, not the core.
+    const settings = settingsStore(db);
+    const clock = new ConsoleClock(settings);
+    const core = new Governance(storage, clock, log);
     const scheduler = startScheduler(core, adapters, log);
     const adapter = new ConsoleAdapter({
       core,
+      settings,
       clock,
       input: process.stdin,
       output: process.stdout,
@@ -36,10 +41,10 @@ async function main(): Promise<void> {
     await adapter.finished();
     await scheduler.tick();
     scheduler.stop();
-    db.$client.close();
+    await storage.close();
     return;
   }
-  const core = new Governance(db, systemClock, log);
+  const core = new Governance(storage, systemClock, log);
   // Each platform's SDK is loaded only when that platform runs: they take a while to import.
   if (wantsDiscord(env)) {
     const { DiscordAdapter } = await import('../adapters/discord/discord-adapter.js');
@@ -84,7 +89,7 @@ async function main(): Promise<void> {
     log.info({ signal }, 'stopping');
     scheduler.stop();
     for (const a of adapters) await a.stop().catch(() => undefined);
-    db.$client.close();
+    await storage.close();
     process.exit(0);
   };
   // A signal can come twice (a process group is signalled, and tsx relays it to its child too): the

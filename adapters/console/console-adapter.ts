@@ -17,6 +17,7 @@ import {
 } from '../../src/core/index.js';
 import { parseStep, type ConsoleClock } from './clock.js';
 import { voteEmoji } from './emoji.js';
+import type { Settings } from '../../src/db/kv.js';
 import { block, renderView, safeText } from './render.js';
 
 const COMMUNITY: CommunityRef = { platform: 'console', id: 'local', name: 'console' };
@@ -27,6 +28,8 @@ export const DEFAULT_MEMBER = 'guest';
 
 export interface ConsoleOptions {
   core: Governance;
+  /** The console's own state: message counter and admin (the clock keeps its offset there too). */
+  settings: Settings;
   clock: ConsoleClock;
   input: Readable;
   output: Writable;
@@ -49,7 +52,7 @@ export class ConsoleAdapter implements PlatformAdapter {
   }
 
   async start(): Promise<void> {
-    const admin = this.o.core.getSetting(ADMIN);
+    const admin = this.o.settings.getSetting(ADMIN);
     this.write(
       `Ostrom console. You are ${DEFAULT_MEMBER} until you pick a name with /as <name>; ` +
         (admin
@@ -73,7 +76,7 @@ export class ConsoleAdapter implements PlatformAdapter {
   async stop(): Promise<void> {}
 
   async perform(outcome: Outcome): Promise<void> {
-    for (const e of outcome.effects) this.effect(e);
+    for (const e of outcome.effects) await this.effect(e);
   }
 
   private async loop(): Promise<void> {
@@ -118,7 +121,9 @@ export class ConsoleAdapter implements PlatformAdapter {
     this.actor = clean;
     // Insert-if-absent: two consoles naming their first member at once agree on one admin.
     const admin =
-      clean === DEFAULT_MEMBER ? this.o.core.getSetting(ADMIN) : this.o.core.initSetting(ADMIN, clean);
+      clean === DEFAULT_MEMBER
+        ? this.o.settings.getSetting(ADMIN)
+        : this.o.settings.initSetting(ADMIN, clean);
     this.write(`(you are now ${clean}${admin === clean ? ' (admin)' : ''})`);
   }
 
@@ -128,10 +133,10 @@ export class ConsoleAdapter implements PlatformAdapter {
       this.write(`(you are ${DEFAULT_MEMBER}, not an admin; pick a name with /as <name>)`);
     }
     const userId = this.actor;
-    return { userId, name: userId, isAdmin: this.o.core.getSetting(ADMIN) === userId };
+    return { userId, name: userId, isAdmin: this.o.settings.getSetting(ADMIN) === userId };
   }
 
-  private command(line: string): void {
+  private async command(line: string): Promise<void> {
     const actor = this.actorNow();
     let command;
     try {
@@ -142,7 +147,7 @@ export class ConsoleAdapter implements PlatformAdapter {
     }
     // Unique across processes: two consoles on one file may type at the same instant.
     const eventId = `console:${randomUUID()}`;
-    const out = this.o.core.handle({
+    const out = await this.o.core.handle({
       type: 'command',
       eventId,
       community: COMMUNITY,
@@ -151,10 +156,10 @@ export class ConsoleAdapter implements PlatformAdapter {
       command,
     });
     if (out.reply) this.reply(out.reply, actor.userId);
-    for (const e of out.effects) this.effect(e);
+    for (const e of out.effects) await this.effect(e);
   }
 
-  private react(ref: string | undefined, emoji: string | undefined, added: boolean): void {
+  private async react(ref: string | undefined, emoji: string | undefined, added: boolean): Promise<void> {
     const verb = added ? '/react' : '/unreact';
     if (!ref || !emoji || !/^m\d+$/.test(ref)) return this.write(`Usage: ${verb} m7 ✅`);
     const actor = this.actorNow();
@@ -162,7 +167,7 @@ export class ConsoleAdapter implements PlatformAdapter {
     const vote = voteEmoji(emoji);
     if (!vote) return; // other emoji are not votes
     const message = { channelId: this.channel, messageId: ref };
-    const out = this.o.core.handle({
+    const out = await this.o.core.handle({
       type: 'reaction',
       community: COMMUNITY,
       actor,
@@ -171,7 +176,7 @@ export class ConsoleAdapter implements PlatformAdapter {
       value: vote.value,
       added,
     });
-    for (const e of out.effects) this.effect(e);
+    for (const e of out.effects) await this.effect(e);
   }
 
   private async clock(step: string | undefined): Promise<void> {
@@ -184,7 +189,7 @@ export class ConsoleAdapter implements PlatformAdapter {
 
   /** The next message reference; counted in one statement so two consoles never hand out the same one. */
   private nextRef(): string {
-    return `m${this.o.core.addToSetting(COUNTER, 1)}`;
+    return `m${this.o.settings.addToSetting(COUNTER, 1)}`;
   }
 
   private reply(r: Reply, userId: string): void {
@@ -202,12 +207,12 @@ export class ConsoleAdapter implements PlatformAdapter {
     this.write(`(file written: ${path})`);
   }
 
-  private effect(e: Effect): void {
+  private async effect(e: Effect): Promise<void> {
     switch (e.type) {
       case 'post': {
         const ref = this.nextRef();
         if (e.cardKey)
-          this.o.core.recordCard(COMMUNITY, e.cardKey, {
+          await this.o.core.recordCard(COMMUNITY, e.cardKey, {
             channelId: e.channelId,
             messageId: ref,
             threadId: e.thread ? `${ref}t` : undefined,
@@ -218,12 +223,12 @@ export class ConsoleAdapter implements PlatformAdapter {
         );
       }
       case 'update': {
-        const card = this.o.core.findCard(COMMUNITY, e.cardKey);
+        const card = await this.o.core.findCard(COMMUNITY, e.cardKey);
         if (!card) return;
         return this.write(block(card.messageId, `(updated) #${card.channelId} · `, renderView(e.view)));
       }
       case 'thread': {
-        const card = this.o.core.findCard(COMMUNITY, e.cardKey);
+        const card = await this.o.core.findCard(COMMUNITY, e.cardKey);
         if (!card) return;
         return this.write(block(this.nextRef(), `↳ thread of ${card.messageId} · `, e.text.split('\n')));
       }

@@ -184,7 +184,7 @@ export class DiscordAdapter implements PlatformAdapter {
     const community = communityOf(i.guildId!);
     // Channel rules must name a channel Ostrom can post in; only the commands that set them need the list.
     const setsChannels = command.name === 'commons setup' || command.name === 'propose';
-    const out = this.o.core.handle({
+    const out = await this.o.core.handle({
       type: 'command',
       eventId: i.id,
       community,
@@ -222,7 +222,7 @@ export class DiscordAdapter implements PlatformAdapter {
     if (!i.inGuild()) return i.respond([]);
     const focused = i.options.getFocused(true);
     const kind = focused.name === 'proposal' ? 'proposal' : 'task';
-    const found = this.o.core.suggest(communityOf(i.guildId), kind, String(focused.value));
+    const found = await this.o.core.suggest(communityOf(i.guildId), kind, String(focused.value));
     await i.respond(found.slice(0, 25).map((s) => ({ name: s.label.slice(0, 100), value: s.number })));
   }
 
@@ -252,7 +252,7 @@ export class DiscordAdapter implements PlatformAdapter {
     channelId: string,
     messageId: string,
     emoji?: string,
-  ): Outcome | undefined {
+  ): Promise<Outcome> | undefined {
     if (!guildId) return undefined;
     return this.o.core.handle({
       type: 'reactions-cleared',

@@ -52,20 +52,20 @@ export class DiscordOutbound {
         if (!e.cardKey) return;
         // Recorded at once, so reactions that come while the thread is being opened find their card.
         const at = { channelId: msg.channelId, messageId: msg.id };
-        this.core.recordCard(community, e.cardKey, at);
+        await this.core.recordCard(community, e.cardKey, at);
         const threadId = e.thread ? await this.openThread(msg, e.thread.name) : undefined;
-        if (threadId) this.core.recordCard(community, e.cardKey, { ...at, threadId });
+        if (threadId) await this.core.recordCard(community, e.cardKey, { ...at, threadId });
         return this.seed(msg, e.cardKey);
       }
       case 'update': {
-        const card = this.core.findCard(community, e.cardKey);
+        const card = await this.core.findCard(community, e.cardKey);
         const channel = card && (await this.channel(card.channelId));
         if (!card || !channel) return;
         await channel.messages.edit(card.messageId, cardMessage(e.view));
         return;
       }
       case 'thread': {
-        const card = this.core.findCard(community, e.cardKey);
+        const card = await this.core.findCard(community, e.cardKey);
         if (!card) return;
         const target = await this.channel(card.threadId ?? card.channelId);
         if (!target) return;

@@ -13,7 +13,7 @@ export async function reconcileGuild(
 ): Promise<number> {
   const community = communityOf(guild.id);
   let synced = 0;
-  for (const card of core.openVoteCards(community)) {
+  for (const card of await core.openVoteCards(community)) {
     const channel = await client.channels.fetch(card.channelId).catch(() => null);
     if (!channel?.isTextBased()) continue;
     // Always from Discord: after a reconnect the cached copy misses the reactions made while away.
@@ -32,7 +32,7 @@ export async function reconcileGuild(
         after = users.lastKey();
       }
     }
-    const outcome = core.handle({
+    const outcome = await core.handle({
       type: 'reactions-sync',
       community,
       message: { channelId: card.channelId, messageId: card.messageId },

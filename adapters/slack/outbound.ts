@@ -57,7 +57,7 @@ export class SlackOutbound {
       case 'post':
         return this.post(community, e);
       case 'update': {
-        const card = this.core.findCard(community, e.cardKey);
+        const card = await this.core.findCard(community, e.cardKey);
         if (!card) return;
         await this.client.chat.update({
           channel: card.channelId,
@@ -67,7 +67,7 @@ export class SlackOutbound {
         return;
       }
       case 'thread': {
-        const card = this.core.findCard(community, e.cardKey);
+        const card = await this.core.findCard(community, e.cardKey);
         if (!card) return;
         await this.client.chat.postMessage({
           channel: card.channelId,
@@ -90,7 +90,7 @@ export class SlackOutbound {
     if (!e.cardKey || !res.ts || !res.channel) return;
     // Recorded at once, so reactions that come while the thread is being opened find their card.
     const at = { channelId: res.channel, messageId: res.ts };
-    this.core.recordCard(community, e.cardKey, at);
+    await this.core.recordCard(community, e.cardKey, at);
     if (e.thread) {
       // A Slack thread is the replies to the card: its first reply invites the discussion.
       await this.client.chat.postMessage({
@@ -98,7 +98,7 @@ export class SlackOutbound {
         thread_ts: res.ts,
         ...textMessage(`Discussion of ${e.thread.name}: reply in this thread.`),
       });
-      this.core.recordCard(community, e.cardKey, { ...at, threadId: res.ts });
+      await this.core.recordCard(community, e.cardKey, { ...at, threadId: res.ts });
     }
     for (const name of SEED[e.cardKey.split(':')[0]!] ?? []) {
       await this.client.reactions

@@ -24,7 +24,7 @@ export async function reconcileCards(
   log: Logger,
 ): Promise<number> {
   let synced = 0;
-  for (const card of core.openVoteCards(community)) {
+  for (const card of await core.openVoteCards(community)) {
     const res = await client.reactions
       .get({ channel: card.channelId, timestamp: card.messageId, full: true })
       .catch((err: unknown) => void log.warn({ err, card }, 'could not read the reactions of a card'));
@@ -39,7 +39,7 @@ export async function reconcileCards(
       }
     }
     const message = { channelId: card.channelId, messageId: card.messageId };
-    await out.perform(core.handle({ type: 'reactions-sync', community, message, present }));
+    await out.perform(await core.handle({ type: 'reactions-sync', community, message, present }));
     synced++;
   }
   return synced;

@@ -236,7 +236,7 @@ export class SlackAdapter implements PlatformAdapter {
     answer: Answer;
   }): Promise<void> {
     const actor = await this.members.actor(r.userId);
-    const out = this.o.core.handle({
+    const out = await this.o.core.handle({
       type: 'command',
       eventId: r.eventId,
       community: this.communityOf(r.teamId),

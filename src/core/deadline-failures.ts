@@ -1,26 +1,23 @@
 /** A deadline run that threw: recorded on its row, and reported loudly, with what to do, once given up. */
-import type { Db } from '../db/client.js';
+import type { Storage } from '../db/storage.js';
 import { MAX_ATTEMPTS, recordFailure, type DeadlineRow } from './shared/deadlines.js';
 import { BadDeadline } from './jobs.js';
 import type { FaultLog } from './shared/model.js';
 
-type Write = <T>(fn: () => T) => T;
-
-/** Records the failed run of `d` in its own transaction (`write`) and logs what failed and what follows. */
-export function deadlineFailed(
-  db: Db,
+/** Records the failed run of `d` in its own transaction and logs what failed and what follows. */
+export async function deadlineFailed(
+  storage: Storage,
   log: FaultLog,
-  write: Write,
   d: DeadlineRow,
   now: number,
   err: unknown,
-): void {
+): Promise<void> {
   const error = err instanceof Error ? err.message : String(err);
   const fields = { deadline: d.key, kind: d.kind, payload: d.payload, attempt: d.attempts + 1, err };
   const name = `Deadline ${d.key} (${d.kind})`;
   let row: DeadlineRow | undefined;
   try {
-    row = write(() => recordFailure(db, d, now, error, err instanceof BadDeadline));
+    row = await storage.write((db) => recordFailure(db, d, now, error, err instanceof BadDeadline));
   } catch (e) {
     log.error(
       { ...fields, recordErr: e },

@@ -6,7 +6,7 @@
 import { and, eq, lt } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { cards, communities, processedEvents } from '../db/schema.js';
-import { settingsStore, type Settings } from '../db/kv.js';
+import type { Storage } from '../db/storage.js';
 import type { CommandInput } from './commands.js';
 import { ensureCommunity, ensureMember, findCommunity, loadRules } from './community/community.js';
 import type { Ctx } from './shared/context.js';
@@ -33,7 +33,6 @@ import {
   openVoteCards,
   syncReactions,
   type PresentReaction,
-  type ReactionChange,
 } from './reactions.js';
 import { suggest, type Suggestion } from './platform.js';
 import type { Effect, Reply } from './shared/views.js';
@@ -101,30 +100,22 @@ const stderrLog: FaultLog = {
 };
 
 export class Governance {
-  private readonly settings: Settings;
-
   constructor(
-    readonly db: Db,
+    /** Every unit of work runs through it: one write or read transaction at a time. */
+    private readonly storage: Storage,
     readonly clock: Clock,
     private readonly log: FaultLog = stderrLog,
     /** What each kind of deadline runs: this build's table, or (in tests) one with more kinds. */
     private readonly jobTable: JobTable = jobs,
-  ) {
-    this.settings = settingsStore(db);
-  }
-
-  /** Runs `fn` in one write transaction (BEGIN IMMEDIATE). */
-  private write<T>(fn: () => T): T {
-    return this.db.$client.transaction(fn).immediate();
-  }
+  ) {}
 
   /** Applies one inbound event atomically. User errors come back as values; bugs throw. */
-  handle(input: Inbound): Outcome {
+  async handle(input: Inbound): Promise<Outcome> {
     const now = this.clock.now();
     try {
       const pending: { read?: PagedRead } = {};
-      const out = this.write(() => this.apply(input, now, pending));
-      if (pending.read) out.reply = this.readInPages(pending.read);
+      const out = await this.storage.write((db) => this.apply(db, input, now, pending));
+      if (pending.read) out.reply = await this.readInPages(pending.read);
       return out;
     } catch (e) {
       if (!(e instanceof UserError)) throw e;
@@ -139,174 +130,170 @@ export class Governance {
 
   /**
    * A long read (`/commons verify` over a chain of a million events) runs after the command's own
-   * transaction has committed, one page per transaction: no transaction covers more than one page,
-   * and none holds the write lock (a deferred transaction that only reads takes none, and in WAL mode
-   * writers of this or another process commit between pages). Deferred on purpose, not IMMEDIATE.
+   * transaction has committed, one page per read transaction: none covers more than one page or
+   * holds the write lock, and other units (of this or another process) run between pages.
    */
-  private readInPages(read: PagedRead): Reply {
+  private async readInPages(read: PagedRead): Promise<Reply> {
     for (;;) {
-      const reply = this.db.$client.transaction(() => read.step(this.db)).deferred();
+      const reply = await this.storage.read((db) => read.step(db));
       if (reply) return reply;
     }
   }
 
-  private apply(input: Inbound, now: number, pending: { read?: PagedRead }): Outcome {
+  private async apply(db: Db, input: Inbound, now: number, pending: { read?: PagedRead }): Promise<Outcome> {
     const out: Outcome = { community: input.community, effects: [] };
     if ('actor' in input && input.actor.isBot) return out;
-    if (input.eventId && !this.firstSight(input.community.platform, input.eventId, now))
+    if (input.eventId && !(await firstSight(db, input.community.platform, input.eventId, now)))
       return { ...out, duplicate: true };
-    const ctx = this.context(
-      input.community,
-      now,
-      'channelId' in input ? input.channelId : input.message.channelId,
-      'actor' in input ? input.actor : undefined,
-    );
+    const ctx = await writeContext(db, input.community, now, channelOf(input), actorOf(input));
     out.effects = ctx.effects;
     if (input.type === 'command') {
       ctx.channels = input.channels;
-      const r = runCommand(ctx, input.command);
+      const r = await runCommand(ctx, input.command);
       if (r instanceof PagedRead) pending.read = r;
       else out.reply = r;
-    } else if (input.type === 'reaction') applyReaction(ctx, input as ReactionChange);
-    else if (input.type === 'reactions-sync') syncReactions(ctx, input.message, input.present);
-    else clearReactions(ctx, input.message, input.emoji);
+    } else if (input.type === 'reaction') await applyReaction(ctx, input);
+    else if (input.type === 'reactions-sync') await syncReactions(ctx, input.message, input.present);
+    else await clearReactions(ctx, input.message, input.emoji);
     return out;
   }
 
-  private firstSight(platform: string, eventId: string, now: number): boolean {
-    const r = this.db
-      .insert(processedEvents)
-      .values({ platform, eventId, at: now })
-      .onConflictDoNothing()
-      .run();
-    return r.changes === 1;
-  }
-
-  private context(ref: CommunityRef, now: number, channelId: string, actor?: Actor): Ctx {
-    const community = ensureCommunity(this.db, ref, now);
-    const ctx: Ctx = {
-      db: this.db,
-      now,
-      platform: ref.platform,
-      community,
-      rules: loadRules(this.db, community.id),
-      channelId,
-      effects: [],
-    };
-    if (actor)
-      ctx.actor = { ...ensureMember(this.db, community.id, actor, now), isAdmin: actor.isAdmin ?? false };
-    return ctx;
-  }
-
-  /** Read-only: builds a context for one community without recording anything. */
-  private read<T>(ref: CommunityRef, fn: (ctx: Ctx) => T, fallback: T): T {
-    const community = findCommunity(this.db, ref);
-    if (!community) return fallback;
-    const now = this.clock.now();
-    return fn({
-      db: this.db,
-      now,
-      platform: ref.platform,
-      community,
-      rules: loadRules(this.db, community.id),
-      channelId: '',
-      effects: [],
+  /** Read-only: a context for one community, recording nothing; `fallback` when it is not known yet. */
+  private read<T>(ref: CommunityRef, fn: (ctx: Ctx) => Promise<T>, fallback: T): Promise<T> {
+    return this.storage.read(async (db) => {
+      const community = await findCommunity(db, ref);
+      if (!community) return fallback;
+      const rules = await loadRules(db, community.id);
+      const now = this.clock.now();
+      return fn({ db, now, platform: ref.platform, community, rules, channelId: '', effects: [] });
     });
   }
 
   /** Autocomplete: tasks or proposals matching what the user typed, open ones first. */
-  suggest(ref: CommunityRef, kind: 'task' | 'proposal', typed: string): Suggestion[] {
+  suggest(ref: CommunityRef, kind: 'task' | 'proposal', typed: string): Promise<Suggestion[]> {
     return this.read(ref, (ctx) => suggest(ctx, kind, typed), []);
   }
 
   /** Review and proposal cards that still take votes. */
-  openVoteCards(ref: CommunityRef): CardRef[] {
-    return this.read(ref, (ctx) => openVoteCards(ctx).map((c) => ({ ...c, threadId: null })), []);
+  openVoteCards(ref: CommunityRef): Promise<CardRef[]> {
+    return this.read(
+      ref,
+      async (ctx) => (await openVoteCards(ctx)).map((c) => ({ ...c, threadId: null })),
+      [],
+    );
   }
 
   /** An adapter reports which platform message now shows a card, so later reactions find their vote. */
-  recordCard(ref: CommunityRef, cardKey: string, at: MessageRef & { threadId?: string }): void {
+  recordCard(ref: CommunityRef, cardKey: string, at: MessageRef & { threadId?: string }): Promise<void> {
     const now = this.clock.now();
-    this.write(() => {
-      const community = ensureCommunity(this.db, ref, now);
-      const row = {
-        communityId: community.id,
-        cardKey,
-        channelId: at.channelId,
-        messageId: at.messageId,
-        threadId: at.threadId ?? null,
-        createdAt: now,
-      };
-      this.db
-        .insert(cards)
-        .values(row)
-        .onConflictDoUpdate({
-          target: [cards.communityId, cards.cardKey],
-          set: { channelId: row.channelId, messageId: row.messageId, threadId: row.threadId },
-        })
-        .run();
+    return this.storage.write(async (db) => {
+      const community = await ensureCommunity(db, ref, now);
+      await saveCard(db, community.id, cardKey, at, now);
     });
   }
 
-  /** Small persistent state of adapters (the console's clock offset, message counter …). */
-  getSetting(key: string): string | undefined {
-    return this.settings.getSetting(key);
-  }
-
-  setSetting(key: string, value: string): void {
-    this.settings.setSetting(key, value);
-  }
-
-  /** Sets `key` unless it is set; returns the value it has now (another process may have set it first). */
-  initSetting(key: string, value: string): string {
-    return this.settings.initSetting(key, value);
-  }
-
-  /** Adds `by` to the number kept at `key` in one statement, so concurrent additions all count. */
-  addToSetting(key: string, by: number): number {
-    return this.settings.addToSetting(key, by);
-  }
-
-  findCard(ref: CommunityRef, cardKey: string): CardRef | undefined {
-    const community = findCommunity(this.db, ref);
-    if (!community) return undefined;
-    return this.db
-      .select({ channelId: cards.channelId, messageId: cards.messageId, threadId: cards.threadId })
-      .from(cards)
-      .where(and(eq(cards.communityId, community.id), eq(cards.cardKey, cardKey)))
-      .get();
+  /** Where a card is shown, if it was posted. */
+  findCard(ref: CommunityRef, cardKey: string): Promise<CardRef | undefined> {
+    return this.storage.read(async (db) => {
+      const community = await findCommunity(db, ref);
+      return community && (await findCard(db, community.id, cardKey));
+    });
   }
 
   /**
    * Runs every deadline due now, each exactly once, each in its own transaction. Only deadlines of
    * communities on `platforms` run, so none fires while its platform's adapter is not there to act.
-   * A deadline that throws is rolled back, logged and retried later (see recordFailure); it never
-   * stops the others, and the outcomes of those that ran are always returned.
+   * A deadline that throws is rolled back, logged and retried later (see deadline-failures.ts); it
+   * never stops the others, and the outcomes of those that ran are always returned.
    */
-  runDue(platforms?: Platform[], limit = 500): Outcome[] {
+  async runDue(platforms?: Platform[], limit = 500): Promise<Outcome[]> {
     const now = this.clock.now();
+    const kinds = jobKinds(this.jobTable);
+    const due = await this.storage.read((db) => dueDeadlines(db, now, kinds, limit, platforms));
     const outcomes: Outcome[] = [];
-    for (const d of dueDeadlines(this.db, now, jobKinds(this.jobTable), limit, platforms)) {
+    for (const d of due) {
       try {
-        const o = this.write(() => this.runDeadline(d, now));
+        const o = await this.storage.write((db) => this.runDeadline(db, d, now));
         if (o) outcomes.push(o);
       } catch (err) {
-        deadlineFailed(this.db, this.log, (fn) => this.write(fn), d, now, err);
+        await deadlineFailed(this.storage, this.log, d, now, err);
       }
     }
-    this.db
-      .delete(processedEvents)
-      .where(lt(processedEvents.at, now - 30 * DAY_MS))
-      .run();
+    await this.storage.write(async (db) => {
+      await db.delete(processedEvents).where(lt(processedEvents.at, now - 30 * DAY_MS));
+    });
     return outcomes;
   }
 
-  private runDeadline(d: DeadlineRow, now: number): Outcome | undefined {
-    if (!claimDeadline(this.db, d.id, now)) return undefined;
-    const c = this.db.select().from(communities).where(eq(communities.id, d.communityId)).get()!;
-    const ref: CommunityRef = { platform: c.platform as CommunityRef['platform'], id: c.externalId };
-    const ctx = this.context(ref, now, '');
-    runJob(ctx, d, this.jobTable);
+  private async runDeadline(db: Db, d: DeadlineRow, now: number): Promise<Outcome | undefined> {
+    if (!(await claimDeadline(db, d.id, now))) return undefined;
+    const [c] = await db.select().from(communities).where(eq(communities.id, d.communityId)).limit(1);
+    const ref: CommunityRef = { platform: c!.platform as CommunityRef['platform'], id: c!.externalId };
+    const ctx = await writeContext(db, ref, now, '');
+    await runJob(ctx, d, this.jobTable);
     return { community: ref, effects: ctx.effects };
   }
+}
+
+function channelOf(input: Inbound): string {
+  return 'channelId' in input ? input.channelId : input.message.channelId;
+}
+
+function actorOf(input: Inbound): Actor | undefined {
+  return 'actor' in input ? input.actor : undefined;
+}
+
+/** Records a platform event id; false when it was seen before (a repeat changes nothing). */
+async function firstSight(db: Db, platform: string, eventId: string, now: number): Promise<boolean> {
+  const r = await db.insert(processedEvents).values({ platform, eventId, at: now }).onConflictDoNothing();
+  return r.changes === 1;
+}
+
+/** The context of a unit of work that may write: the community and the member made on first sight. */
+async function writeContext(
+  db: Db,
+  ref: CommunityRef,
+  now: number,
+  channelId: string,
+  actor?: Actor,
+): Promise<Ctx> {
+  const community = await ensureCommunity(db, ref, now);
+  const rules = await loadRules(db, community.id);
+  const ctx: Ctx = { db, now, platform: ref.platform, community, rules, channelId, effects: [] };
+  if (actor)
+    ctx.actor = { ...(await ensureMember(db, community.id, actor, now)), isAdmin: actor.isAdmin ?? false };
+  return ctx;
+}
+
+async function saveCard(
+  db: Db,
+  communityId: number,
+  cardKey: string,
+  at: MessageRef & { threadId?: string },
+  now: number,
+): Promise<void> {
+  const row = {
+    communityId,
+    cardKey,
+    channelId: at.channelId,
+    messageId: at.messageId,
+    threadId: at.threadId ?? null,
+    createdAt: now,
+  };
+  await db
+    .insert(cards)
+    .values(row)
+    .onConflictDoUpdate({
+      target: [cards.communityId, cards.cardKey],
+      set: { channelId: row.channelId, messageId: row.messageId, threadId: row.threadId },
+    });
+}
+
+async function findCard(db: Db, communityId: number, cardKey: string): Promise<CardRef | undefined> {
+  const [card] = await db
+    .select({ channelId: cards.channelId, messageId: cards.messageId, threadId: cards.threadId })
+    .from(cards)
+    .where(and(eq(cards.communityId, communityId), eq(cards.cardKey, cardKey)))
+    .limit(1);
+  return card;
 }

@@ -18,7 +18,10 @@ import type { Reply } from './shared/views.js';
 
 /** A handler answers with a reply, or with a long read that runs in pages after its transaction. */
 type Handlers = {
-  [N in CommandName]: (ctx: Ctx, args: Extract<CommandInput, { name: N }>['args']) => Reply | PagedRead;
+  [N in CommandName]: (
+    ctx: Ctx,
+    args: Extract<CommandInput, { name: N }>['args'],
+  ) => Reply | PagedRead | Promise<Reply | PagedRead>;
 };
 
 const handlers = {
@@ -47,7 +50,10 @@ const handlers = {
   help: (_ctx, a) => help(a.command),
 } satisfies Handlers;
 
-export function runCommand(ctx: Ctx, input: CommandInput): Reply | PagedRead {
-  const h = handlers[input.name] as (ctx: Ctx, args: unknown) => Reply | PagedRead;
+export async function runCommand(ctx: Ctx, input: CommandInput): Promise<Reply | PagedRead> {
+  const h = handlers[input.name] as (
+    ctx: Ctx,
+    args: unknown,
+  ) => Reply | PagedRead | Promise<Reply | PagedRead>;
   return h(ctx, input.args);
 }

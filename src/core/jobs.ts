@@ -10,13 +10,13 @@ import { expireClaim, remindClaim } from './tasks/tasks.js';
 /** A kind of deadline: its payload's schema and what runs when it falls due. */
 export interface Job {
   payload: z.ZodType;
-  run: (ctx: Ctx, payload: never, deadline: DeadlineRow) => void;
+  run: (ctx: Ctx, payload: never, deadline: DeadlineRow) => Promise<void>;
 }
 
 /** Ties a payload schema to its job, so `run` gets the parsed payload's type. */
 export function job<S extends z.ZodType>(
   payload: S,
-  run: (ctx: Ctx, payload: z.output<S>, deadline: DeadlineRow) => void,
+  run: (ctx: Ctx, payload: z.output<S>, deadline: DeadlineRow) => Promise<void>,
 ): Job {
   return { payload, run: run as Job['run'] };
 }
@@ -43,7 +43,7 @@ export function jobKinds(table: JobTable = jobs): string[] {
 export class BadDeadline extends Error {}
 
 /** Runs the deadline's job; throws BadDeadline when its payload does not fit its kind. */
-export function runJob(ctx: Ctx, d: DeadlineRow, table: JobTable = jobs): void {
+export async function runJob(ctx: Ctx, d: DeadlineRow, table: JobTable = jobs): Promise<void> {
   const spec = table[d.kind];
   if (!spec) throw new BadDeadline(`no job for deadline kind ${d.kind}`);
   let raw: unknown;
@@ -55,5 +55,5 @@ export function runJob(ctx: Ctx, d: DeadlineRow, table: JobTable = jobs): void {
   const parsed = spec.payload.safeParse(raw);
   if (!parsed.success)
     throw new BadDeadline(`bad payload for ${d.kind}: ${z.prettifyError(parsed.error).replace(/\n/g, ' ')}`);
-  spec.run(ctx, parsed.data as never, d);
+  await spec.run(ctx, parsed.data as never, d);
 }

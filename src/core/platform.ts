@@ -11,7 +11,12 @@ export interface Suggestion {
 const ACTIVE_TASK = ['open', 'claimed', 'review'] as const;
 
 /** Tasks or proposals whose number or title matches what is typed; open ones first. */
-export function suggest(ctx: Ctx, kind: 'task' | 'proposal', typed: string, limit = 25): Suggestion[] {
+export async function suggest(
+  ctx: Ctx,
+  kind: 'task' | 'proposal',
+  typed: string,
+  limit = 25,
+): Promise<Suggestion[]> {
   const q = typed.trim().replace(/^[#pP]/, '');
   const pattern = `%${q.replace(/[%_]/g, '')}%`;
   if (kind === 'task') {
@@ -19,25 +24,25 @@ export function suggest(ctx: Ctx, kind: 'task' | 'proposal', typed: string, limi
       ? or(like(tasks.title, pattern), sql`cast(${tasks.number} as text) like ${`${q}%`}`)
       : undefined;
     const active = sql`case when ${inArray(tasks.status, [...ACTIVE_TASK])} then 0 else 1 end`;
-    return ctx.db
-      .select({ number: tasks.number, title: tasks.title, status: tasks.status })
-      .from(tasks)
-      .where(and(eq(tasks.communityId, ctx.community.id), match))
-      .orderBy(active, desc(tasks.number))
-      .limit(limit)
-      .all()
-      .map((t) => ({ number: t.number, label: `#${t.number} ${t.title} (${t.status})` }));
+    return (
+      await ctx.db
+        .select({ number: tasks.number, title: tasks.title, status: tasks.status })
+        .from(tasks)
+        .where(and(eq(tasks.communityId, ctx.community.id), match))
+        .orderBy(active, desc(tasks.number))
+        .limit(limit)
+    ).map((t) => ({ number: t.number, label: `#${t.number} ${t.title} (${t.status})` }));
   }
   const match = q
     ? or(like(proposals.title, pattern), sql`cast(${proposals.number} as text) like ${`${q}%`}`)
     : undefined;
   const open = sql`case when ${proposals.status} = 'open' then 0 else 1 end`;
-  return ctx.db
-    .select({ number: proposals.number, title: proposals.title, status: proposals.status })
-    .from(proposals)
-    .where(and(eq(proposals.communityId, ctx.community.id), match))
-    .orderBy(open, asc(proposals.closesAt))
-    .limit(limit)
-    .all()
-    .map((p) => ({ number: p.number, label: `P${p.number} ${p.title} (${p.status})` }));
+  return (
+    await ctx.db
+      .select({ number: proposals.number, title: proposals.title, status: proposals.status })
+      .from(proposals)
+      .where(and(eq(proposals.communityId, ctx.community.id), match))
+      .orderBy(open, asc(proposals.closesAt))
+      .limit(limit)
+  ).map((p) => ({ number: p.number, label: `P${p.number} ${p.title} (${p.status})` }));
 }

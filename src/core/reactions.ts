@@ -25,7 +25,7 @@ export interface ReactionChange {
 }
 
 /** Whether a card's target still takes votes: one switch over the kinds of vote target. */
-function isOpen(ctx: Ctx, t: Target): boolean {
+function isOpen(ctx: Ctx, t: Target): Promise<boolean> {
   switch (t.type) {
     case 'submission':
       return isSubmissionOpen(ctx, t.id);
@@ -35,7 +35,7 @@ function isOpen(ctx: Ctx, t: Target): boolean {
 }
 
 /** What a change of a target's votes does: re-tally, re-render, and accept a submission that now passes. */
-function afterChange(ctx: Ctx, t: Target): void {
+function afterChange(ctx: Ctx, t: Target): Promise<void> {
   switch (t.type) {
     case 'submission':
       return afterSubmissionVotes(ctx, t.id);
@@ -45,38 +45,43 @@ function afterChange(ctx: Ctx, t: Target): void {
 }
 
 /** The vote target a message shows, if it is a review or proposal card. */
-export function targetOf(ctx: Ctx, message: MessageRef): Target | undefined {
-  const card = ctx.db
-    .select({ key: cards.cardKey })
-    .from(cards)
-    .where(and(eq(cards.communityId, ctx.community.id), eq(cards.messageId, message.messageId)))
-    .get();
+export async function targetOf(ctx: Ctx, message: MessageRef): Promise<Target | undefined> {
+  const card = (
+    await ctx.db
+      .select({ key: cards.cardKey })
+      .from(cards)
+      .where(and(eq(cards.communityId, ctx.community.id), eq(cards.messageId, message.messageId)))
+      .limit(1)
+  )[0];
   const m = card && /^(submission|proposal):(\d+)$/.exec(card.key);
   return m ? { type: m[1] as TargetType, id: Number(m[2]) } : undefined;
 }
 
-export function applyReaction(ctx: Ctx, change: ReactionChange): void {
-  const target = targetOf(ctx, change.message);
-  if (!target || !ctx.actor || !isOpen(ctx, target)) return;
+export async function applyReaction(ctx: Ctx, change: ReactionChange): Promise<void> {
+  const target = await targetOf(ctx, change.message);
+  if (!target || !ctx.actor || !(await isOpen(ctx, target))) return;
   const changed = change.added
-    ? addMark(ctx, target, ctx.actor.id, change.emoji, change.value)
-    : removeMark(ctx, target, ctx.actor.id, change.emoji);
+    ? await addMark(ctx, target, ctx.actor.id, change.emoji, change.value)
+    : await removeMark(ctx, target, ctx.actor.id, change.emoji);
   if (!changed) return;
-  appendAudit(ctx, change.added ? 'vote.reaction.added' : 'vote.reaction.removed', {
+  await appendAudit(ctx, change.added ? 'vote.reaction.added' : 'vote.reaction.removed', {
     target: `${target.type}:${target.id}`,
     member: ctx.actor.userId,
     emoji: change.emoji,
     vote: change.value,
   });
-  afterChange(ctx, target);
+  await afterChange(ctx, target);
 }
 
-export function clearReactions(ctx: Ctx, message: MessageRef, emoji?: string): void {
-  const target = targetOf(ctx, message);
-  if (!target || !isOpen(ctx, target)) return;
-  if (!clearReactionMarks(ctx, target, emoji ? [emoji] : undefined)) return;
-  appendAudit(ctx, 'vote.reactions.cleared', { target: `${target.type}:${target.id}`, emoji: emoji ?? null });
-  afterChange(ctx, target);
+export async function clearReactions(ctx: Ctx, message: MessageRef, emoji?: string): Promise<void> {
+  const target = await targetOf(ctx, message);
+  if (!target || !(await isOpen(ctx, target))) return;
+  if (!(await clearReactionMarks(ctx, target, emoji ? [emoji] : undefined))) return;
+  await appendAudit(ctx, 'vote.reactions.cleared', {
+    target: `${target.type}:${target.id}`,
+    emoji: emoji ?? null,
+  });
+  await afterChange(ctx, target);
 }
 
 /** One voting reaction found on a message when reconciling. */
@@ -90,39 +95,46 @@ export interface PresentReaction {
  * Makes the reaction marks of a card equal to the reactions the platform has now (after downtime):
  * reactions cast meanwhile count, removed ones stop counting; command votes are kept.
  */
-export function syncReactions(ctx: Ctx, message: MessageRef, present: PresentReaction[]): void {
-  const target = targetOf(ctx, message);
-  if (!target || !isOpen(ctx, target)) return;
-  const existing = reactionMarks(ctx, target);
+export async function syncReactions(
+  ctx: Ctx,
+  message: MessageRef,
+  present: PresentReaction[],
+): Promise<void> {
+  const target = await targetOf(ctx, message);
+  if (!target || !(await isOpen(ctx, target))) return;
+  const existing = await reactionMarks(ctx, target);
   const seen = new Set<string>();
   let changed = false;
   for (const r of present) {
     if (r.actor.isBot) continue;
-    const member = ensureMember(ctx.db, ctx.community.id, r.actor, ctx.now);
+    const member = await ensureMember(ctx.db, ctx.community.id, r.actor, ctx.now);
     seen.add(`${member.id}|${r.emoji}`);
-    changed = addMark(ctx, target, member.id, r.emoji, r.value) || changed;
+    changed = (await addMark(ctx, target, member.id, r.emoji, r.value)) || changed;
   }
   for (const m of existing) {
     if (!seen.has(`${m.memberId}|${m.source}`))
-      changed = removeMark(ctx, target, m.memberId, m.source) || changed;
+      changed = (await removeMark(ctx, target, m.memberId, m.source)) || changed;
   }
   if (!changed) return;
-  appendAudit(ctx, 'vote.reactions.reconciled', {
+  await appendAudit(ctx, 'vote.reactions.reconciled', {
     target: `${target.type}:${target.id}`,
     present: present.length,
   });
-  afterChange(ctx, target);
+  await afterChange(ctx, target);
 }
 
 /** Cards that still take votes, for reconciling after downtime. */
-export function openVoteCards(ctx: Ctx): { cardKey: string; channelId: string; messageId: string }[] {
-  const rows = ctx.db
+export async function openVoteCards(
+  ctx: Ctx,
+): Promise<{ cardKey: string; channelId: string; messageId: string }[]> {
+  const rows = await ctx.db
     .select({ cardKey: cards.cardKey, channelId: cards.channelId, messageId: cards.messageId })
     .from(cards)
-    .where(eq(cards.communityId, ctx.community.id))
-    .all();
-  return rows.filter((r) => {
+    .where(eq(cards.communityId, ctx.community.id));
+  const open = [];
+  for (const r of rows) {
     const m = /^(submission|proposal):(\d+)$/.exec(r.cardKey);
-    return m !== null && isOpen(ctx, { type: m[1] as TargetType, id: Number(m[2]) });
-  });
+    if (m && (await isOpen(ctx, { type: m[1] as TargetType, id: Number(m[2]) }))) open.push(r);
+  }
+  return open;
 }

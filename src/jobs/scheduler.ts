@@ -19,7 +19,7 @@ export function startScheduler(
   const runOnce = async (): Promise<number> => {
     // Read at each tick: adapters may be added after the scheduler starts.
     const byPlatform = new Map(adapters.map((a) => [a.platform, a]));
-    const outcomes: Outcome[] = core.runDue([...byPlatform.keys()]);
+    const outcomes: Outcome[] = await core.runDue([...byPlatform.keys()]);
     // Each outcome is committed: one that cannot be performed must not keep the others from theirs.
     for (const o of outcomes) {
       try {

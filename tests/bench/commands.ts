@@ -9,10 +9,10 @@ import type { Driver, Pickings } from './driver.js';
 
 export interface Op {
   name: string;
-  before?(d: Driver, p: Pickings, i: number): void;
+  before?(d: Driver, p: Pickings, i: number): Promise<void>;
   /** The timed step. */
-  run(d: Driver, p: Pickings, i: number): unknown;
-  after?(d: Driver, p: Pickings, i: number, result: unknown): void;
+  run(d: Driver, p: Pickings, i: number): Promise<unknown>;
+  after?(d: Driver, p: Pickings, i: number, result: unknown): Promise<void>;
 }
 
 const at = <T>(xs: T[], i: number): T => {
@@ -22,7 +22,7 @@ const at = <T>(xs: T[], i: number): T => {
 /** A spread of numbers 1..n in a fixed scattered order. */
 const scatter = (i: number, n: number) => 1 + ((i * 7919) % n);
 const performed = (d: Driver, p: Pickings, _i: number, out: unknown) =>
-  d.perform(p.shape, out as ReturnType<Driver['command']>);
+  d.perform(p.shape, out as Awaited<ReturnType<Driver['command']>>);
 const command = (
   name: string,
   line: (p: Pickings, i: number) => string,
@@ -30,7 +30,7 @@ const command = (
 ): Op => ({
   name,
   run: (d, p, i) => d.command(p.shape, who ? who(p, i) : scatter(i, p.shape.members), line(p, i)),
-  after: performed,
+  after: (d, p, i, out) => performed(d, p, i, out),
 });
 
 /** What autocomplete sees while someone types (each keystroke is one `suggest`). */
@@ -55,9 +55,9 @@ export const ops: Op[] = [
   {
     name: 'claim',
     run: (d, p, i) => d.command(p.shape, at(p.pools.claim, i), `/task claim ${at(p.openTasks, i)}`),
-    after: (d, p, i, out) => {
-      performed(d, p, i, out);
-      d.ok(p.shape, at(p.pools.claim, i), `/task unclaim ${at(p.openTasks, i)}`);
+    after: async (d, p, i, out) => {
+      await performed(d, p, i, out);
+      await d.ok(p.shape, at(p.pools.claim, i), `/task unclaim ${at(p.openTasks, i)}`);
     },
   },
   {
@@ -69,10 +69,10 @@ export const ops: Op[] = [
         at(p.pools.submit, i),
         `/task submit ${at(p.openTasks, i + 7)} link:https://example.org/bench/${i}`,
       ),
-    after: (d, p, i, out) => {
-      performed(d, p, i, out);
+    after: async (d, p, i, out) => {
+      await performed(d, p, i, out);
       // The last claimant leaving withdraws the submission: the task is open again.
-      d.ok(p.shape, at(p.pools.submit, i), `/task unclaim ${at(p.openTasks, i + 7)}`);
+      await d.ok(p.shape, at(p.pools.submit, i), `/task unclaim ${at(p.openTasks, i + 7)}`);
     },
   },
   command('list', () => '/task list'),
@@ -103,36 +103,37 @@ export interface OpConfig {
 
 export type Samples = Map<string, { small: number[]; large: number[] }>;
 
-function once(d: Driver, op: Op, p: Pickings, i: number): number {
-  op.before?.(d, p, i);
+async function once(d: Driver, op: Op, p: Pickings, i: number): Promise<number> {
+  await op.before?.(d, p, i);
   const t = performance.now();
-  const result = op.run(d, p, i);
+  const result = await op.run(d, p, i);
   const ms = performance.now() - t;
-  op.after?.(d, p, i, result);
+  await op.after?.(d, p, i, result);
   return ms;
 }
 
 /** Runs each op warm-up first (untimed), then in blocks alternating the small and the large community. */
-export function measureOps(
+export async function measureOps(
   d: Driver,
   picks: { small: Pickings; large: Pickings },
   cfg: OpConfig,
   list: Op[] = ops,
   log: (s: string) => void = () => undefined,
-): Samples {
+): Promise<Samples> {
   const samples: Samples = new Map();
   for (const op of list) {
     const s = { small: [] as number[], large: [] as number[] };
     const next = { small: 0, large: 0 };
     for (const key of ['small', 'large'] as const) {
       const end = performance.now() + cfg.blockSeconds * 1000;
-      for (let w = 0; w < cfg.warmup && performance.now() < end; w++) once(d, op, picks[key], next[key]++);
+      for (let w = 0; w < cfg.warmup && performance.now() < end; w++)
+        await once(d, op, picks[key], next[key]++);
     }
     for (let b = 0; b < cfg.blocks; b++) {
       for (const key of ['small', 'large'] as const) {
         const end = performance.now() + cfg.blockSeconds * 1000;
         for (let r = 0; r < cfg.rounds && (r === 0 || performance.now() < end); r++)
-          s[key].push(once(d, op, picks[key], next[key]++));
+          s[key].push(await once(d, op, picks[key], next[key]++));
       }
     }
     samples.set(op.name, s);

@@ -11,6 +11,7 @@ import {
   type Outcome,
 } from '../../src/core/index.js';
 import type { Db } from '../../src/db/client.js';
+import { sqliteStorage } from '../../src/db/storage.js';
 import { BENCH_NOW, TASKS_CHANNEL, memberName, userIdOf, type Shape } from './shape.js';
 
 /** What the bench picks from in one community, read from the database once. */
@@ -34,7 +35,7 @@ export class Driver {
 
   constructor(readonly db: Db) {
     // Time moves by a millisecond per event, so audit times keep increasing; nothing falls due.
-    this.core = new Governance(db, { now: () => this.t });
+    this.core = new Governance(sqliteStorage(db), { now: () => this.t });
   }
 
   actor(i: number) {
@@ -42,7 +43,7 @@ export class Driver {
   }
 
   /** A command as member i; a user error is a bug in the bench. Only `handle` runs here. */
-  command(s: Shape, i: number, line: string): Outcome {
+  async command(s: Shape, i: number, line: string): Promise<Outcome> {
     this.t++;
     return this.core.handle({
       type: 'command',
@@ -55,19 +56,19 @@ export class Driver {
   }
 
   /** What an adapter does after `handle`: record the message of each posted card. */
-  perform(s: Shape, out: Outcome, line = ''): void {
+  async perform(s: Shape, out: Outcome, line = ''): Promise<void> {
     if (out.error) throw new Error(`${s.key}: ${line} → ${out.error.code}: ${out.error.message}`);
     for (const e of out.effects)
       if (e.type === 'post' && e.cardKey)
-        this.core.recordCard(s.ref, e.cardKey, { channelId: e.channelId, messageId: `b${++this.n}` });
+        await this.core.recordCard(s.ref, e.cardKey, { channelId: e.channelId, messageId: `b${++this.n}` });
   }
 
   /** Runs a command untimed (set-up and clean-up steps). */
-  ok(s: Shape, i: number, line: string): void {
-    this.perform(s, this.command(s, i, line), line);
+  async ok(s: Shape, i: number, line: string): Promise<void> {
+    await this.perform(s, await this.command(s, i, line), line);
   }
 
-  react(s: Shape, i: number, message: MessageRef, emoji: string, added: boolean): Outcome {
+  async react(s: Shape, i: number, message: MessageRef, emoji: string, added: boolean): Promise<Outcome> {
     this.t++;
     return this.core.handle({
       type: 'reaction',

@@ -38,10 +38,10 @@ export function reactions(pool: number[], allCards: MessageRef[], n: number): Re
 }
 
 /** Reactions per second through `handle`, one transaction each. */
-export function coreBlock(d: Driver, p: Pickings, rs: Reaction[]): number {
+export async function coreBlock(d: Driver, p: Pickings, rs: Reaction[]): Promise<number> {
   const t = performance.now();
   for (const r of rs) {
-    const out = d.react(p.shape, r.member, r.message, '❌', r.added);
+    const out = await d.react(p.shape, r.member, r.message, '❌', r.added);
     if (out.error) throw new Error(`reaction refused: ${out.error.code}`);
   }
   return rs.length / ((performance.now() - t) / 1000);

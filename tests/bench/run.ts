@@ -68,8 +68,8 @@ async function main(): Promise<void> {
       log,
     };
     if (settings.only.includes('ingest')) await measureIngest(ctx);
-    if (settings.only.includes('commands')) measureCommands(ctx);
-    if (settings.only.includes('verify')) measureVerify(ctx);
+    if (settings.only.includes('commands')) await measureCommands(ctx);
+    if (settings.only.includes('verify')) await measureVerify(ctx);
     db.$client.close();
     if (settings.only.includes('startup')) await measureStartup(ctx, work);
     const seconds = (performance.now() - t0) / 1000;

@@ -29,8 +29,8 @@ export async function measureIngest(c: Ctx): Promise<void> {
   for (let b = -1; b < s.ingestBlocks; b++) {
     // Block -1 warms up and is not kept.
     const r = {
-      small: coreBlock(d, picks.small, core.small),
-      large: coreBlock(d, picks.large, core.large),
+      small: await coreBlock(d, picks.small, core.small),
+      large: await coreBlock(d, picks.large, core.large),
       raw: raw.block(rawVotes),
     };
     if (b >= 0) for (const k of ['small', 'large', 'raw'] as const) rates[k].push(r[k]);
@@ -66,10 +66,10 @@ export async function measureIngest(c: Ctx): Promise<void> {
   c.report.figure('ingest.burst.ratio', burstRate / m.raw, 'x');
 }
 
-export function measureCommands(c: Ctx): void {
+export async function measureCommands(c: Ctx): Promise<void> {
   const s = c.settings;
   c.log(`\nCommands: ${s.blocks} blocks of up to ${s.rounds} rounds (≤ ${s.blockSeconds} s) per size …`);
-  const samples = measureOps(c.d, c.picks, s, undefined, c.log);
+  const samples = await measureOps(c.d, c.picks, s, undefined, c.log);
   const rows: (string | number)[][] = [];
   for (const [op, { small, large }] of samples) {
     const p50 = { small: median(small), large: median(large) };
@@ -96,14 +96,14 @@ export function measureCommands(c: Ctx): void {
 }
 
 /** `/commons verify` on each community, every transaction on the connection timed (see tx-timer.ts). */
-export function measureVerify(c: Ctx): void {
+export async function measureVerify(c: Ctx): Promise<void> {
   const rows: (string | number)[][] = [];
   for (const key of ['small', 'large'] as const) {
     const p = c.picks[key];
     c.log(`Verify: ${key} …`);
     const timer = timeTransactions(c.d.db.$client);
     const t = performance.now();
-    const out = c.d.command(p.shape, 1, '/commons verify');
+    const out = await c.d.command(p.shape, 1, '/commons verify');
     const total = performance.now() - t;
     const tx = timer.stop();
     const text = out.reply?.text ?? out.error?.message ?? '';

@@ -116,7 +116,7 @@ describe('Discord adapter: proposals', () => {
     expect(fieldOf(embedOf(await edit), 'Yes')).toBe('dave');
     const thread = await threadStart;
     expect(thread.path).toBe(`/channels/${w.tasksId}/messages/${card.id}/threads`);
-    expect(bot.core.findCard({ platform: 'discord', id: w.guildId }, 'proposal:2')).toEqual({
+    expect(await bot.core.findCard({ platform: 'discord', id: w.guildId }, 'proposal:2')).toEqual({
       channelId: w.tasksId,
       messageId: card.id,
       threadId: (thread.response as { id: string }).id,

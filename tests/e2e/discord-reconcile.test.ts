@@ -74,9 +74,9 @@ describe('Discord adapter: reconciling reactions', () => {
     expect(fieldOf(tally, 'Status')).toBe('awaiting review');
     expect(reviewMarks(second, 1)).toEqual(['carol ✅']);
     // The same database file: the second core knows the card the first one posted.
-    expect(second.core.findCard({ platform: 'discord', id: w.guildId }, 'submission:1')?.messageId).toBe(
-      review.id,
-    );
+    expect(
+      (await second.core.findCard({ platform: 'discord', id: w.guildId }, 'submission:1'))?.messageId,
+    ).toBe(review.id);
   });
 
   it('after a reconnect that cannot resume, reactions missed meanwhile are counted', async () => {

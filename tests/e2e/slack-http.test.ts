@@ -349,7 +349,7 @@ describe('Slack over HTTP: forms, escaping, rate limits, reminders', () => {
   it('sends claim reminders and expiry notices by DM', async () => {
     bot.clock.advance(12 * DAY_MS + 60_000);
     const dm = w.fake.nextCall('chat.postMessage', (c) => c.args.channel === `D${w.ids.dave}`);
-    for (const o of bot.core.runDue(['slack'])) await bot.adapter.perform(o);
+    for (const o of await bot.core.runDue(['slack'])) await bot.adapter.perform(o);
     expect(w.fake.callsTo('conversations.open').map((c) => c.args.users)).toContain(w.ids.dave);
     expect((await dm).args.text).toMatch(
       /^Reminder: your claim on task #4 "Rate limited card" expires in 2 days/,

@@ -139,11 +139,11 @@ describe('Slack in Socket Mode: a proposal', () => {
   it('closes at the deadline: the outcome is on the card and posted once in the thread', async () => {
     clock.advance(25 * HOUR_MS);
     const outcome = w.fake.nextCall('chat.postMessage', (c) => c.args.thread_ts === card.ts);
-    for (const o of bot.core.runDue(['slack'])) await bot.adapter.perform(o);
+    for (const o of await bot.core.runDue(['slack'])) await bot.adapter.perform(o);
     expect((await outcome).args.text).toMatch(/^✅ P1 "Move tasks to #gov" passed: /);
     expect(blocksText(lastUpdate(w.fake, card)!)).toContain('passed ✅');
     expect(buttonsOf(lastUpdate(w.fake, card)!)).toEqual([]);
-    expect(bot.core.runDue(['slack'])).toEqual([]);
+    expect(await bot.core.runDue(['slack'])).toEqual([]);
     const inThread = w.fake.callsTo('chat.postMessage').filter((c) => c.args.thread_ts === card.ts);
     expect(inThread.map((c) => String(c.args.text).slice(0, 12))).toEqual(['Discussion o', '✅ P1 "Move t']);
     const { answer } = await act.command('erin', '/commons', 'config');

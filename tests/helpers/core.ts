@@ -1,5 +1,6 @@
 /** A core on a migrated in-memory database with a hand-moved clock, driven like an adapter would. */
 import { openDatabase } from '../../src/db/client.js';
+import { sqliteStorage } from '../../src/db/storage.js';
 import type { JobTable } from '../../src/core/jobs.js';
 import {
   Governance,
@@ -45,18 +46,19 @@ export function makeCore(
 ) {
   const db = openDatabase(opts.path ?? ':memory:');
   const clock = opts.clock ?? new TestClock();
-  const core = new Governance(db, clock, opts.log, opts.jobs);
+  const storage = sqliteStorage(db);
+  const core = new Governance(storage, clock, opts.log, opts.jobs);
   const community: CommunityRef = opts.community ?? { platform: 'console', id: 'test' };
   let n = 0;
   let msg = 0;
   const admins = new Set<string>(['alice']);
 
   /** Performs the outcome's posts like an adapter: each card gets a message id `m<N>`. */
-  function perform(out: Outcome): Outcome {
+  async function perform(out: Outcome): Promise<Outcome> {
     for (const e of out.effects) {
       if (e.type === 'post' && e.cardKey) {
         const messageId = `m${++msg}`;
-        core.recordCard(out.community, e.cardKey, {
+        await core.recordCard(out.community, e.cardKey, {
           channelId: e.channelId,
           messageId,
           threadId: e.thread ? `${messageId}t` : undefined,
@@ -69,15 +71,16 @@ export function makeCore(
   type Extra = { channelId?: string; eventId?: string; joinedAt?: number; channels?: ChannelInfo[] };
   const h = {
     db,
+    storage,
     core,
     clock,
     community,
     admins,
     /** Runs a text command as `user` in #general. */
-    cmd(user: string, line: string, extra: Extra = {}): Outcome {
+    async cmd(user: string, line: string, extra: Extra = {}): Promise<Outcome> {
       const command = parseCommandLine(line);
       return perform(
-        core.handle({
+        await core.handle({
           type: 'command',
           eventId: extra.eventId ?? `e${++n}`,
           community,
@@ -89,22 +92,22 @@ export function makeCore(
       );
     },
     /** Like `cmd`, but fails the test on a user error. */
-    ok(user: string, line: string, extra: Extra = {}): Outcome {
-      const out = h.cmd(user, line, extra);
+    async ok(user: string, line: string, extra: Extra = {}): Promise<Outcome> {
+      const out = await h.cmd(user, line, extra);
       if (out.error) throw new Error(`${line} → ${out.error.code}: ${out.error.message}`);
       return out;
     },
-    react(
+    async react(
       user: string,
       cardKey: string,
       emoji: string,
       added = true,
       extra: { isBot?: boolean; joinedAt?: number } = {},
-    ): Outcome {
-      const card = core.findCard(community, cardKey);
+    ): Promise<Outcome> {
+      const card = await core.findCard(community, cardKey);
       if (!card) throw new Error(`no card ${cardKey}`);
       return perform(
-        core.handle({
+        await core.handle({
           type: 'reaction',
           community,
           actor: { userId: user, name: user, isBot: extra.isBot, joinedAt: extra.joinedAt },
@@ -115,13 +118,15 @@ export function makeCore(
         }),
       );
     },
-    unreact(user: string, cardKey: string, emoji: string): Outcome {
+    unreact(user: string, cardKey: string, emoji: string): Promise<Outcome> {
       return h.react(user, cardKey, emoji, false);
     },
     /** Moves the clock and runs what fell due, like the scheduler. */
-    advance(ms: number): Outcome[] {
+    async advance(ms: number): Promise<Outcome[]> {
       clock.advance(ms);
-      return core.runDue().map(perform);
+      const outs: Outcome[] = [];
+      for (const o of await core.runDue()) outs.push(await perform(o));
+      return outs;
     },
     days: (d: number) => d * DAY_MS,
     /** Row counts of every table, to prove a command changed nothing. */
@@ -160,8 +165,8 @@ export function makeCore(
 export type Harness = ReturnType<typeof makeCore>;
 
 /** Posts task 1 by alice, claimed by bob and submitted: the usual start of a review test. */
-export function submittedTask(h: Harness, opts: { slots?: number } = {}) {
-  h.ok('alice', `/task post Write the guide skills:docs${opts.slots ? ` slots:${opts.slots}` : ''}`);
-  h.ok('bob', '/task claim 1');
-  h.ok('bob', '/task submit 1 link:https://example.org/pr/1');
+export async function submittedTask(h: Harness, opts: { slots?: number } = {}) {
+  await h.ok('alice', `/task post Write the guide skills:docs${opts.slots ? ` slots:${opts.slots}` : ''}`);
+  await h.ok('bob', '/task claim 1');
+  await h.ok('bob', '/task submit 1 link:https://example.org/pr/1');
 }

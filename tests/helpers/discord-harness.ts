@@ -25,6 +25,7 @@ import { DiscordAdapter } from '../../adapters/discord/discord-adapter.js';
 import { plain } from '../../adapters/discord/render.js';
 import { Governance } from '../../src/core/index.js';
 import { openDatabase, type Db } from '../../src/db/client.js';
+import { sqliteStorage } from '../../src/db/storage.js';
 import { createLogger } from '../../src/log.js';
 import { TestClock } from './core.js';
 import { startFakeDiscord, type FakeDiscord, type OptionsInput, type RecordedCall } from './fake-discord.js';
@@ -102,7 +103,7 @@ export async function startBot(
 ): Promise<Bot> {
   const db = openDatabase(opts.dbPath ?? ':memory:');
   const clock = opts.clock ?? new TestClock(Date.now());
-  const core = new Governance(db, clock);
+  const core = new Governance(sqliteStorage(db), clock);
   const logs: string[] = [];
   // The production logger, so the redaction the tests check is the one that runs.
   const log = createLogger('debug', { write: (line: string) => void logs.push(line) });

@@ -11,6 +11,7 @@ import type { KnownBlock, ModalView, ReactionAddedEvent, ReactionRemovedEvent } 
 import { SlackAdapter } from '../../adapters/slack/slack-adapter.js';
 import { Governance } from '../../src/core/index.js';
 import { openDatabase, type Db } from '../../src/db/client.js';
+import { sqliteStorage } from '../../src/db/storage.js';
 import { createLogger } from '../../src/log.js';
 import { TestClock } from './core.js';
 import { startFakeSlack, type FakeSlack, type SlackCall } from './fake-slack/index.js';
@@ -81,7 +82,7 @@ export async function startBot(
     },
   });
   const log = createLogger('debug', sink, { secrets: [w.botToken, w.appToken, w.signingSecret] });
-  const core = new Governance(db, clock, log);
+  const core = new Governance(sqliteStorage(db), clock, log);
   const adapter = new SlackAdapter({
     core,
     log,

@@ -3,22 +3,26 @@ import { UserError } from '../../src/core/index.js';
 import { makeCore } from '../helpers/core.js';
 
 /** Runs a line as a member; returns the coded error, from the grammar or from the core. */
-function errorCode(h: ReturnType<typeof makeCore>, user: string, line: string): string | undefined {
+async function errorCode(
+  h: ReturnType<typeof makeCore>,
+  user: string,
+  line: string,
+): Promise<string | undefined> {
   try {
-    return h.cmd(user, line).error?.code;
+    return (await h.cmd(user, line)).error?.code;
   } catch (e) {
     if (e instanceof UserError) return e.code;
     throw e;
   }
 }
 
-describe('bad input gets a clear error and changes nothing', () => {
+describe('bad input gets a clear error and changes nothing', async () => {
   const h = makeCore();
-  h.ok('alice', '/task post One');
-  h.ok('alice', '/task post Two');
-  h.ok('alice', '/task post Three');
-  h.ok('alice', '/task post Four');
-  for (const n of [1, 2, 3]) h.ok('bob', `/task claim ${n}`);
+  await h.ok('alice', '/task post One');
+  await h.ok('alice', '/task post Two');
+  await h.ok('alice', '/task post Three');
+  await h.ok('alice', '/task post Four');
+  for (const n of [1, 2, 3]) await h.ok('bob', `/task claim ${n}`);
 
   it.each([
     ['carol', '/frobnicate', 'command.unknown'],
@@ -33,16 +37,16 @@ describe('bad input gets a clear error and changes nothing', () => {
     ['carol', '/task cancel 4', 'task.notPoster'],
     ['carol', '/commons ledger nobody', 'member.notFound'],
     ['carol', '/task submit 1 link:ftp://x', 'option.invalid'],
-  ])('%s: %s → %s', (user, line, code) => {
+  ])('%s: %s → %s', async (user, line, code) => {
     const before = h.dump();
-    expect(errorCode(h, user, line)).toBe(code);
+    expect(await errorCode(h, user, line)).toBe(code);
     expect(h.dump()).toBe(before);
   });
 
-  it('a first command that fails does not even create the member or community', () => {
+  it('a first command that fails does not even create the member or community', async () => {
     const fresh = makeCore();
     const before = fresh.counts();
-    expect(fresh.cmd('zoe', '/task claim 1').error?.code).toBe('task.notFound');
+    expect((await fresh.cmd('zoe', '/task claim 1')).error?.code).toBe('task.notFound');
     expect(fresh.counts()).toEqual(before);
     expect(before.members).toBe(0);
   });

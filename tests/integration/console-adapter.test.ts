@@ -4,16 +4,22 @@ import { ConsoleAdapter } from '../../adapters/console/console-adapter.js';
 import { ConsoleClock } from '../../adapters/console/clock.js';
 import { Governance } from '../../src/core/index.js';
 import { openDatabase } from '../../src/db/client.js';
-import { settingsStore } from '../../src/db/kv.js';
+import { sqliteStorage } from '../../src/db/storage.js';
+import { settingsStore, type Settings } from '../../src/db/kv.js';
 import { T0 } from '../helpers/core.js';
 
 /** A console on `core` fed `lines`; resolves with what it printed. */
-async function consoleRun(core: Governance, clock: ConsoleClock, lines: string[]): Promise<string> {
+async function consoleRun(
+  core: Governance,
+  settings: Settings,
+  clock: ConsoleClock,
+  lines: string[],
+): Promise<string> {
   const input = new PassThrough();
   const output = new PassThrough();
   let printed = '';
   output.on('data', (d: Buffer) => (printed += d.toString()));
-  const adapter = new ConsoleAdapter({ core, clock, input, output, runDue: async () => 0 });
+  const adapter = new ConsoleAdapter({ core, settings, clock, input, output, runDue: async () => 0 });
   await adapter.start();
   input.end(lines.join('\n') + '\n');
   await adapter.finished();
@@ -23,12 +29,15 @@ async function consoleRun(core: Governance, clock: ConsoleClock, lines: string[]
 describe('two consoles on one database', () => {
   it('commands typed in both at the same instant are both carried out, never taken for repeats', async () => {
     const db = openDatabase(':memory:');
-    const clock = new ConsoleClock(settingsStore(db), () => T0); // the same instant for both
-    const one = new Governance(db, clock);
-    const two = new Governance(db, clock);
+    const settings = settingsStore(db);
+    const clock = new ConsoleClock(settings, () => T0); // the same instant for both
+    // One connection, one queue of units: the two consoles' commands interleave as two processes' would.
+    const storage = sqliteStorage(db);
+    const one = new Governance(storage, clock);
+    const two = new Governance(storage, clock);
     const [a, b] = await Promise.all([
-      consoleRun(one, clock, ['/as alice', '/task post From one']),
-      consoleRun(two, clock, ['/as bob', '/task post From two']),
+      consoleRun(one, settings, clock, ['/as alice', '/task post From one']),
+      consoleRun(two, settings, clock, ['/as bob', '/task post From two']),
     ]);
     expect(a + b).toMatch(/Posted task #\d: From one/);
     expect(a + b).toMatch(/Posted task #\d: From two/);

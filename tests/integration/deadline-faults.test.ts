@@ -43,17 +43,17 @@ function deadline(h: Harness, key: string): DeadlineState {
     .get(key) as DeadlineState;
 }
 
-const outcomeTexts = (h: Harness, outs: ReturnType<Harness['advance']>) => h.texts(outs).join('\n');
+const outcomeTexts = (h: Harness, outs: Awaited<ReturnType<Harness['advance']>>) => h.texts(outs).join('\n');
 
 describe('the deadline runner under faults', () => {
-  it('a throwing deadline neither blocks later ones nor drops those run before it, and is retried with backoff until given up', () => {
+  it('a throwing deadline neither blocks later ones nor drops those run before it, and is retried with backoff until given up', async () => {
     const { log, entries } = recordingLog();
     const h = makeCore({ log, jobs: withExplosions });
-    h.ok('alice', '/propose First rule:lazy hours:1'); // closes at T0+1h
+    await h.ok('alice', '/propose First rule:lazy hours:1'); // closes at T0+1h
     addDeadline(h, 'test:boom', 'test.explode', T0 + 2 * HOUR_MS, '{"why":"disk on fire"}');
-    h.ok('alice', '/propose Second rule:lazy hours:3'); // closes at T0+3h
+    await h.ok('alice', '/propose Second rule:lazy hours:3'); // closes at T0+3h
 
-    const outs = h.advance(4 * HOUR_MS);
+    const outs = await h.advance(4 * HOUR_MS);
     const text = outcomeTexts(h, outs);
     expect(text).toMatch(/P1 "First" passed/);
     expect(text).toMatch(/P2 "Second" passed/);
@@ -65,10 +65,10 @@ describe('the deadline runner under faults', () => {
     expect(entries[0]!.message).toMatch(/Deadline test:boom \(test\.explode\) failed \(attempt 1 of 5\)/);
 
     // Not retried before its time; then once per backoff step (1, 4, 16, 64 minutes).
-    expect(h.advance(30_000)).toEqual([]);
+    expect(await h.advance(30_000)).toEqual([]);
     expect(explosions).toBe(1);
     for (const wait of [1, 4, 16, 64]) {
-      h.advance(wait * 60_000);
+      await h.advance(wait * 60_000);
     }
     expect(explosions).toBe(MAX_ATTEMPTS);
     expect(deadline(h, 'test:boom')).toMatchObject({ status: 'failed', attempts: MAX_ATTEMPTS });
@@ -77,19 +77,19 @@ describe('the deadline runner under faults', () => {
     expect(last.message).toMatch(/Deadline test:boom \(test\.explode\) FAILED after 5 attempt\(s\)/);
     expect(last.message).toMatch(/disk on fire/);
     expect(last.message).toMatch(/UPDATE deadlines SET status='pending', attempts=0 WHERE key='test:boom'/);
-    h.advance(h.days(30));
+    await h.advance(h.days(30));
     expect(explosions).toBe(MAX_ATTEMPTS);
   });
 
-  it('a job that fails for a while is rolled back each time and applied once when it succeeds', () => {
+  it('a job that fails for a while is rolled back each time and applied once when it succeeds', async () => {
     const { log } = recordingLog();
     const h = makeCore({ log });
-    h.ok('alice', '/propose Lower the bar rule:lazy hours:1 change:review.approvals=1');
+    await h.ok('alice', '/propose Lower the bar rule:lazy hours:1 change:review.approvals=1');
     // A fault inside the job, after it changed the rule: the whole run must roll back.
     h.db.$client.exec(`create trigger fault before insert on audit when new.type = 'proposal.closed'
       begin select raise(abort, 'the disk is full'); end`);
-    expect(h.advance(2 * HOUR_MS)).toEqual([]);
-    expect(h.ok('alice', '/commons config').reply?.text).toMatch(/review\.approvals = 2 /);
+    expect(await h.advance(2 * HOUR_MS)).toEqual([]);
+    expect((await h.ok('alice', '/commons config')).reply?.text).toMatch(/review\.approvals = 2 /);
     expect(deadline(h, closeKey(h))).toMatchObject({
       status: 'pending',
       attempts: 1,
@@ -97,19 +97,19 @@ describe('the deadline runner under faults', () => {
     });
 
     h.db.$client.exec('drop trigger fault');
-    const outs = h.advance(60_000);
+    const outs = await h.advance(60_000);
     expect(outcomeTexts(h, outs).match(/P1 "Lower the bar" passed/g)).toHaveLength(1);
-    expect(h.ok('alice', '/commons config').reply?.text).toMatch(/review\.approvals = 1 /);
-    expect(h.advance(h.days(1))).toEqual([]);
+    expect((await h.ok('alice', '/commons config')).reply?.text).toMatch(/review\.approvals = 1 /);
+    expect(await h.advance(h.days(1))).toEqual([]);
   });
 
-  it('a deadline whose payload does not fit its kind is failed at once, loudly, and the rest run', () => {
+  it('a deadline whose payload does not fit its kind is failed at once, loudly, and the rest run', async () => {
     const { log, entries } = recordingLog();
     const h = makeCore({ log });
-    h.ok('alice', '/propose Fine rule:lazy hours:2');
+    await h.ok('alice', '/propose Fine rule:lazy hours:2');
     addDeadline(h, 'bad:1', 'proposal.close', T0 + HOUR_MS, '{"proposalId":"one"}');
     addDeadline(h, 'bad:2', 'digest.post', T0 + HOUR_MS, 'not json');
-    const outs = h.advance(3 * HOUR_MS);
+    const outs = await h.advance(3 * HOUR_MS);
     expect(outcomeTexts(h, outs)).toMatch(/P1 "Fine" passed/);
     expect(deadline(h, 'bad:1')).toMatchObject({ status: 'failed', attempts: 1 });
     expect(deadline(h, 'bad:1').last_error).toMatch(/bad payload for proposal\.close.*proposalId/);
@@ -117,19 +117,19 @@ describe('the deadline runner under faults', () => {
     expect(entries.map((e) => e.level)).toEqual(['error', 'error']);
   });
 
-  it('a deadline re-armed by another process is not claimed again until it is due', () => {
+  it('a deadline re-armed by another process is not claimed again until it is due', async () => {
     const path = join(dir, 'rearm.db');
     const clock = new TestClock();
     const one = makeCore({ path, clock });
     const two = makeCore({ path, clock });
-    one.ok('alice', '/digest schedule daily at:13:00 tz:UTC');
+    await one.ok('alice', '/digest schedule daily at:13:00 tz:UTC');
     clock.advance(2 * HOUR_MS);
     // Process two lists what is due, then process one runs it first (and re-arms it for tomorrow).
-    const listed = dueDeadlines(two.db, clock.now(), jobKinds());
+    const listed = await dueDeadlines(two.db, clock.now(), jobKinds());
     expect(listed.map((d) => d.kind)).toEqual(['digest.post']);
-    expect(one.core.runDue()).toHaveLength(1);
-    expect(claimDeadline(two.db, listed[0]!.id, clock.now())).toBe(false);
-    expect(two.core.runDue()).toEqual([]);
+    expect(await one.core.runDue()).toHaveLength(1);
+    expect(await claimDeadline(two.db, listed[0]!.id, clock.now())).toBe(false);
+    expect(await two.core.runDue()).toEqual([]);
   });
 });
 

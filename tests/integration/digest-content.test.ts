@@ -9,8 +9,8 @@ const HOUR = 60 * MIN;
 const DAY = 24 * HOUR;
 
 /** `/digest now` in `channelId`: the card it posted there. */
-function digest(h: Harness, channelId = 'general'): View {
-  const out = h.ok('alice', '/digest now', { channelId });
+async function digest(h: Harness, channelId = 'general'): Promise<View> {
+  const out = await h.ok('alice', '/digest now', { channelId });
   expect(out.reply).toEqual({ private: true, text: `Digest posted in #${channelId}.` });
   const posts = out.effects.filter((e) => e.type === 'post');
   expect(posts).toHaveLength(1);
@@ -69,36 +69,36 @@ function openProposal(
 }
 
 describe('digest content', () => {
-  it('an empty community gets a short digest with no sections', () => {
+  it('an empty community gets a short digest with no sections', async () => {
     const h = makeCore();
-    const v = digest(h);
+    const v = await digest(h);
     expect(v.fields).toEqual([]);
     expect(v.description).toMatch(
       /first digest here: the last 7 days\)\.\nAll quiet: nothing new, nothing waiting\.$/,
     );
   });
 
-  it('shows each section when it has content, with counts and tallies', () => {
+  it('shows each section when it has content, with counts and tallies', async () => {
     const h = makeCore();
-    submittedTask(h); // #1 docs, claimed by bob, submitted
-    h.ok('carol', '/review 1 approve');
-    h.ok('alice', '/task post Accepted work skills:code'); // #2
-    h.ok('erin', '/task claim 2');
-    h.ok('erin', '/task submit 2 link:https://example.org/2');
-    h.ok('carol', '/review 2 approve');
-    h.ok('dave', '/review 2 approve'); // accepted
-    h.ok('alice', '/task post Translate the guide skills:docs,i18n slots:3'); // #3
-    h.ok('frank', '/task claim 3');
-    h.ok('alice', '/task post Tidy the wiki'); // #4, no skill
-    h.ok('alice', '/task post Old claim skills:design'); // #5, claimed, expires in 14 days
-    h.ok('gina', '/task claim 5');
-    h.advance(12 * DAY); // gina's claim now expires in 2 days
-    h.ok('dave', '/review 1 object reason:"needs an index"');
-    h.ok('carol', '/task list'); // carol, dave, erin, … are members now
+    await submittedTask(h); // #1 docs, claimed by bob, submitted
+    await h.ok('carol', '/review 1 approve');
+    await h.ok('alice', '/task post Accepted work skills:code'); // #2
+    await h.ok('erin', '/task claim 2');
+    await h.ok('erin', '/task submit 2 link:https://example.org/2');
+    await h.ok('carol', '/review 2 approve');
+    await h.ok('dave', '/review 2 approve'); // accepted
+    await h.ok('alice', '/task post Translate the guide skills:docs,i18n slots:3'); // #3
+    await h.ok('frank', '/task claim 3');
+    await h.ok('alice', '/task post Tidy the wiki'); // #4, no skill
+    await h.ok('alice', '/task post Old claim skills:design'); // #5, claimed, expires in 14 days
+    await h.ok('gina', '/task claim 5');
+    await h.advance(12 * DAY); // gina's claim now expires in 2 days
+    await h.ok('dave', '/review 1 object reason:"needs an index"');
+    await h.ok('carol', '/task list'); // carol, dave, erin, … are members now
     openProposal(h, 1, 'Adopt MIT for code', 5 * HOUR, { carol: 'yes', dave: 'no' });
     openProposal(h, 2, 'Closes later', 72 * HOUR);
 
-    const v = digest(h);
+    const v = await digest(h);
     expect(names(v)).toEqual([
       'Open · docs (1)',
       'Open · i18n (1)',
@@ -125,18 +125,18 @@ describe('digest content', () => {
     expect(field(v, 'Accepted')).toBeUndefined();
   });
 
-  it('new tasks and accepted contributions are those since the last digest in that channel', () => {
+  it('new tasks and accepted contributions are those since the last digest in that channel', async () => {
     const h = makeCore();
-    h.ok('alice', '/task post Old task');
-    h.advance(8 * DAY);
-    h.ok('alice', '/task post Write the guide skills:docs'); // #2
-    h.ok('bob', '/task claim 2');
-    h.ok('bob', '/task submit 2');
-    h.ok('carol', '/review 2 approve');
-    h.ok('dave', '/review 2 approve');
-    h.ok('alice', '/task post Fix the logo skills:design'); // #3
+    await h.ok('alice', '/task post Old task');
+    await h.advance(8 * DAY);
+    await h.ok('alice', '/task post Write the guide skills:docs'); // #2
+    await h.ok('bob', '/task claim 2');
+    await h.ok('bob', '/task submit 2');
+    await h.ok('carol', '/review 2 approve');
+    await h.ok('dave', '/review 2 approve');
+    await h.ok('alice', '/task post Fix the logo skills:design'); // #3
 
-    const first = digest(h);
+    const first = await digest(h);
     expect(field(first, 'New tasks this week')).toEqual({
       name: 'New tasks this week (2)',
       value: '#2 Write the guide · docs\n#3 Fix the logo · design',
@@ -146,20 +146,20 @@ describe('digest content', () => {
       value: '#2 Write the guide · by bob · reviewed by carol, dave · CC-BY-SA-4.0',
     });
 
-    h.advance(MIN);
-    h.ok('alice', '/task post Translate skills:i18n'); // #4
-    const second = digest(h);
+    await h.advance(MIN);
+    await h.ok('alice', '/task post Translate skills:i18n'); // #4
+    const second = await digest(h);
     expect(field(second, 'New tasks')).toEqual({
       name: 'New tasks since the last digest (1)',
       value: '#4 Translate · i18n',
     });
     expect(field(second, 'Accepted')).toBeUndefined();
 
-    h.advance(MIN);
-    const third = digest(h);
+    await h.advance(MIN);
+    const third = await digest(h);
     expect(field(third, 'New tasks')).toBeUndefined();
     // Another channel has its own mark: its first digest shows the week.
-    expect(field(digest(h, 'dev'), 'New tasks')?.name).toBe('New tasks this week (3)');
+    expect(field(await digest(h, 'dev'), 'New tasks')?.name).toBe('New tasks this week (3)');
 
     const audit = h.db.$client
       .prepare("select data from audit where type = 'digest.posted' order by seq")
@@ -172,20 +172,20 @@ describe('digest content', () => {
     ]);
   });
 
-  it('counts eligible members who have not voted on a closing proposal', () => {
+  it('counts eligible members who have not voted on a closing proposal', async () => {
     const h = makeCore();
-    for (const u of ['alice', 'bob', 'carol', 'dave', 'erin']) h.ok(u, '/task list');
+    for (const u of ['alice', 'bob', 'carol', 'dave', 'erin']) await h.ok(u, '/task list');
     openProposal(h, 1, 'Adopt MIT', 30 * HOUR, { bob: 'yes', carol: 'abstain' });
     // P2 froze votes.minMemberDays = 1 and everyone joined today: no one may vote on it yet.
     openProposal(h, 2, 'Raise the bar', 40 * HOUR, { bob: 'yes' }, 1);
-    expect(field(digest(h), 'Proposals closing')!.value).toBe(
+    expect(field(await digest(h), 'Proposals closing')!.value).toBe(
       'P1 Adopt MIT · closes in 30 h · yes 1 · no 0 · abstain 1 · 3 not voted yet\nP2 Raise the bar · closes in 40 h · yes 0 · no 0 · abstain 0 · 0 not voted yet',
     );
   });
 
-  it('stays fast and within the limits with 10,000 open tasks', () => {
+  it('stays fast and within the limits with 10,000 open tasks', async () => {
     const h = makeCore();
-    h.ok('alice', '/task list');
+    await h.ok('alice', '/task list');
     const now = h.clock.t;
     const alice = memberId(h, 'alice');
     const insertTask = h.db.$client.prepare(
@@ -210,7 +210,7 @@ describe('digest content', () => {
     })();
 
     const started = performance.now();
-    const v = digest(h);
+    const v = await digest(h);
     const ms = performance.now() - started;
     expect(ms).toBeLessThan(1500);
     expect(v.fields.length).toBeLessThanOrEqual(FIELDS_MAX);

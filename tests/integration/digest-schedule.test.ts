@@ -11,10 +11,10 @@ function harnessAt(utc: string): Harness {
 }
 
 /** Moves the clock in `step`s until `until`, like a scheduler ticking; returns when each digest was posted, and where. */
-function runUntil(h: Harness, until: string, step = 15 * MIN): string[] {
+async function runUntil(h: Harness, until: string, step = 15 * MIN): Promise<string[]> {
   const posted: string[] = [];
   while (h.clock.t < Date.parse(until)) {
-    for (const out of h.advance(step)) {
+    for (const out of await h.advance(step)) {
       for (const e of out.effects)
         if (e.type === 'post' && e.view.title.startsWith('Digest'))
           posted.push(`${iso(h.clock.t)} #${e.channelId}`);
@@ -41,17 +41,17 @@ function pendingDigestDeadlines(h: Harness) {
 }
 
 describe('scheduled digests', () => {
-  it('posts daily at 09:00 Europe/Berlin across the spring DST change, and a missed digest once after downtime', () => {
+  it('posts daily at 09:00 Europe/Berlin across the spring DST change, and a missed digest once after downtime', async () => {
     const h = harnessAt('2026-03-27T10:00:00Z'); // Friday, CET (UTC+1)
-    h.ok('alice', '/task post Write the guide skills:docs');
-    const out = h.ok('alice', '/digest schedule daily at:09:00 tz:Europe/Berlin');
+    await h.ok('alice', '/task post Write the guide skills:docs');
+    const out = await h.ok('alice', '/digest schedule daily at:09:00 tz:Europe/Berlin');
     expect(out.reply).toMatchObject({
       private: false,
       text: 'Digests in #general: daily at 09:00 Europe/Berlin. Next: Sat 28 Mar 2026, 09:00 Europe/Berlin (08:00 UTC).',
     });
 
     // Clocks go forward on Sunday 29 March: 09:00 in Berlin becomes 07:00 UTC.
-    expect(runUntil(h, '2026-03-31T12:00:00Z')).toEqual([
+    expect(await runUntil(h, '2026-03-31T12:00:00Z')).toEqual([
       '2026-03-28T08:00Z #general',
       '2026-03-29T07:00Z #general',
       '2026-03-30T07:00Z #general',
@@ -59,13 +59,13 @@ describe('scheduled digests', () => {
     ]);
 
     // Three days down: one jump, as after a restart. The three missed digests are posted once, now.
-    const afterDowntime = h.advance(3 * DAY);
+    const afterDowntime = await h.advance(3 * DAY);
     const digests = afterDowntime.flatMap((o) => o.effects).filter((e) => e.type === 'post');
     expect(digests).toHaveLength(1);
     expect(iso(h.clock.t)).toBe('2026-04-03T12:00Z');
     // …and the schedule picks up at the next regular time, not three more.
     expect(pendingDigestDeadlines(h).map((d) => iso(d.dueAt))).toEqual(['2026-04-04T07:00Z']);
-    expect(runUntil(h, '2026-04-05T12:00:00Z')).toEqual([
+    expect(await runUntil(h, '2026-04-05T12:00:00Z')).toEqual([
       '2026-04-04T07:00Z #general',
       '2026-04-05T07:00Z #general',
     ]);
@@ -81,42 +81,42 @@ describe('scheduled digests', () => {
     ]);
   });
 
-  it('off stops them: the deadline is cancelled and the schedule row deleted', () => {
+  it('off stops them: the deadline is cancelled and the schedule row deleted', async () => {
     const h = harnessAt('2026-03-27T10:00:00Z');
-    h.ok('alice', '/digest schedule daily at:09:00 tz:Europe/Berlin');
-    expect(runUntil(h, '2026-03-28T12:00:00Z')).toEqual(['2026-03-28T08:00Z #general']);
-    const off = h.ok('bob', '/digest schedule off');
+    await h.ok('alice', '/digest schedule daily at:09:00 tz:Europe/Berlin');
+    expect(await runUntil(h, '2026-03-28T12:00:00Z')).toEqual(['2026-03-28T08:00Z #general']);
+    const off = await h.ok('bob', '/digest schedule off');
     expect(off.reply?.text).toBe('Scheduled digests in #general are off. `/digest now` still posts one.');
-    expect(runUntil(h, '2026-04-02T12:00:00Z', HOUR)).toEqual([]);
+    expect(await runUntil(h, '2026-04-02T12:00:00Z', HOUR)).toEqual([]);
     expect(h.counts()['digest_schedules']).toBe(0);
     expect(pendingDigestDeadlines(h)).toEqual([]);
     // Turning off what is not on changes nothing (but the record of the event id) and says so.
     const state = () => h.dump().replace(/\["processed_events",\[.*?\]\]/, '');
     const before = state();
-    expect(h.ok('bob', '/digest schedule off').reply?.text).toBe(
+    expect((await h.ok('bob', '/digest schedule off')).reply?.text).toBe(
       'No digests are scheduled in #general; nothing to turn off.',
     );
     expect(state()).toBe(before);
   });
 
-  it('weekly on the given day, at the right instant on both sides of the US DST change', () => {
+  it('weekly on the given day, at the right instant on both sides of the US DST change', async () => {
     const h = harnessAt('2026-10-26T12:00:00Z'); // Monday
-    const out = h.ok('alice', '/digest schedule weekly day:wed at:18:30 tz:America/New_York', {
+    const out = await h.ok('alice', '/digest schedule weekly day:wed at:18:30 tz:America/New_York', {
       channelId: 'dev',
     });
     expect(out.reply?.text).toBe(
       'Digests in #dev: weekly on Wed at 18:30 America/New_York. Next: Wed 28 Oct 2026, 18:30 America/New_York (22:30 UTC).',
     );
-    expect(runUntil(h, '2026-11-12T12:00:00Z', 30 * MIN)).toEqual([
+    expect(await runUntil(h, '2026-11-12T12:00:00Z', 30 * MIN)).toEqual([
       '2026-10-28T22:30Z #dev',
       '2026-11-04T23:30Z #dev',
       '2026-11-11T23:30Z #dev',
     ]);
   });
 
-  it('bad time or zone is refused with its code and changes nothing', () => {
+  it('bad time or zone is refused with its code and changes nothing', async () => {
     const h = harnessAt('2026-03-27T10:00:00Z');
-    h.ok('alice', '/digest schedule daily at:07:30 tz:Europe/Lisbon');
+    await h.ok('alice', '/digest schedule daily at:07:30 tz:Europe/Lisbon');
     const before = h.dump();
     for (const [line, code] of [
       ['/digest schedule daily at:25:00', 'digest.badTime'],
@@ -125,28 +125,28 @@ describe('scheduled digests', () => {
       ['/digest schedule daily tz:Mars/Olympus', 'digest.badZone'],
       ['/digest schedule weekly day:fri at:10:00 tz:Europe/Berln', 'digest.badZone'],
     ] as const) {
-      const out = h.cmd('alice', line);
+      const out = await h.cmd('alice', line);
       expect(out.error?.code, line).toBe(code);
       expect(out.reply?.private).toBe(true);
       expect(out.effects).toEqual([]);
       expect(h.dump(), line).toBe(before);
     }
-    expect(h.cmd('alice', '/digest schedule daily tz:Mars/Olympus').reply?.text).toBe(
+    expect((await h.cmd('alice', '/digest schedule daily tz:Mars/Olympus')).reply?.text).toBe(
       '`Mars/Olympus` is not a time zone; write Area/City, e.g. Europe/Berlin.',
     );
   });
 
-  it('defaults to 09:00 UTC (Monday when weekly); each channel has its own schedule, a change replaces it', () => {
+  it('defaults to 09:00 UTC (Monday when weekly); each channel has its own schedule, a change replaces it', async () => {
     const h = harnessAt('2026-01-05T12:00:00Z'); // Monday
-    expect(h.ok('alice', '/digest schedule daily').reply?.text).toBe(
+    expect((await h.ok('alice', '/digest schedule daily')).reply?.text).toBe(
       'Digests in #general: daily at 09:00 UTC. Next: Tue 6 Jan 2026, 09:00 UTC.',
     );
-    expect(h.ok('alice', '/digest schedule weekly', { channelId: 'dev' }).reply?.text).toBe(
+    expect((await h.ok('alice', '/digest schedule weekly', { channelId: 'dev' })).reply?.text).toBe(
       'Digests in #dev: weekly on Mon at 09:00 UTC. Next: Mon 12 Jan 2026, 09:00 UTC.',
     );
     // A change keeps what it does not name (the zone here) and moves the one deadline of the channel.
-    h.ok('alice', '/digest schedule daily tz:Asia/Tokyo');
-    expect(h.ok('alice', '/digest schedule daily at:18:00').reply?.text).toBe(
+    await h.ok('alice', '/digest schedule daily tz:Asia/Tokyo');
+    expect((await h.ok('alice', '/digest schedule daily at:18:00')).reply?.text).toBe(
       'Digests in #general: daily at 18:00 Asia/Tokyo. Next: Tue 6 Jan 2026, 18:00 Asia/Tokyo (09:00 UTC).',
     );
     expect(
@@ -154,7 +154,7 @@ describe('scheduled digests', () => {
         .map((d) => d.key)
         .sort(),
     ).toHaveLength(2);
-    expect(runUntil(h, '2026-01-13T00:00:00Z', HOUR)).toEqual([
+    expect(await runUntil(h, '2026-01-13T00:00:00Z', HOUR)).toEqual([
       '2026-01-06T09:00Z #general',
       '2026-01-07T09:00Z #general',
       '2026-01-08T09:00Z #general',

@@ -23,13 +23,13 @@ const safeCell = (s: string) => (FORMULA_START.test(s) ? `'${s}` : s);
 let events = 0;
 
 /** A command with typed options, as Discord sends it: no text grammar, so any character may be in a title. */
-function typed(
+async function typed(
   h: Harness,
   user: { id: string; name: string },
   name: CommandName,
   values: Record<string, unknown>,
-): Outcome {
-  const out = h.core.handle({
+): Promise<Outcome> {
+  const out = await h.core.handle({
     type: 'command',
     eventId: `typed${++events}`,
     community: h.community,
@@ -47,34 +47,34 @@ const carol = { id: 'carol', name: '@Carol; C.' };
 const dave = { id: 'dave', name: '=Dave "D"' };
 
 /** Posts, claims, submits and accepts (two approvals) one task per title. */
-function acceptAll(h: Harness, titles: string[]): void {
+async function acceptAll(h: Harness, titles: string[]): Promise<void> {
   for (const [i, title] of titles.entries()) {
     const n = i + 1;
-    typed(h, alice, 'task post', { title, license: i % 2 ? 'MIT' : undefined });
-    typed(h, bob, 'task claim', { task: n });
-    typed(h, bob, 'task submit', {
+    await typed(h, alice, 'task post', { title, license: i % 2 ? 'MIT' : undefined });
+    await typed(h, bob, 'task claim', { task: n });
+    await typed(h, bob, 'task submit', {
       task: n,
       link: i === 1 ? undefined : `https://example.org/pr/${n}?a=1,b=2`,
     });
-    typed(h, carol, 'review', { task: n, verdict: 'approve' });
-    typed(h, dave, 'review', { task: n, verdict: 'approve' });
+    await typed(h, carol, 'review', { task: n, verdict: 'approve' });
+    await typed(h, dave, 'review', { task: n, verdict: 'approve' });
     h.clock.advance(60_000);
   }
 }
 
-function exported(h: Harness, format?: 'json' | 'csv') {
-  const out = typed(h, alice, 'commons export', { format });
+async function exported(h: Harness, format?: 'json' | 'csv') {
+  const out = await typed(h, alice, 'commons export', { format });
   expect(out.effects).toEqual([]);
   return out.reply!;
 }
 
 describe('commons export', () => {
-  it("JSON keeps the exact text; CSV parses back to the same rows, formula-like cells prefixed with '", () => {
+  it("JSON keeps the exact text; CSV parses back to the same rows, formula-like cells prefixed with '", async () => {
     const h = makeCore();
-    acceptAll(h, TITLES);
+    await acceptAll(h, TITLES);
     const before = h.dump();
 
-    const json = exported(h);
+    const json = await exported(h);
     expect(json).toMatchObject({
       private: true,
       text: `Ledger export: ${TITLES.length} entries`,
@@ -109,7 +109,7 @@ describe('commons export', () => {
       })),
     );
 
-    const csv = exported(h, 'csv');
+    const csv = await exported(h, 'csv');
     expect(csv).toMatchObject({
       private: true,
       text: `Ledger export: ${TITLES.length} entries`,
@@ -149,27 +149,27 @@ describe('commons export', () => {
     expect(state(h.dump())).toBe(state(before));
   });
 
-  it('an empty ledger exports a valid empty file', () => {
+  it('an empty ledger exports a valid empty file', async () => {
     const h = makeCore();
-    const json = exported(h, 'json');
+    const json = await exported(h, 'json');
     expect(json.text).toBe('Ledger export: 0 entries');
     expect(JSON.parse(json.file!.content)).toMatchObject({ count: 0, entries: [] });
-    const csv = exported(h, 'csv');
+    const csv = await exported(h, 'csv');
     expect(parse(csv.file!.content)).toEqual([[...CSV_COLUMNS]]);
   });
 });
 
 describe('ledger and profile replies with hundreds of entries', () => {
-  it('fit one Discord message, latest first, and count what is cut', () => {
+  it('fit one Discord message, latest first, and count what is cut', async () => {
     const h = makeCore();
     const long = (n: number) =>
       `Entry ${n}: ${'a very long title that keeps going '.repeat(6)}`.slice(0, 200);
-    acceptAll(
+    await acceptAll(
       h,
       Array.from({ length: 300 }, (_, i) => long(i + 1)),
     );
 
-    const ledger = h.ok('alice', '/commons ledger').reply!.text;
+    const ledger = (await h.ok('alice', '/commons ledger')).reply!.text;
     expect(ledger.length).toBeLessThanOrEqual(REPLY_MAX);
     const lines = ledger.split('\n');
     expect(lines[0]).toBe('Commons ledger: 300 accepted contributions, latest first:');
@@ -179,17 +179,17 @@ describe('ledger and profile replies with hundreds of entries', () => {
     expect(lines.at(-1)).toBe(`…and ${300 - shown.length} more (\`/commons export\` has them all)`);
 
     for (const who of ['bob', 'carol']) {
-      const profile = h.ok('alice', `/commons profile ${who}`).reply!.text;
+      const profile = (await h.ok('alice', `/commons profile ${who}`)).reply!.text;
       expect(profile.length).toBeLessThanOrEqual(REPLY_MAX);
       const entries = profile.split('\n').filter((l) => l.startsWith('#'));
       expect(profile.split('\n').at(-1)).toBe(
         `…and ${300 - entries.length} more (\`/commons export\` has them all)`,
       );
     }
-    expect(h.ok('alice', '/commons profile bob').reply!.text).toMatch(
+    expect((await h.ok('alice', '/commons profile bob')).reply!.text).toMatch(
       /^Bob, "B" 🦊: 300 contributions, 0 accepted reviews/,
     );
-    expect(h.ok('alice', '/commons ledger carol').reply!.text).toMatch(
+    expect((await h.ok('alice', '/commons ledger carol')).reply!.text).toMatch(
       /^Commons ledger with @Carol; C\.: 300 accepted contributions/,
     );
   });

@@ -15,26 +15,26 @@ function ledgerPeople(h: Harness) {
 }
 
 /** Passes a lazy proposal carrying `change` after its deadline. */
-function passChange(h: Harness, change: string) {
-  h.ok('alice', `/propose Change it rule:lazy hours:1 change:${change}`);
+async function passChange(h: Harness, change: string) {
+  await h.ok('alice', `/propose Change it rule:lazy hours:1 change:${change}`);
   return h.advance(HOUR);
 }
 
 describe('peer review cannot be bypassed', () => {
-  it('a claimant who unclaims after submitting cannot approve their own work', () => {
+  it('a claimant who unclaims after submitting cannot approve their own work', async () => {
     const h = makeCore();
-    h.ok('alice', '/task post Write the guide slots:2');
-    h.ok('bob', '/task claim 1');
-    h.ok('carol', '/task claim 1');
-    h.ok('bob', '/task submit 1 link:https://example.org/1');
-    const out = h.ok('bob', '/task unclaim 1');
+    await h.ok('alice', '/task post Write the guide slots:2');
+    await h.ok('bob', '/task claim 1');
+    await h.ok('carol', '/task claim 1');
+    await h.ok('bob', '/task submit 1 link:https://example.org/1');
+    const out = await h.ok('bob', '/task unclaim 1');
     expect(out.reply?.text).toMatch(/carol/); // the submission stays with the co-claimant
-    const own = h.cmd('bob', '/review 1 approve');
+    const own = await h.cmd('bob', '/review 1 approve');
     expect(own.error?.code).toBe('review.ownTask');
-    h.react('bob', SUB, '✅');
-    h.react('dave', SUB, '✅');
+    await h.react('bob', SUB, '✅');
+    await h.react('dave', SUB, '✅');
     expect(ledgerPeople(h)).toEqual([]); // bob's reaction does not count: 1 of 2
-    h.react('erin', SUB, '✅');
+    await h.react('erin', SUB, '✅');
     expect(ledgerPeople(h)).toEqual([
       { u: 'carol', r: 'contributor' },
       { u: 'dave', r: 'reviewer' },
@@ -42,74 +42,76 @@ describe('peer review cannot be bypassed', () => {
     ]);
   });
 
-  it('a co-claimant never counts as a reviewer, by reaction or by command', () => {
+  it('a co-claimant never counts as a reviewer, by reaction or by command', async () => {
     const h = makeCore();
-    h.ok('alice', '/task post Write the guide slots:2');
-    h.ok('bob', '/task claim 1');
-    h.ok('carol', '/task claim 1');
-    h.ok('bob', '/task submit 1');
-    expect(h.cmd('carol', '/review 1 approve').error?.code).toBe('review.ownTask');
-    h.react('carol', SUB, '✅');
-    h.react('dave', SUB, '✅');
+    await h.ok('alice', '/task post Write the guide slots:2');
+    await h.ok('bob', '/task claim 1');
+    await h.ok('carol', '/task claim 1');
+    await h.ok('bob', '/task submit 1');
+    expect((await h.cmd('carol', '/review 1 approve')).error?.code).toBe('review.ownTask');
+    await h.react('carol', SUB, '✅');
+    await h.react('dave', SUB, '✅');
     expect(ledgerPeople(h)).toEqual([]);
   });
 
-  it("the last claimant's unclaim withdraws the open submission, and says so; the task reopens", () => {
+  it("the last claimant's unclaim withdraws the open submission, and says so; the task reopens", async () => {
     const h = makeCore();
-    submittedTask(h);
-    const out = h.ok('bob', '/task unclaim 1');
+    await submittedTask(h);
+    const out = await h.ok('bob', '/task unclaim 1');
     expect(out.reply?.text).toMatch(/withdrawn/i);
     const sub = h.db.$client.prepare('select status from submissions').get() as { status: string };
     expect(sub.status).toBe('withdrawn');
-    expect(h.cmd('carol', '/review 1 approve').error?.code).toBe('review.noSubmission');
-    h.react('carol', SUB, '✅');
-    h.react('dave', SUB, '✅');
+    expect((await h.cmd('carol', '/review 1 approve')).error?.code).toBe('review.noSubmission');
+    await h.react('carol', SUB, '✅');
+    await h.react('dave', SUB, '✅');
     expect(h.db.$client.prepare('select count(*) n from ledger').get()).toEqual({ n: 0 });
-    expect(h.ok('carol', '/task claim 1').reply?.text).toMatch(/claimed task #1/);
+    expect((await h.ok('carol', '/task claim 1')).reply?.text).toMatch(/claimed task #1/);
   });
 
-  it('every accepted contribution names at least one contributor', () => {
+  it('every accepted contribution names at least one contributor', async () => {
     const h = makeCore();
-    submittedTask(h);
-    h.react('carol', SUB, '✅');
-    h.react('dave', SUB, '✅');
+    await submittedTask(h);
+    await h.react('carol', SUB, '✅');
+    await h.react('dave', SUB, '✅');
     const rows = ledgerPeople(h);
     expect(rows.filter((r) => r.r === 'contributor').length).toBeGreaterThan(0);
   });
 });
 
 describe('rules belong to the community', () => {
-  it('setup does not overwrite a rule a proposal set before it', () => {
+  it('setup does not overwrite a rule a proposal set before it', async () => {
     const h = makeCore();
-    passChange(h, 'review.approvals=1');
-    const out = h.cmd('alice', '/commons setup review.approvals=4');
+    await passChange(h, 'review.approvals=1');
+    const out = await h.cmd('alice', '/commons setup review.approvals=4');
     expect(out.error?.code).toBe('setup.setByProposal');
     expect(out.error?.message).toMatch(/review\.approvals.*P1/);
-    h.ok('alice', '/commons setup claims.maxOpen=5');
-    const config = h.ok('alice', '/commons config').reply!.text;
+    await h.ok('alice', '/commons setup claims.maxOpen=5');
+    const config = (await h.ok('alice', '/commons config')).reply!.text;
     expect(config).toMatch(/review\.approvals = 1 {2}\(set by proposal P1/);
     expect(config).toMatch(/claims\.maxOpen = 5 {2}\(setup/);
   });
 
-  it('setup keeps channels a proposal set, rather than resetting them to where it was typed', () => {
+  it('setup keeps channels a proposal set, rather than resetting them to where it was typed', async () => {
     const h = makeCore();
-    passChange(h, 'channels.tasks=#work');
-    h.ok('alice', '/commons setup', { channelId: 'general' });
-    expect(h.ok('alice', '/commons config').reply!.text).toMatch(
+    await passChange(h, 'channels.tasks=#work');
+    await h.ok('alice', '/commons setup', { channelId: 'general' });
+    expect((await h.ok('alice', '/commons config')).reply!.text).toMatch(
       /channels\.tasks = work {2}\(set by proposal P1/,
     );
   });
 
-  it('setup runs once', () => {
+  it('setup runs once', async () => {
     const h = makeCore();
-    h.ok('alice', '/commons setup');
-    expect(h.cmd('alice', '/commons setup review.approvals=1').error?.code).toBe('rule.onlyByProposal');
+    await h.ok('alice', '/commons setup');
+    expect((await h.cmd('alice', '/commons setup review.approvals=1')).error?.code).toBe(
+      'rule.onlyByProposal',
+    );
   });
 
-  it('/commons config before setup does not claim that only defaults apply when a proposal set a rule', () => {
+  it('/commons config before setup does not claim that only defaults apply when a proposal set a rule', async () => {
     const h = makeCore();
-    passChange(h, 'review.approvals=1');
-    const text = h.ok('alice', '/commons config').reply!.text;
+    await passChange(h, 'review.approvals=1');
+    const text = (await h.ok('alice', '/commons config')).reply!.text;
     expect(text).not.toMatch(/defaults apply\./);
     expect(text).toMatch(/Not set up yet/);
     expect(text).toMatch(/set by proposal P1/);
@@ -128,47 +130,47 @@ describe('channel rules name real channels', () => {
     ['tasks:<@U123>', /`tasks`.*is a member, not a channel/],
     ['tasks:""', /`tasks`.*must not be empty/],
     ['proposals:"#two words"', /`proposals`.*is not a channel/],
-  ])('setup refuses %s, naming what is wrong, and changes nothing', (arg, why) => {
+  ])('setup refuses %s, naming what is wrong, and changes nothing', async (arg, why) => {
     const h = makeCore();
     const before = h.dump();
-    expect(() => h.cmd('alice', `/commons setup ${arg}`)).toThrow(why);
+    await expect(h.cmd('alice', `/commons setup ${arg}`)).rejects.toThrow(why);
     expect(h.dump()).toBe(before);
   });
 
   it.each(['channels.tasks=#', 'channels.tasks=', 'channels.proposals=<@U1>', 'channels.tasks=@bob'])(
     'a proposal to set %s is refused when proposed',
-    (change) => {
+    async (change) => {
       const h = makeCore();
       const before = h.dump();
-      expect(h.cmd('alice', `/propose Move it change:${change}`).error?.code).toBe('rule.badValue');
+      expect((await h.cmd('alice', `/propose Move it change:${change}`)).error?.code).toBe('rule.badValue');
       expect(h.dump()).toBe(before);
     },
   );
 
-  it('where the platform lists its channels, a channel the bot cannot post in is refused, naming those it can', () => {
+  it('where the platform lists its channels, a channel the bot cannot post in is refused, naming those it can', async () => {
     const h = makeCore();
-    const out = h.cmd('alice', '/commons setup tasks:#random', { channels });
+    const out = await h.cmd('alice', '/commons setup tasks:#random', { channels });
     expect(out.error?.code).toBe('channel.notFound');
     expect(out.error?.message).toMatch(/#work, #governance/);
-    const p = h.cmd('alice', '/propose Move change:channels.proposals=#random', { channels });
+    const p = await h.cmd('alice', '/propose Move change:channels.proposals=#random', { channels });
     expect(p.error?.code).toBe('channel.notFound');
   });
 
-  it('a channel named by name is stored as its id, and cards go there', () => {
+  it('a channel named by name is stored as its id, and cards go there', async () => {
     const h = makeCore();
-    h.ok('alice', '/commons setup tasks:#Work proposals:C2', { channels });
-    expect(h.ok('alice', '/commons config').reply!.text).toMatch(/channels\.tasks = C1 /);
-    const post = h.ok('bob', '/task post Hello').effects.find((e) => e.type === 'post');
+    await h.ok('alice', '/commons setup tasks:#Work proposals:C2', { channels });
+    expect((await h.ok('alice', '/commons config')).reply!.text).toMatch(/channels\.tasks = C1 /);
+    const post = (await h.ok('bob', '/task post Hello')).effects.find((e) => e.type === 'post');
     expect(post).toMatchObject({ channelId: 'C1' });
   });
 });
 
 describe('a lowered bar applies at once', () => {
-  it('open submissions that meet a lowered review.approvals are accepted when the proposal passes', () => {
+  it('open submissions that meet a lowered review.approvals are accepted when the proposal passes', async () => {
     const h = makeCore();
-    submittedTask(h);
-    h.react('carol', SUB, '✅'); // 1 of 2
-    const outs = passChange(h, 'review.approvals=1');
+    await submittedTask(h);
+    await h.react('carol', SUB, '✅'); // 1 of 2
+    const outs = await passChange(h, 'review.approvals=1');
     expect(h.texts(outs).join('\n')).toMatch(/Task #1 "Write the guide" accepted/);
     expect(ledgerPeople(h)).toEqual([
       { u: 'bob', r: 'contributor' },
@@ -178,21 +180,21 @@ describe('a lowered bar applies at once', () => {
     expect(updates.map((e) => e.cardKey)).toEqual(expect.arrayContaining([SUB, 'task:1']));
   });
 
-  it('turning off review.objectionsBlock accepts a submission that only an objection held back', () => {
+  it('turning off review.objectionsBlock accepts a submission that only an objection held back', async () => {
     const h = makeCore();
-    submittedTask(h);
-    h.react('erin', SUB, '❌');
-    h.react('carol', SUB, '✅');
-    h.react('dave', SUB, '✅');
+    await submittedTask(h);
+    await h.react('erin', SUB, '❌');
+    await h.react('carol', SUB, '✅');
+    await h.react('dave', SUB, '✅');
     expect(ledgerPeople(h)).toEqual([]);
-    passChange(h, 'review.objectionsBlock=false');
+    await passChange(h, 'review.objectionsBlock=false');
     expect(ledgerPeople(h).map((p) => p.u)).toEqual(['bob', 'carol', 'dave']);
   });
 
-  it('a raised bar accepts nothing but updates the cards to show it', () => {
+  it('a raised bar accepts nothing but updates the cards to show it', async () => {
     const h = makeCore();
-    submittedTask(h);
-    const outs = passChange(h, 'review.approvals=3');
+    await submittedTask(h);
+    const outs = await passChange(h, 'review.approvals=3');
     const update = outs.flatMap((o) => o.effects).find((e) => e.type === 'update' && e.cardKey === SUB) as
       { view: View } | undefined;
     expect(JSON.stringify(update?.view)).toMatch(/0\/3|0 of 3/);
@@ -201,23 +203,23 @@ describe('a lowered bar applies at once', () => {
 });
 
 describe('claim limits that can be lived with', () => {
-  it('a claim whose submission is in review does not count toward claims.maxOpen', () => {
+  it('a claim whose submission is in review does not count toward claims.maxOpen', async () => {
     const h = makeCore();
-    for (let i = 1; i <= 4; i++) h.ok('alice', `/task post Task ${i}`);
-    for (let i = 1; i <= 3; i++) h.ok('bob', `/task claim ${i}`);
-    expect(h.cmd('bob', '/task claim 4').error?.code).toBe('claims.maxOpen');
-    h.ok('bob', '/task submit 1');
-    expect(h.ok('bob', '/task claim 4').reply?.text).toMatch(/claimed task #4/);
+    for (let i = 1; i <= 4; i++) await h.ok('alice', `/task post Task ${i}`);
+    for (let i = 1; i <= 3; i++) await h.ok('bob', `/task claim ${i}`);
+    expect((await h.cmd('bob', '/task claim 4')).error?.code).toBe('claims.maxOpen');
+    await h.ok('bob', '/task submit 1');
+    expect((await h.ok('bob', '/task claim 4')).reply?.text).toMatch(/claimed task #4/);
   });
 });
 
 describe('figures that must be true', () => {
-  it('/task list filters before its limit: with the first 28 of 31 tasks full it shows #29–#31', () => {
+  it('/task list filters before its limit: with the first 28 of 31 tasks full it shows #29–#31', async () => {
     const h = makeCore();
-    for (let i = 1; i <= 31; i++) h.ok('alice', `/task post Task ${i}`);
+    for (let i = 1; i <= 31; i++) await h.ok('alice', `/task post Task ${i}`);
     // Each of 28 members claims one task, filling it (1 slot each).
-    for (let i = 1; i <= 28; i++) h.ok(`m${i}`, `/task claim ${i}`);
-    const text = h.ok('alice', '/task list').reply!.text;
+    for (let i = 1; i <= 28; i++) await h.ok(`m${i}`, `/task claim ${i}`);
+    const text = (await h.ok('alice', '/task list')).reply!.text;
     expect(text).toMatch(/3 in all/);
     expect(text).toMatch(/#29 Task 29/);
     expect(text).toMatch(/#31 Task 31/);
@@ -225,23 +227,23 @@ describe('figures that must be true', () => {
     expect(text).not.toMatch(/more/);
   });
 
-  it('/task list counts and limits the same rows: 30 free tasks show 25 and "5 more"', () => {
+  it('/task list counts and limits the same rows: 30 free tasks show 25 and "5 more"', async () => {
     const h = makeCore();
-    for (let i = 1; i <= 31; i++) h.ok('alice', `/task post Task ${i}`);
-    h.ok('bob', '/task claim 1');
-    const text = h.ok('alice', '/task list').reply!.text;
+    for (let i = 1; i <= 31; i++) await h.ok('alice', `/task post Task ${i}`);
+    await h.ok('bob', '/task claim 1');
+    const text = (await h.ok('alice', '/task list')).reply!.text;
     expect(text).toMatch(/30 in all/);
     expect(text).toMatch(/…and 5 more/);
     expect(text).toMatch(/#2 Task 2 /);
   });
 
-  it("the digest's free slots are right for co-claimed tasks (no negative figures)", () => {
+  it("the digest's free slots are right for co-claimed tasks (no negative figures)", async () => {
     const h = makeCore();
-    h.ok('alice', '/task post Big job skills:code slots:3');
-    h.ok('alice', '/task post Other job skills:code slots:2');
-    for (const u of ['bob', 'carol']) h.ok(u, '/task claim 1');
-    h.ok('dave', '/task claim 2');
-    const out = h.ok('alice', '/digest now');
+    await h.ok('alice', '/task post Big job skills:code slots:3');
+    await h.ok('alice', '/task post Other job skills:code slots:2');
+    for (const u of ['bob', 'carol']) await h.ok(u, '/task claim 1');
+    await h.ok('dave', '/task claim 2');
+    const out = await h.ok('alice', '/digest now');
     const post = out.effects.find((e) => e.type === 'post') as { view: View };
     const text = JSON.stringify(post.view);
     // Every section that lists a task shows the same, true figure.
@@ -253,17 +255,17 @@ describe('figures that must be true', () => {
     expect(free('Other job')).toEqual(['1/2', '1/2']);
   });
 
-  it('/commons profile counts one vote per member per submission or proposal, not one per reaction', () => {
+  it('/commons profile counts one vote per member per submission or proposal, not one per reaction', async () => {
     const h = makeCore();
-    submittedTask(h);
-    h.react('carol', SUB, '✅');
-    h.react('carol', SUB, '👍');
-    h.ok('carol', '/review 1 approve');
-    h.ok('alice', '/propose Something rule:lazy');
-    h.react('carol', 'proposal:1', '✅');
-    h.react('carol', 'proposal:1', '👍');
-    h.ok('carol', '/vote 1 yes');
-    const text = h.ok('carol', '/commons profile').reply!.text;
+    await submittedTask(h);
+    await h.react('carol', SUB, '✅');
+    await h.react('carol', SUB, '👍');
+    await h.ok('carol', '/review 1 approve');
+    await h.ok('alice', '/propose Something rule:lazy');
+    await h.react('carol', 'proposal:1', '✅');
+    await h.react('carol', 'proposal:1', '👍');
+    await h.ok('carol', '/vote 1 yes');
+    const text = (await h.ok('carol', '/commons profile')).reply!.text;
     expect(text).toMatch(/1 review votes and 1 proposal votes cast/);
   });
 });

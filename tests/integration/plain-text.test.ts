@@ -27,9 +27,9 @@ function typedError(name: CommandName, values: Record<string, unknown>): string 
 }
 
 /** The reply to a text line (console, Slack): a parse error before the core, or the core's error. */
-function textError(h: ReturnType<typeof makeCore>, line: string): string {
+async function textError(h: ReturnType<typeof makeCore>, line: string): Promise<string> {
   try {
-    const out = h.cmd('alice', line);
+    const out = await h.cmd('alice', line);
     if (!out.error) throw new Error(`${line} was accepted`);
     return out.reply!.text;
   } catch (e) {
@@ -41,9 +41,9 @@ function textError(h: ReturnType<typeof makeCore>, line: string): string {
 describe('user text is plain text', () => {
   it.each(NOT_TEXT)(
     'a title with %s is refused, naming the option, on the text and the typed door',
-    (_, ch) => {
+    async (_, ch) => {
       const h = makeCore();
-      const text = textError(h, `/task post Fix the ${ch}docs`);
+      const text = await textError(h, `/task post Fix the ${ch}docs`);
       const code = `U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
       expect(text.startsWith(`Invalid \`title\` for \`/task post\`: must be plain text: ${code} `)).toBe(
         true,
@@ -84,23 +84,26 @@ describe('user text is plain text', () => {
     );
   });
 
-  it('line breaks and tabs fold to spaces on one line, and stay line breaks in a description', () => {
+  it('line breaks and tabs fold to spaces on one line, and stay line breaks in a description', async () => {
     const h = makeCore();
-    h.ok('alice', '/task post "Line one\r\nLine\ttwo" description:"First\r\nsecond\rthird\u2028fourth\tend"');
+    await h.ok(
+      'alice',
+      '/task post "Line one\r\nLine\ttwo" description:"First\r\nsecond\rthird\u2028fourth\tend"',
+    );
     const task = h.db.$client.prepare('select title, description from tasks').get();
     expect(task).toEqual({ title: 'Line one Line two', description: 'First\nsecond\nthird\nfourth end' });
   });
 
-  it('an echoed unknown word shows a control character as U+001B, never raw', () => {
+  it('an echoed unknown word shows a control character as U+001B, never raw', async () => {
     const h = makeCore();
-    expect(textError(h, `/task claim 1 ${ESC}[2J`)).toBe(
+    expect(await textError(h, `/task claim 1 ${ESC}[2J`)).toBe(
       'Unexpected `U+001B[2J` after `/task claim`. Usage: /task claim <task>',
     );
   });
 
-  it('a platform display name loses its control and text-direction characters', () => {
+  it('a platform display name loses its control and text-direction characters', async () => {
     const h = makeCore();
-    const out = h.core.handle({
+    const out = await h.core.handle({
       type: 'command',
       community: h.community,
       channelId: 'general',

@@ -15,21 +15,21 @@ function statuses(h: Harness) {
 }
 
 describe('proposals across a restart', () => {
-  it('each overdue proposal closes exactly once after a restart, with one outcome post', () => {
+  it('each overdue proposal closes exactly once after a restart, with one outcome post', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ostrom-proposals-'));
     dirs.push(dir);
     const path = join(dir, 'ostrom.db');
 
     const first = makeCore({ path });
-    first.ok('alice', '/propose Lower the bar change:review.approvals=1 rule:lazy hours:24');
-    first.ok('alice', '/propose Adopt a license rule:majority hours:48');
-    first.react('bob', 'proposal:2', '✅');
-    first.react('carol', 'proposal:2', '✅');
-    first.react('dave', 'proposal:2', '❌');
+    await first.ok('alice', '/propose Lower the bar change:review.approvals=1 rule:lazy hours:24');
+    await first.ok('alice', '/propose Adopt a license rule:majority hours:48');
+    await first.react('bob', 'proposal:2', '✅');
+    await first.react('carol', 'proposal:2', '✅');
+    await first.react('dave', 'proposal:2', '❌');
     first.db.$client.close(); // stopped before either deadline
 
     const second = makeCore({ path, clock: new TestClock(T0 + 100 * HOUR_MS) });
-    const outs = second.core.runDue();
+    const outs = await second.core.runDue();
     const threads = outs.flatMap((o) => o.effects.filter((e) => e.type === 'thread'));
     expect(threads.map((e) => e.type === 'thread' && [e.cardKey, e.text])).toEqual([
       [
@@ -38,16 +38,16 @@ describe('proposals across a restart', () => {
       ],
       ['proposal:2', '✅ P2 "Adopt a license" passed: 2 yes, 1 no, 0 abstain.'],
     ]);
-    expect(second.core.findCard(second.community, 'proposal:2')?.threadId).toBeTruthy();
+    expect((await second.core.findCard(second.community, 'proposal:2'))?.threadId).toBeTruthy();
     expect(statuses(second)).toEqual([
       { number: 1, status: 'passed' },
       { number: 2, status: 'passed' },
     ]);
-    expect(second.core.runDue()).toEqual([]);
+    expect(await second.core.runDue()).toEqual([]);
     second.db.$client.close();
 
     const third = makeCore({ path, clock: new TestClock(T0 + 200 * HOUR_MS) });
-    expect(third.core.runDue()).toEqual([]);
+    expect(await third.core.runDue()).toEqual([]);
     expect(
       (
         third.db.$client.prepare("select count(*) n from audit where type = 'proposal.closed'").get() as {

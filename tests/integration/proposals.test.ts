@@ -21,8 +21,9 @@ function row(h: Harness, number = 1) {
 }
 
 /** A field of the private `/proposal show` view. */
-function field(h: Harness, name: string, number = 1): string | undefined {
-  return h.ok('alice', `/proposal show P${number}`).reply?.view?.fields.find((f) => f.name === name)?.value;
+async function field(h: Harness, name: string, number = 1): Promise<string | undefined> {
+  return (await h.ok('alice', `/proposal show P${number}`)).reply?.view?.fields.find((f) => f.name === name)
+    ?.value;
 }
 
 function threadPosts(outs: Outcome[]) {
@@ -42,9 +43,9 @@ function auditTypes(h: Harness, type: string) {
 }
 
 describe('opening a proposal', () => {
-  it('posts a card with a thread, numbered per community, with rule, quorum and deadline frozen', () => {
+  it('posts a card with a thread, numbered per community, with rule, quorum and deadline frozen', async () => {
     const h = makeCore();
-    const out = h.ok(
+    const out = await h.ok(
       'alice',
       '/propose Adopt CC-BY-SA-4.0 for docs rule:consent hours:48 body:"Docs have no license"',
     );
@@ -76,19 +77,19 @@ describe('opening a proposal', () => {
       .get();
     expect(deadline).toEqual({ kind: 'proposal.close', due_at: T0 + 48 * HOUR_MS, status: 'pending' });
     expect(auditTypes(h, 'proposal.opened')[0]).toMatchObject({ proposal: 1, rule: 'consent', quorum: 3 });
-    expect(h.ok('bob', '/propose Second').reply?.text).toMatch(/^Opened P2: Second/);
+    expect((await h.ok('bob', '/propose Second')).reply?.text).toMatch(/^Opened P2: Second/);
   });
 
-  it('takes rule and hours from the community rules when not given', () => {
+  it('takes rule and hours from the community rules when not given', async () => {
     const h = makeCore();
-    h.ok('alice', '/commons setup proposal.defaultRule=majority proposal.hours=10 proposal.quorum=2');
-    h.ok('alice', '/propose Defaults');
+    await h.ok('alice', '/commons setup proposal.defaultRule=majority proposal.hours=10 proposal.quorum=2');
+    await h.ok('alice', '/propose Defaults');
     expect(row(h)).toMatchObject({ rule: 'majority', quorum: 2, closes_at: T0 + 10 * HOUR_MS });
   });
 
-  it('shows the proposed change as old → new', () => {
+  it('shows the proposed change as old → new', async () => {
     const h = makeCore();
-    const out = h.ok('alice', '/propose Lower the bar change:review.approvals=1');
+    const out = await h.ok('alice', '/propose Lower the bar change:review.approvals=1');
     const view = out.effects.find((e) => e.type === 'post');
     expect(view?.type === 'post' && view.view.fields.find((f) => f.name === 'Change')?.value).toBe(
       'review.approvals: 2 → 1',
@@ -108,20 +109,20 @@ describe('opening a proposal', () => {
     ],
     ['change:review.objectionsBlock=maybe', /must be true or false/],
     ['change:review.approvals', /is not a rule assignment; write key=value/],
-  ])('a bad %s is refused with what is valid, and changes nothing', (opt, message) => {
+  ])('a bad %s is refused with what is valid, and changes nothing', async (opt, message) => {
     const h = makeCore();
-    h.ok('alice', '/propose Warm up');
+    await h.ok('alice', '/propose Warm up');
     const before = h.dump();
-    const out = h.cmd('alice', `/propose Bad ${opt}`);
+    const out = await h.cmd('alice', `/propose Bad ${opt}`);
     expect(out.error?.message).toMatch(message);
     expect(out.effects).toEqual([]);
     expect(h.dump()).toBe(before);
-    expect(h.ok('alice', '/propose Next').reply?.text).toMatch(/^Opened P2:/);
+    expect((await h.ok('alice', '/propose Next')).reply?.text).toMatch(/^Opened P2:/);
   });
 
-  it('a channel change takes the channel id from a mention', () => {
+  it('a channel change takes the channel id from a mention', async () => {
     const h = makeCore();
-    h.ok('alice', '/propose Move change:channels.proposals=<#C42|decisions>');
+    await h.ok('alice', '/propose Move change:channels.proposals=<#C42|decisions>');
     expect(row(h)).toMatchObject({ change_key: 'channels.proposals', change_value: 'C42' });
   });
 });
@@ -219,13 +220,13 @@ describe('each rule at its deadline', () => {
       /3 yes, 2 no, 0 abstain: yes must be at least 2\/3/,
     ],
   ];
-  it.each(cases)('%s', (_name, ruleName, votes, status, reason) => {
+  it.each(cases)('%s', async (_name, ruleName, votes, status, reason) => {
     const h = makeCore();
-    h.ok('alice', `/propose Decide it rule:${ruleName}`);
-    for (const [who, emoji] of votes) h.react(who, CARD, emoji);
-    expect(h.advance(71 * HOUR_MS)).toEqual([]);
+    await h.ok('alice', `/propose Decide it rule:${ruleName}`);
+    for (const [who, emoji] of votes) await h.react(who, CARD, emoji);
+    expect(await h.advance(71 * HOUR_MS)).toEqual([]);
     expect(row(h).status).toBe('open');
-    const outs = h.advance(HOUR_MS);
+    const outs = await h.advance(HOUR_MS);
     expect(row(h)).toMatchObject({ status, closed_at: T0 + 72 * HOUR_MS });
     expect(row(h).outcome).toMatch(reason);
     const posts = threadPosts(outs);
@@ -241,87 +242,89 @@ describe('each rule at its deadline', () => {
 });
 
 describe('votes', () => {
-  it('a vote is the latest reaction still on the card: changed, removed, re-added', () => {
+  it('a vote is the latest reaction still on the card: changed, removed, re-added', async () => {
     const h = makeCore();
-    h.ok('alice', '/propose Decide it');
-    h.react('carol', CARD, '✅');
-    expect(field(h, 'Yes')).toBe('carol');
-    const out = h.react('carol', CARD, '❌');
+    await h.ok('alice', '/propose Decide it');
+    await h.react('carol', CARD, '✅');
+    expect(await field(h, 'Yes')).toBe('carol');
+    const out = await h.react('carol', CARD, '❌');
     const update = out.effects.find((e) => e.type === 'update');
     expect(update?.type === 'update' && update.view.fields.find((f) => f.name === 'Tally')?.value).toBe(
       '0 yes, 1 no, 0 abstain · 1 participant of quorum 3',
     );
-    expect(field(h, 'No')).toBe('carol');
-    h.unreact('carol', CARD, '❌');
-    expect(field(h, 'Tally')).toMatch(/^1 yes, 0 no, 0 abstain/);
-    h.unreact('carol', CARD, '✅');
-    expect(field(h, 'Tally')).toBe('0 yes, 0 no, 0 abstain · 0 participants of quorum 3');
-    h.react('carol', CARD, '➖');
-    expect(field(h, 'Abstain')).toBe('carol');
+    expect(await field(h, 'No')).toBe('carol');
+    await h.unreact('carol', CARD, '❌');
+    expect(await field(h, 'Tally')).toMatch(/^1 yes, 0 no, 0 abstain/);
+    await h.unreact('carol', CARD, '✅');
+    expect(await field(h, 'Tally')).toBe('0 yes, 0 no, 0 abstain · 0 participants of quorum 3');
+    await h.react('carol', CARD, '➖');
+    expect(await field(h, 'Abstain')).toBe('carol');
   });
 
-  it('/vote and a reaction are the same vote: one participant', () => {
+  it('/vote and a reaction are the same vote: one participant', async () => {
     const h = makeCore();
-    h.ok('alice', '/propose Decide it rule:majority');
-    h.react('bob', CARD, '❌');
-    const out = h.ok('bob', '/vote P1 yes reason:"changed my mind"');
+    await h.ok('alice', '/propose Decide it rule:majority');
+    await h.react('bob', CARD, '❌');
+    const out = await h.ok('bob', '/vote P1 yes reason:"changed my mind"');
     expect(out.reply?.text).toMatch(/^You voted yes on P1\. Now 1 yes, 0 no, 0 abstain;/);
-    expect(field(h, 'Tally')).toBe('1 yes, 0 no, 0 abstain · 1 participant of quorum 3');
-    expect(field(h, 'Reasons')).toBe('bob (yes): changed my mind');
-    h.react('bob', CARD, '👎'); // a later reaction is now the latest
-    expect(field(h, 'Tally')).toBe('0 yes, 1 no, 0 abstain · 1 participant of quorum 3');
+    expect(await field(h, 'Tally')).toBe('1 yes, 0 no, 0 abstain · 1 participant of quorum 3');
+    expect(await field(h, 'Reasons')).toBe('bob (yes): changed my mind');
+    await h.react('bob', CARD, '👎'); // a later reaction is now the latest
+    expect(await field(h, 'Tally')).toBe('0 yes, 1 no, 0 abstain · 1 participant of quorum 3');
   });
 
-  it('votes of members not yet eligible are not counted, by the rule frozen at opening', () => {
+  it('votes of members not yet eligible are not counted, by the rule frozen at opening', async () => {
     const h = makeCore();
     const old = { joinedAt: T0 - 30 * 24 * HOUR_MS };
-    h.ok('alice', '/commons setup votes.minMemberDays=7 proposal.quorum=1', old);
-    h.ok('alice', '/propose Decide it rule:consent hours:24', old);
-    h.react('newbie', CARD, '❌', true, { joinedAt: T0 - 2 * 24 * HOUR_MS });
-    h.react('bob', CARD, '✅', true, old);
-    expect(field(h, 'Not counted')).toBe('1 vote(s) by members of fewer than 7 days');
-    expect(field(h, 'No')).toBe('—');
-    const err = h.cmd('newbie', '/vote P1 no');
+    await h.ok('alice', '/commons setup votes.minMemberDays=7 proposal.quorum=1', old);
+    await h.ok('alice', '/propose Decide it rule:consent hours:24', old);
+    await h.react('newbie', CARD, '❌', true, { joinedAt: T0 - 2 * 24 * HOUR_MS });
+    await h.react('bob', CARD, '✅', true, old);
+    expect(await field(h, 'Not counted')).toBe('1 vote(s) by members of fewer than 7 days');
+    expect(await field(h, 'No')).toBe('—');
+    const err = await h.cmd('newbie', '/vote P1 no');
     expect(err.error?.code).toBe('proposal.ineligible');
     expect(err.error?.message).toBe('Only members of at least 7 days may vote on P1.');
-    h.advance(24 * HOUR_MS);
+    await h.advance(24 * HOUR_MS);
     expect(row(h)).toMatchObject({ status: 'passed', min_member_days: 7 });
   });
 
-  it('votes after the deadline are ignored, even before the close has run', () => {
+  it('votes after the deadline are ignored, even before the close has run', async () => {
     const h = makeCore();
-    h.ok('alice', '/propose Decide it rule:lazy hours:5');
+    await h.ok('alice', '/propose Decide it rule:lazy hours:5');
     h.clock.advance(5 * HOUR_MS); // deadline reached, scheduler not yet run
-    const out = h.react('carol', CARD, '❌');
+    const out = await h.react('carol', CARD, '❌');
     expect(out.effects).toEqual([]);
-    const err = h.cmd('carol', '/vote P1 no');
+    const err = await h.cmd('carol', '/vote P1 no');
     expect(err.error?.code).toBe('proposal.deadlinePassed');
     expect(err.error?.message).toBe(
       'The deadline of P1 passed at 2026-01-05 17:00 UTC; it can no longer be voted on.',
     );
     expect(h.db.$client.prepare('select count(*) n from vote_marks').get()).toEqual({ n: 0 });
-    h.advance(0);
+    await h.advance(0);
     expect(row(h).status).toBe('passed');
-    expect(h.cmd('carol', '/vote P1 no').error?.message).toBe('Proposal P1 is passed; voting has ended.');
-    expect(h.react('carol', CARD, '❌').effects).toEqual([]);
+    expect((await h.cmd('carol', '/vote P1 no')).error?.message).toBe(
+      'Proposal P1 is passed; voting has ended.',
+    );
+    expect((await h.react('carol', CARD, '❌')).effects).toEqual([]);
   });
 
-  it('/vote on a proposal that does not exist is refused', () => {
+  it('/vote on a proposal that does not exist is refused', async () => {
     const h = makeCore();
-    expect(h.cmd('bob', '/vote P9 yes').error?.message).toBe('There is no proposal P9.');
+    expect((await h.cmd('bob', '/vote P9 yes')).error?.message).toBe('There is no proposal P9.');
   });
 });
 
 describe('withdrawal', () => {
-  it('only the author may withdraw; it cancels the close and says so in the thread', () => {
+  it('only the author may withdraw; it cancels the close and says so in the thread', async () => {
     const h = makeCore();
-    h.ok('alice', '/propose Decide it rule:lazy');
+    await h.ok('alice', '/propose Decide it rule:lazy');
     const before = h.dump();
-    expect(h.cmd('bob', '/proposal withdraw P1').error?.message).toBe(
+    expect((await h.cmd('bob', '/proposal withdraw P1')).error?.message).toBe(
       'Only the author of P1 may withdraw it.',
     );
     expect(h.dump()).toBe(before);
-    const out = h.ok('alice', '/proposal withdraw P1');
+    const out = await h.ok('alice', '/proposal withdraw P1');
     expect(out.reply?.text).toBe('You withdrew P1.');
     expect(threadPosts([out])).toEqual([
       { type: 'thread', cardKey: CARD, text: 'P1 was withdrawn by alice; no decision was made.' },
@@ -330,32 +333,32 @@ describe('withdrawal', () => {
     expect(h.db.$client.prepare("select status from deadlines where key = 'proposal:1:close'").get()).toEqual(
       { status: 'cancelled' },
     );
-    expect(h.react('carol', CARD, '✅').effects).toEqual([]);
-    expect(h.advance(100 * HOUR_MS)).toEqual([]);
+    expect((await h.react('carol', CARD, '✅')).effects).toEqual([]);
+    expect(await h.advance(100 * HOUR_MS)).toEqual([]);
     expect(row(h).status).toBe('withdrawn');
-    expect(h.cmd('alice', '/proposal withdraw P1').error?.message).toBe(
+    expect((await h.cmd('alice', '/proposal withdraw P1')).error?.message).toBe(
       'Proposal P1 is withdrawn; it can no longer be withdrawn.',
     );
   });
 
-  it('cannot be withdrawn after the deadline', () => {
+  it('cannot be withdrawn after the deadline', async () => {
     const h = makeCore();
-    h.ok('alice', '/propose Decide it hours:2');
+    await h.ok('alice', '/propose Decide it hours:2');
     h.clock.advance(2 * HOUR_MS);
-    expect(h.cmd('alice', '/proposal withdraw P1').error?.code).toBe('proposal.deadlinePassed');
-    h.advance(0);
-    expect(h.cmd('alice', '/proposal withdraw P1').error?.message).toBe(
+    expect((await h.cmd('alice', '/proposal withdraw P1')).error?.code).toBe('proposal.deadlinePassed');
+    await h.advance(0);
+    expect((await h.cmd('alice', '/proposal withdraw P1')).error?.message).toBe(
       'Proposal P1 is rejected; it can no longer be withdrawn.',
     );
   });
 });
 
 describe('rule changes by proposal', () => {
-  it('a passed change:review.approvals=1 makes the next submission accepted with one approval', () => {
+  it('a passed change:review.approvals=1 makes the next submission accepted with one approval', async () => {
     const h = makeCore();
-    h.ok('alice', '/commons setup');
-    h.ok('alice', '/propose Lower the bar change:review.approvals=1 rule:lazy hours:24');
-    const outs = h.advance(24 * HOUR_MS);
+    await h.ok('alice', '/commons setup');
+    await h.ok('alice', '/propose Lower the bar change:review.approvals=1 rule:lazy hours:24');
+    const outs = await h.advance(24 * HOUR_MS);
     expect(h.texts(outs)).toEqual([
       '✅ P1 "Lower the bar" passed: no objection (0 yes, 0 no, 0 abstain). Rule review.approvals changed: 2 → 1 (set by P1).',
     ]);
@@ -363,51 +366,54 @@ describe('rule changes by proposal', () => {
     expect(auditTypes(h, 'rule.changed')).toEqual([
       { key: 'review.approvals', from: 2, to: 1, proposal: 'P1' },
     ]);
-    expect(h.ok('alice', '/commons config').reply?.text).toMatch(
+    expect((await h.ok('alice', '/commons config')).reply?.text).toMatch(
       /review\.approvals = 1 {2}\(set by proposal P1; a whole number from 1 to 50\)/,
     );
-    h.ok('alice', '/task post X');
-    h.ok('bob', '/task claim 1');
-    h.ok('bob', '/task submit 1');
-    const accepted = h.ok('carol', '/review 1 approve');
+    await h.ok('alice', '/task post X');
+    await h.ok('bob', '/task claim 1');
+    await h.ok('bob', '/task submit 1');
+    const accepted = await h.ok('carol', '/review 1 approve');
     expect(accepted.reply?.text).toMatch(/It is accepted\./);
   });
 
-  it('a rejected change is not applied', () => {
+  it('a rejected change is not applied', async () => {
     const h = makeCore();
-    h.ok('alice', '/propose Lower the bar change:review.approvals=1 rule:lazy hours:24');
-    h.react('carol', CARD, '❌');
-    h.advance(24 * HOUR_MS);
+    await h.ok('alice', '/propose Lower the bar change:review.approvals=1 rule:lazy hours:24');
+    await h.react('carol', CARD, '❌');
+    await h.advance(24 * HOUR_MS);
     expect(row(h).status).toBe('rejected');
     expect(rule(h, 'review.approvals')).toBeUndefined();
-    expect(field(h, 'Change')).toBe('review.approvals: 2 → 1 (not applied)');
+    expect(await field(h, 'Change')).toBe('review.approvals: 2 → 1 (not applied)');
   });
 
-  it('a running proposal keeps the rule and quorum it opened with', () => {
+  it('a running proposal keeps the rule and quorum it opened with', async () => {
     const h = makeCore();
-    h.ok('alice', '/propose Big decision hours:72'); // consent, quorum 3
-    h.ok('alice', '/propose Smaller quorum change:proposal.quorum=1 rule:lazy hours:1');
-    h.ok('alice', '/propose Majority by default change:proposal.defaultRule=majority rule:lazy hours:1');
-    h.advance(HOUR_MS);
+    await h.ok('alice', '/propose Big decision hours:72'); // consent, quorum 3
+    await h.ok('alice', '/propose Smaller quorum change:proposal.quorum=1 rule:lazy hours:1');
+    await h.ok(
+      'alice',
+      '/propose Majority by default change:proposal.defaultRule=majority rule:lazy hours:1',
+    );
+    await h.advance(HOUR_MS);
     expect([row(h, 2).status, row(h, 3).status]).toEqual(['passed', 'passed']);
-    h.react('bob', CARD, '✅');
-    expect(field(h, 'Quorum')).toBe('3');
-    h.advance(71 * HOUR_MS);
+    await h.react('bob', CARD, '✅');
+    expect(await field(h, 'Quorum')).toBe('3');
+    await h.advance(71 * HOUR_MS);
     expect(row(h)).toMatchObject({
       status: 'rejected',
       rule: 'consent',
       quorum: 3,
       outcome: 'Rejected: quorum 3 not met: 1 participant.',
     });
-    h.ok('alice', '/propose Next one');
+    await h.ok('alice', '/propose Next one');
     expect(row(h, 4)).toMatchObject({ rule: 'majority', quorum: 1 });
   });
 
-  it('two passed changes of one key apply in the order the proposals close', () => {
+  it('two passed changes of one key apply in the order the proposals close', async () => {
     const h = makeCore();
-    h.ok('alice', '/propose Five change:review.approvals=5 rule:lazy hours:10');
-    h.ok('alice', '/propose Four change:review.approvals=4 rule:lazy hours:5');
-    h.advance(11 * HOUR_MS); // both due in one run: P2 closes first, then P1
+    await h.ok('alice', '/propose Five change:review.approvals=5 rule:lazy hours:10');
+    await h.ok('alice', '/propose Four change:review.approvals=4 rule:lazy hours:5');
+    await h.advance(11 * HOUR_MS); // both due in one run: P2 closes first, then P1
     expect(auditTypes(h, 'rule.changed').map((d) => [d.proposal, d.from, d.to])).toEqual([
       ['P2', 2, 4],
       ['P1', 4, 5],
@@ -415,63 +421,63 @@ describe('rule changes by proposal', () => {
     expect(rule(h, 'review.approvals')).toEqual({ value: 5, setBy: 'P1' });
   });
 
-  it('the close runs exactly once, and the outcome is posted once in the thread', () => {
+  it('the close runs exactly once, and the outcome is posted once in the thread', async () => {
     const h = makeCore();
-    h.ok('alice', '/propose Once change:claims.maxOpen=5 rule:lazy hours:1');
-    const outs = h.advance(2 * HOUR_MS);
+    await h.ok('alice', '/propose Once change:claims.maxOpen=5 rule:lazy hours:1');
+    const outs = await h.advance(2 * HOUR_MS);
     expect(threadPosts(outs)).toHaveLength(1);
     expect(outs.flatMap((o) => o.effects).filter((e) => e.type === 'update')).toHaveLength(1);
-    expect(h.core.runDue()).toEqual([]);
-    expect(h.advance(100 * HOUR_MS)).toEqual([]);
+    expect(await h.core.runDue()).toEqual([]);
+    expect(await h.advance(100 * HOUR_MS)).toEqual([]);
     // Even if the deadline row ran again, the job sees the proposal is closed and does nothing.
     h.db.$client.prepare("update deadlines set status = 'pending' where key = 'proposal:1:close'").run();
-    expect(threadPosts(h.advance(0))).toEqual([]);
+    expect(threadPosts(await h.advance(0))).toEqual([]);
     expect(row(h).status).toBe('passed');
     expect(auditTypes(h, 'proposal.closed')).toHaveLength(1);
     expect(auditTypes(h, 'rule.changed')).toHaveLength(1);
-    expect(h.ok('alice', '/commons verify').reply?.text).toMatch(/^Audit chain intact/);
+    expect((await h.ok('alice', '/commons verify')).reply?.text).toMatch(/^Audit chain intact/);
   });
 });
 
 describe('/proposal list and show', () => {
-  it('lists open proposals first, then closed ones, and cuts past 25', () => {
+  it('lists open proposals first, then closed ones, and cuts past 25', async () => {
     const h = makeCore();
-    h.ok('alice', '/propose Early rule:lazy hours:1');
-    h.advance(2 * HOUR_MS);
-    h.ok('alice', '/propose Later hours:10');
-    h.ok('alice', '/propose Sooner hours:5');
-    const text = h.ok('bob', '/proposal list').reply!.text;
+    await h.ok('alice', '/propose Early rule:lazy hours:1');
+    await h.advance(2 * HOUR_MS);
+    await h.ok('alice', '/propose Later hours:10');
+    await h.ok('alice', '/propose Sooner hours:5');
+    const text = (await h.ok('bob', '/proposal list')).reply!.text;
     const lines = text.split('\n');
     expect(lines[0]).toBe('Proposals (status:all), 3 in all:');
     expect(lines.slice(1).map((l) => l.split(' — ')[0])).toEqual(['P3 Sooner', 'P2 Later', 'P1 Early']);
     expect(lines[3]).toMatch(/— passed · lazy · 0 yes, 0 no, 0 abstain \(0 participants\) · closed /);
-    expect(h.ok('bob', '/proposal list status:closed').reply!.text.split('\n')).toHaveLength(2);
-    expect(h.ok('bob', '/proposal list status:open').reply!.text).toMatch(
+    expect((await h.ok('bob', '/proposal list status:closed')).reply!.text.split('\n')).toHaveLength(2);
+    expect((await h.ok('bob', '/proposal list status:open')).reply!.text).toMatch(
       /^Proposals \(status:open\), 2 in all:/,
     );
-    for (let i = 0; i < 25; i++) h.ok('alice', `/propose More ${i}`);
-    const long = h.ok('bob', '/proposal list status:open').reply!;
+    for (let i = 0; i < 25; i++) await h.ok('alice', `/propose More ${i}`);
+    const long = (await h.ok('bob', '/proposal list status:open')).reply!;
     expect(long.private).toBe(true);
     expect(long.text.split('\n')).toHaveLength(27);
     expect(long.text).toMatch(/…and 2 more/);
   });
 
-  it('says when there are none', () => {
+  it('says when there are none', async () => {
     const h = makeCore();
-    expect(h.ok('bob', '/proposal list').reply?.text).toMatch(/^No proposals/);
+    expect((await h.ok('bob', '/proposal list')).reply?.text).toMatch(/^No proposals/);
   });
 
-  it('show is private, has the tally and no buttons', () => {
+  it('show is private, has the tally and no buttons', async () => {
     const h = makeCore();
-    h.ok('alice', '/propose Decide it');
-    h.react('bob', CARD, '✅');
-    h.react('carol', CARD, '➖');
-    const r = h.ok('dave', '/proposal show 1').reply!;
+    await h.ok('alice', '/propose Decide it');
+    await h.react('bob', CARD, '✅');
+    await h.react('carol', CARD, '➖');
+    const r = (await h.ok('dave', '/proposal show 1')).reply!;
     expect(r.private).toBe(true);
     expect(r.view?.buttons).toEqual([]);
     expect(r.view?.fields.find((f) => f.name === 'Tally')?.value).toBe(
       '1 yes, 0 no, 1 abstain · 2 participants of quorum 3',
     );
-    expect(h.cmd('dave', '/proposal show P7').error?.code).toBe('proposal.notFound');
+    expect((await h.cmd('dave', '/proposal show P7')).error?.code).toBe('proposal.notFound');
   });
 });

@@ -4,14 +4,14 @@ import { makeCore, submittedTask } from '../helpers/core.js';
 const actor = (name: string) => ({ userId: name, name });
 
 describe('reconciling reactions after downtime', () => {
-  it('counts reactions cast meanwhile, drops removed ones, keeps command votes, and is idempotent', () => {
+  it('counts reactions cast meanwhile, drops removed ones, keeps command votes, and is idempotent', async () => {
     const h = makeCore();
-    submittedTask(h);
-    h.react('carol', 'submission:1', '✅');
-    h.ok('erin', '/review 1 object');
-    const card = h.core.findCard(h.community, 'submission:1')!;
+    await submittedTask(h);
+    await h.react('carol', 'submission:1', '✅');
+    await h.ok('erin', '/review 1 object');
+    const card = (await h.core.findCard(h.community, 'submission:1'))!;
     const message = { channelId: card.channelId, messageId: card.messageId };
-    expect(h.core.openVoteCards(h.community)).toEqual([
+    expect(await h.core.openVoteCards(h.community)).toEqual([
       expect.objectContaining({ messageId: card.messageId }),
     ]);
 
@@ -26,7 +26,7 @@ describe('reconciling reactions after downtime', () => {
           { actor: { ...actor('robot'), isBot: true }, emoji: '✅', value: 'yes' },
         ],
       });
-    const out = sync();
+    const out = await sync();
     const review = out.effects.find((e) => e.type === 'update' && e.cardKey === 'submission:1');
     expect(review).toMatchObject({
       view: {
@@ -41,21 +41,21 @@ describe('reconciling reactions after downtime', () => {
       },
     });
     const before = h.dump();
-    expect(sync().effects).toEqual([]);
+    expect((await sync()).effects).toEqual([]);
     expect(h.dump()).toBe(before);
   });
 
-  it('suggests matching tasks for autocomplete, open ones first', () => {
+  it('suggests matching tasks for autocomplete, open ones first', async () => {
     const h = makeCore();
-    h.ok('alice', '/task post Write docs');
-    h.ok('alice', '/task post Fix docs build');
-    h.ok('alice', '/task post Unrelated');
-    h.ok('alice', '/task cancel 1');
-    expect(h.core.suggest(h.community, 'task', 'docs').map((s) => s.label)).toEqual([
+    await h.ok('alice', '/task post Write docs');
+    await h.ok('alice', '/task post Fix docs build');
+    await h.ok('alice', '/task post Unrelated');
+    await h.ok('alice', '/task cancel 1');
+    expect((await h.core.suggest(h.community, 'task', 'docs')).map((s) => s.label)).toEqual([
       '#2 Fix docs build (open)',
       '#1 Write docs (cancelled)',
     ]);
-    expect(h.core.suggest(h.community, 'task', '#3').map((s) => s.number)).toEqual([3]);
-    expect(h.core.suggest({ platform: 'discord', id: 'none' }, 'task', '')).toEqual([]);
+    expect((await h.core.suggest(h.community, 'task', '#3')).map((s) => s.number)).toEqual([3]);
+    expect(await h.core.suggest({ platform: 'discord', id: 'none' }, 'task', '')).toEqual([]);
   });
 });

@@ -13,13 +13,13 @@ function ledgerRows(h: ReturnType<typeof makeCore>) {
 }
 
 describe('peer review by emoji', () => {
-  it("a claimant's own approval is not counted; two peers accept the work into the ledger", () => {
+  it("a claimant's own approval is not counted; two peers accept the work into the ledger", async () => {
     const h = makeCore();
-    submittedTask(h);
-    h.react('bob', SUB, '✅');
-    h.react('carol', SUB, '✅');
+    await submittedTask(h);
+    await h.react('bob', SUB, '✅');
+    await h.react('carol', SUB, '✅');
     expect(ledgerRows(h)).toHaveLength(0);
-    const out = h.react('dave', SUB, '👍');
+    const out = await h.react('dave', SUB, '👍');
     expect(h.texts([out])[0]).toMatch(
       /Task #1 "Write the guide" accepted\. Contributors: bob\. Reviewers: carol, dave\./,
     );
@@ -27,69 +27,69 @@ describe('peer review by emoji', () => {
     expect(JSON.parse(row!.contributors).map((p: { name: string }) => p.name)).toEqual(['bob']);
     expect(JSON.parse(row!.reviewers).map((p: { name: string }) => p.name)).toEqual(['carol', 'dave']);
     expect(row).toMatchObject({ link: 'https://example.org/pr/1', license: 'CC-BY-SA-4.0' });
-    expect(h.ok('alice', '/task show 1').reply?.view?.fields[0]).toMatchObject({ value: 'done ✅' });
+    expect((await h.ok('alice', '/task show 1')).reply?.view?.fields[0]).toMatchObject({ value: 'done ✅' });
   });
 
-  it("a member's vote is their latest voting reaction still on the message", () => {
+  it("a member's vote is their latest voting reaction still on the message", async () => {
     const h = makeCore();
-    submittedTask(h);
-    h.react('carol', SUB, '✅');
-    h.react('carol', SUB, '❌'); // now an objection
-    const card = () => h.ok('alice', '/task show 1').reply?.view?.fields.at(-1)?.value;
-    expect(card()).toMatch(/approvals 0\/2 \(none\) · objections 1 \(carol\)/);
-    h.unreact('carol', SUB, '❌'); // falls back to the ✅ still there
-    expect(card()).toMatch(/approvals 1\/2 \(carol\) · objections 0/);
-    h.unreact('carol', SUB, '✅'); // no vote
-    expect(card()).toMatch(/approvals 0\/2 \(none\)/);
-    h.react('carol', SUB, '✅'); // re-added counts again
-    expect(card()).toMatch(/approvals 1\/2 \(carol\)/);
+    await submittedTask(h);
+    await h.react('carol', SUB, '✅');
+    await h.react('carol', SUB, '❌'); // now an objection
+    const card = async () => (await h.ok('alice', '/task show 1')).reply?.view?.fields.at(-1)?.value;
+    expect(await card()).toMatch(/approvals 0\/2 \(none\) · objections 1 \(carol\)/);
+    await h.unreact('carol', SUB, '❌'); // falls back to the ✅ still there
+    expect(await card()).toMatch(/approvals 1\/2 \(carol\) · objections 0/);
+    await h.unreact('carol', SUB, '✅'); // no vote
+    expect(await card()).toMatch(/approvals 0\/2 \(none\)/);
+    await h.react('carol', SUB, '✅'); // re-added counts again
+    expect(await card()).toMatch(/approvals 1\/2 \(carol\)/);
   });
 
-  it('an objection blocks acceptance while review.objectionsBlock is on, until it is withdrawn', () => {
+  it('an objection blocks acceptance while review.objectionsBlock is on, until it is withdrawn', async () => {
     const h = makeCore();
-    submittedTask(h);
-    h.react('erin', SUB, '👎');
-    h.react('carol', SUB, '✅');
-    h.react('dave', SUB, '✅');
+    await submittedTask(h);
+    await h.react('erin', SUB, '👎');
+    await h.react('carol', SUB, '✅');
+    await h.react('dave', SUB, '✅');
     expect(ledgerRows(h)).toHaveLength(0);
-    const out = h.unreact('erin', SUB, '👎');
+    const out = await h.unreact('erin', SUB, '👎');
     expect(h.texts([out])[0]).toMatch(/accepted/);
     expect(ledgerRows(h)).toHaveLength(1);
   });
 
-  it('with review.objectionsBlock off, approvals accept despite an objection', () => {
+  it('with review.objectionsBlock off, approvals accept despite an objection', async () => {
     const h = makeCore();
-    h.ok('alice', '/commons setup review.objectionsBlock=false');
-    submittedTask(h);
-    h.react('erin', SUB, '❌');
-    h.react('carol', SUB, '✅');
-    h.react('dave', SUB, '✅');
+    await h.ok('alice', '/commons setup review.objectionsBlock=false');
+    await submittedTask(h);
+    await h.react('erin', SUB, '❌');
+    await h.react('carol', SUB, '✅');
+    await h.react('dave', SUB, '✅');
     expect(ledgerRows(h)).toHaveLength(1);
   });
 
-  it('/review and a reaction are the same vote', () => {
+  it('/review and a reaction are the same vote', async () => {
     const h = makeCore();
-    submittedTask(h);
-    h.react('carol', SUB, '✅');
-    h.ok('carol', '/review 1 approve');
+    await submittedTask(h);
+    await h.react('carol', SUB, '✅');
+    await h.ok('carol', '/review 1 approve');
     expect(ledgerRows(h)).toHaveLength(0); // still one approver
-    expect(h.cmd('bob', '/review 1 approve').error?.code).toBe('review.ownTask');
-    h.ok('dave', '/review 1 approve reason:"looks good"');
+    expect((await h.cmd('bob', '/review 1 approve')).error?.code).toBe('review.ownTask');
+    await h.ok('dave', '/review 1 approve reason:"looks good"');
     expect(ledgerRows(h)).toHaveLength(1);
-    expect(h.cmd('erin', '/review 1 object').error?.code).toBe('review.final');
+    expect((await h.cmd('erin', '/review 1 object')).error?.code).toBe('review.final');
   });
 
-  it('reactions from bots and from members not yet eligible do not count', () => {
+  it('reactions from bots and from members not yet eligible do not count', async () => {
     const h = makeCore();
-    h.ok('alice', '/commons setup votes.minMemberDays=7');
+    await h.ok('alice', '/commons setup votes.minMemberDays=7');
     const old = h.clock.t - h.days(30);
-    submittedTask(h);
-    h.react('robot', SUB, '✅', true, { isBot: true });
-    h.react('newbie', SUB, '✅', true, { joinedAt: h.clock.t - h.days(1) });
-    h.react('carol', SUB, '✅', true, { joinedAt: old });
+    await submittedTask(h);
+    await h.react('robot', SUB, '✅', true, { isBot: true });
+    await h.react('newbie', SUB, '✅', true, { joinedAt: h.clock.t - h.days(1) });
+    await h.react('carol', SUB, '✅', true, { joinedAt: old });
     expect(ledgerRows(h)).toHaveLength(0);
     expect(h.counts().members).toBe(4); // alice, bob, newbie, carol — never the bot
-    h.react('dave', SUB, '✅', true, { joinedAt: old });
+    await h.react('dave', SUB, '✅', true, { joinedAt: old });
     expect(ledgerRows(h)).toHaveLength(1);
     expect(JSON.parse(ledgerRows(h)[0]!.reviewers).map((p: { name: string }) => p.name)).toEqual([
       'carol',
@@ -97,45 +97,45 @@ describe('peer review by emoji', () => {
     ]);
   });
 
-  it('a repeated platform event never counts twice', () => {
+  it('a repeated platform event never counts twice', async () => {
     const h = makeCore();
-    submittedTask(h);
-    h.react('carol', SUB, '✅');
+    await submittedTask(h);
+    await h.react('carol', SUB, '✅');
     const before = h.dump();
-    h.react('carol', SUB, '✅'); // the same reaction again
+    await h.react('carol', SUB, '✅'); // the same reaction again
     expect(h.dump()).toBe(before);
-    h.ok('alice', '/task post Y', { eventId: 'evt-1' });
-    const again = h.cmd('alice', '/task post Y', { eventId: 'evt-1' });
+    await h.ok('alice', '/task post Y', { eventId: 'evt-1' });
+    const again = await h.cmd('alice', '/task post Y', { eventId: 'evt-1' });
     expect(again.duplicate).toBe(true);
     expect(h.counts().tasks).toBe(2);
   });
 
-  it('a new submission supersedes the open one, whose card stops taking votes', () => {
+  it('a new submission supersedes the open one, whose card stops taking votes', async () => {
     const h = makeCore();
-    submittedTask(h);
-    h.react('carol', SUB, '❌');
-    h.ok('bob', '/task submit 1 link:https://example.org/pr/2');
-    h.react('carol', SUB, '✅'); // on the superseded card: ignored
-    h.react('dave', 'submission:2', '✅');
-    h.react('erin', 'submission:2', '✅');
+    await submittedTask(h);
+    await h.react('carol', SUB, '❌');
+    await h.ok('bob', '/task submit 1 link:https://example.org/pr/2');
+    await h.react('carol', SUB, '✅'); // on the superseded card: ignored
+    await h.react('dave', 'submission:2', '✅');
+    await h.react('erin', 'submission:2', '✅');
     expect(ledgerRows(h)[0]).toMatchObject({ link: 'https://example.org/pr/2' });
   });
 
-  it('acceptance is recorded in the audit chain, which /commons verify checks', () => {
+  it('acceptance is recorded in the audit chain, which /commons verify checks', async () => {
     const h = makeCore();
-    submittedTask(h);
-    h.react('carol', SUB, '✅');
-    h.react('dave', SUB, '✅');
+    await submittedTask(h);
+    await h.react('carol', SUB, '✅');
+    await h.react('dave', SUB, '✅');
     const hash = (h.db.$client.prepare('select audit_hash h from ledger').get() as { h: string }).h;
     const audit = h.db.$client
       .prepare("select hash from audit where type = 'contribution.accepted'")
       .get() as { hash: string };
     expect(hash).toBe(audit.hash);
-    expect(h.ok('alice', '/commons verify').reply?.text).toMatch(
+    expect((await h.ok('alice', '/commons verify')).reply?.text).toMatch(
       /intact: \d+ events, head #\d+ [0-9a-f]{64}/,
     );
     h.db.$client.prepare("update audit set data = replace(data, 'bob', 'mallory') where seq = 3").run();
-    expect(h.ok('alice', '/commons verify').reply?.text).toMatch(
+    expect((await h.ok('alice', '/commons verify')).reply?.text).toMatch(
       /BROKEN at event #3: content does not match/,
     );
   });

@@ -8,29 +8,31 @@ import type { Ctx } from '../../src/core/shared/context.js';
 import { Governance, parseCommandLine } from '../../src/core/index.js';
 import { loadRules } from '../../src/core/community/community.js';
 import { VERIFY_PAGE } from '../../src/core/commons/verify.js';
+import { sqliteStorage } from '../../src/db/storage.js';
 import { openDatabase, type Db } from '../../src/db/client.js';
 import { makeCore, type Harness } from '../helpers/core.js';
 
 /** Two accepted contributions (#1 by bob, #2 by erin), an open task #3 and a proposal P1. */
-function community(): Harness {
+async function community(): Promise<Harness> {
   const h = makeCore();
   for (const [n, who] of [
     [1, 'bob'],
     [2, 'erin'],
   ] as const) {
-    h.ok('alice', `/task post Task number ${n} skills:docs`);
-    h.ok(who, `/task claim ${n}`);
-    h.ok(who, `/task submit ${n} link:https://example.org/pr/${n}`);
-    h.ok('carol', `/review ${n} approve`);
-    h.ok('dave', `/review ${n} approve`);
+    await h.ok('alice', `/task post Task number ${n} skills:docs`);
+    await h.ok(who, `/task claim ${n}`);
+    await h.ok(who, `/task submit ${n} link:https://example.org/pr/${n}`);
+    await h.ok('carol', `/review ${n} approve`);
+    await h.ok('dave', `/review ${n} approve`);
   }
-  h.ok('alice', '/task post Still open');
-  h.ok('alice', '/propose Adopt a code of conduct');
+  await h.ok('alice', '/task post Still open');
+  await h.ok('alice', '/propose Adopt a code of conduct');
   return h;
 }
 
 const sql = (h: Harness, text: string, ...params: unknown[]) => h.db.$client.prepare(text).run(...params);
-const verify = (h: Harness, anchor = '') => h.ok('frank', `/commons verify ${anchor}`).reply!.text;
+const verify = async (h: Harness, anchor = '') =>
+  (await h.ok('frank', `/commons verify ${anchor}`)).reply!.text;
 const head = (h: Harness) =>
   h.db.$client.prepare('select seq, hash from audit order by seq desc limit 1').get() as {
     seq: number;
@@ -38,9 +40,9 @@ const head = (h: Harness) =>
   };
 
 describe('/commons verify checks what people read against the audit chain', () => {
-  it('says intact, with the head seq and full hash an outsider can keep', () => {
-    const h = community();
-    const text = verify(h);
+  it('says intact, with the head seq and full hash an outsider can keep', async () => {
+    const h = await community();
+    const text = await verify(h);
     const { seq, hash } = head(h);
     expect(text.split('\n')).toEqual([
       `Audit chain intact: ${seq} events, head #${seq} ${hash}.`,
@@ -49,8 +51,8 @@ describe('/commons verify checks what people read against the audit chain', () =
     ]);
   });
 
-  const failed = (h: Harness) => {
-    const text = verify(h);
+  const failed = async (h: Harness) => {
+    const text = await verify(h);
     expect(text).toMatch(/^Audit check FAILED: /);
     return text.split('\n')[0]!;
   };
@@ -132,8 +134,8 @@ describe('/commons verify checks what people read against the audit chain', () =
        select community_id, (select id from tasks where number = 3), (select max(id) from submissions), contributors, reviewers, link, license, accepted_at, audit_hash from ledger where id = 1`,
       'ledger entry for task #3: no contribution.accepted event in the audit chain has it',
     ],
-  ])('names the first mismatch after editing %s', (_, statement, expected) => {
-    const h = community();
+  ])('names the first mismatch after editing %s', async (_, statement, expected) => {
+    const h = await community();
     if (statement.includes('(select max(id) from submissions)')) {
       // A submission row for the hand-made entry to point at, as a forger would add.
       sql(
@@ -142,76 +144,76 @@ describe('/commons verify checks what people read against the audit chain', () =
       );
     }
     h.db.$client.exec(statement);
-    expect(failed(h)).toContain(expected);
+    expect(await failed(h)).toContain(expected);
   });
 
-  it('notices the newest event deleted when the numbering shows it: a task without its task.posted event', () => {
-    const h = community();
-    h.ok('alice', '/task post The newest task');
+  it('notices the newest event deleted when the numbering shows it: a task without its task.posted event', async () => {
+    const h = await community();
+    await h.ok('alice', '/task post The newest task');
     sql(h, 'delete from audit where seq = (select max(seq) from audit)');
-    expect(failed(h)).toBe(
+    expect(await failed(h)).toBe(
       'Audit check FAILED: task #4 was numbered (the community is at #4) but has no task.posted event: the newest audit events may have been deleted.',
     );
   });
 
-  it('notices the newest event deleted when it accepted a contribution: the entry has no event', () => {
-    const h = community();
+  it('notices the newest event deleted when it accepted a contribution: the entry has no event', async () => {
+    const h = await community();
     expect(h.db.$client.prepare('select type from audit order by seq desc limit 1').get()).toEqual({
       type: 'proposal.opened',
     });
     sql(h, 'delete from audit where seq = (select max(seq) from audit)');
-    expect(failed(h)).toContain(
+    expect(await failed(h)).toContain(
       'proposal P1 was numbered (the community is at P1) but has no proposal.opened event',
     );
     const g = makeCore();
-    g.ok('alice', '/task post Only');
-    g.ok('bob', '/task claim 1');
-    g.ok('bob', '/task submit 1');
-    g.ok('carol', '/review 1 approve');
-    g.ok('dave', '/review 1 approve');
+    await g.ok('alice', '/task post Only');
+    await g.ok('bob', '/task claim 1');
+    await g.ok('bob', '/task submit 1');
+    await g.ok('carol', '/review 1 approve');
+    await g.ok('dave', '/review 1 approve');
     sql(g, 'delete from audit where seq = (select max(seq) from audit)');
-    expect(failed(g)).toContain(
+    expect(await failed(g)).toContain(
       'ledger entry for task #1: no contribution.accepted event in the audit chain has it',
     );
   });
 
-  it('checks an anchor: the saved head must still be in the chain with the same hash', () => {
-    const h = community();
+  it('checks an anchor: the saved head must still be in the chain with the same hash', async () => {
+    const h = await community();
     const saved = head(h);
     const anchor = `${saved.seq}:${saved.hash}`;
-    h.ok('carol', '/vote 1 yes');
-    expect(verify(h, anchor).split('\n').at(-1)).toBe(
+    await h.ok('carol', '/vote 1 yes');
+    expect((await verify(h, anchor)).split('\n').at(-1)).toBe(
       `Anchor #${saved.seq} ${saved.hash}: still in the chain.`,
     );
-    expect(verify(h, `#${saved.seq} ${saved.hash.toUpperCase()}`)).toContain('still in the chain');
+    expect(await verify(h, `#${saved.seq} ${saved.hash.toUpperCase()}`)).toContain('still in the chain');
 
     // Deleting the newest events back to before the anchor leaves no trace but this.
     sql(h, 'delete from audit where seq >= ?', saved.seq);
-    const cut = verify(h, anchor);
+    const cut = await verify(h, anchor);
     expect(cut).toMatch(/^Audit check FAILED|^Audit chain intact/);
     expect(cut.split('\n').at(-1)).toBe(
       `Anchor #${saved.seq} ${saved.hash}: MISSING: the chain has only ${saved.seq - 1} events, so events after #${saved.seq - 1} were deleted.`,
     );
 
     // …and new events written over the gap do not hide it.
-    h.ok('alice', '/digest now');
-    expect(verify(h, anchor).split('\n').at(-1)).toBe(
+    await h.ok('alice', '/digest now');
+    expect((await verify(h, anchor)).split('\n').at(-1)).toBe(
       `Anchor #${saved.seq} ${saved.hash}: DOES NOT MATCH: event #${saved.seq} has a different hash now.`,
     );
   });
 
-  it('refuses an anchor that is not SEQ:HASH, naming the option', () => {
-    const h = community();
+  it('refuses an anchor that is not SEQ:HASH, naming the option', async () => {
+    const h = await community();
     expect(() => parseCommandLine('/commons verify 12:abc')).toThrow(
       /^Invalid `anchor` for `\/commons verify`: must be SEQ:HASH/,
     );
-    expect(verify(h)).toMatch(/^Audit chain intact/);
+    expect(await verify(h)).toMatch(/^Audit chain intact/);
   });
 
-  it('still names a broken link in the chain itself', () => {
-    const h = community();
+  it('still names a broken link in the chain itself', async () => {
+    const h = await community();
     sql(h, "update audit set data = replace(data, 'bob', 'mallory') where seq = 3");
-    expect(verify(h)).toMatch(
+    expect(await verify(h)).toMatch(
       /^Audit chain BROKEN at event #3: content does not match its hash\. The 2 events before it verify/,
     );
   });
@@ -250,58 +252,61 @@ describe('/commons verify reads in pages', () => {
       }) as typeof stmt.get;
       return stmt;
     }) as typeof client.prepare;
-    const transaction = client.transaction.bind(client);
-    const hooks: (() => void)[] = [];
-    client.transaction = ((fn: (...a: unknown[]) => unknown) =>
-      transaction((...a: unknown[]) => {
+    // Every unit of work of the storage port is BEGIN … COMMIT (or ROLLBACK) on this connection.
+    const exec = client.exec.bind(client);
+    const hooks: (() => void | Promise<void>)[] = [];
+    /** What the hooks started (another process writing between pages); awaited before asserting. */
+    const started: Promise<void>[] = [];
+    client.exec = ((source: string) => {
+      const r = exec(source);
+      if (/^BEGIN/i.test(source)) {
         perTx.push(0);
-        hooks.shift()?.();
+        const run = hooks.shift()?.();
+        if (run) started.push(run);
         inTx = true;
-        try {
-          return fn(...a);
-        } finally {
-          inTx = false;
-        }
-      })) as typeof client.transaction;
-    return { perTx, hooks };
+      } else if (/^(COMMIT|ROLLBACK)/i.test(source)) inTx = false;
+      return r;
+    }) as typeof client.exec;
+    return { perTx, hooks, started };
   }
 
-  it('on 20,000 events: no transaction reads more than one page, and other writers commit between pages', () => {
+  it('on 20,000 events: no transaction reads more than one page, and other writers commit between pages', async () => {
     dir = mkdtempSync(join(tmpdir(), 'ostrom-verify-'));
     const path = join(dir, 'ostrom.db');
     const h = makeCore({ path });
-    h.ok('alice', '/task post Before the filler');
+    await h.ok('alice', '/task post Before the filler');
     const community = h.db.$client.prepare('select * from communities').get() as Ctx['community'];
     const ctx: Ctx = {
       db: h.db,
       now: h.clock.t,
       platform: 'console',
       community,
-      rules: loadRules(h.db, community.id),
+      rules: await loadRules(h.db, community.id),
       channelId: '',
       effects: [],
     };
-    h.db.$client.transaction(() => {
-      for (let i = 0; i < 20_000; i++) appendAudit(ctx, 'test.filler', { i });
-    })();
-    h.ok('bob', '/task claim 1');
+    await h.storage.write(async () => {
+      for (let i = 0; i < 20_000; i++) await appendAudit(ctx, 'test.filler', { i });
+    });
+    await h.ok('bob', '/task claim 1');
     const events = head(h).seq;
     expect(events).toBeGreaterThan(20_000);
 
     // Another process on the same file: it must be able to write while verify reads.
     const other = new Database(path);
     other.pragma('busy_timeout = 0');
-    const otherCore = new Governance(openDatabase(path), { now: () => h.clock.t });
-    const { perTx, hooks } = trackReads(h.db);
+    const otherDb = openDatabase(path);
+    const otherCore = new Governance(sqliteStorage(otherDb), { now: () => h.clock.t });
+    const { perTx, hooks, started } = trackReads(h.db);
     let wrote = 0;
     hooks.push(
       () => undefined, // the command's own transaction
       () => undefined, // the snapshot
       () => undefined,
-      () => {
+      async () => {
         other.prepare("insert into kv (key, value) values ('between-pages', '1')").run();
         // A task posted meanwhile is after the snapshot: neither checked nor a stray.
-        const out = otherCore.handle({
+        const out = await otherCore.handle({
           type: 'command',
           community: h.community,
           channelId: 'general',
@@ -312,9 +317,10 @@ describe('/commons verify reads in pages', () => {
         wrote++;
       },
     );
-    const text = verify(h);
+    const text = await verify(h);
+    await Promise.all(started);
     other.close();
-    otherCore.db.$client.close();
+    otherDb.$client.close();
     expect(head(h).seq).toBeGreaterThan(events);
 
     expect(wrote).toBe(1);

@@ -4,8 +4,8 @@ import type { Ctx } from '../shared/context.js';
 import type { Reply } from '../shared/views.js';
 import { Verifier, type Anchor } from './verify.js';
 
-export function auditList(ctx: Ctx, n = 10): Reply {
-  const rows = recentAudit(ctx.db, ctx.community.id, n);
+export async function auditList(ctx: Ctx, n = 10): Promise<Reply> {
+  const rows = await recentAudit(ctx.db, ctx.community.id, n);
   if (rows.length === 0) return { private: true, text: 'The audit log is empty.' };
   const lines = rows.map(
     (r) =>

@@ -18,14 +18,15 @@ export function hashOf(
 }
 
 /** Appends one event; returns its hash (the ledger keeps the hash of each acceptance). */
-export function appendAudit(ctx: Ctx, type: string, data: Record<string, unknown>): string {
-  const last = ctx.db
-    .select({ seq: audit.seq, hash: audit.hash })
-    .from(audit)
-    .where(eq(audit.communityId, ctx.community.id))
-    .orderBy(desc(audit.seq))
-    .limit(1)
-    .get();
+export async function appendAudit(ctx: Ctx, type: string, data: Record<string, unknown>): Promise<string> {
+  const last = (
+    await ctx.db
+      .select({ seq: audit.seq, hash: audit.hash })
+      .from(audit)
+      .where(eq(audit.communityId, ctx.community.id))
+      .orderBy(desc(audit.seq))
+      .limit(1)
+  )[0];
   const entry = {
     communityId: ctx.community.id,
     seq: (last?.seq ?? 0) + 1,
@@ -36,19 +37,15 @@ export function appendAudit(ctx: Ctx, type: string, data: Record<string, unknown
     prevHash: last?.hash ?? GENESIS,
   };
   const hash = hashOf(entry);
-  ctx.db
-    .insert(audit)
-    .values({ ...entry, hash })
-    .run();
+  await ctx.db.insert(audit).values({ ...entry, hash });
   return hash;
 }
 
-export function recentAudit(db: Db, communityId: number, n: number): AuditRow[] {
-  return db
+export async function recentAudit(db: Db, communityId: number, n: number): Promise<AuditRow[]> {
+  return await db
     .select()
     .from(audit)
     .where(eq(audit.communityId, communityId))
     .orderBy(desc(audit.seq))
-    .limit(n)
-    .all();
+    .limit(n);
 }

@@ -66,8 +66,8 @@ function toExport(e: LedgerEntry): ExportEntry {
   };
 }
 
-export function ledgerExport(ctx: Ctx): LedgerExport {
-  const entries = ledgerEntries(ctx, { newestFirst: false }).map(toExport);
+export async function ledgerExport(ctx: Ctx): Promise<LedgerExport> {
+  const entries = (await ledgerEntries(ctx, { newestFirst: false })).map(toExport);
   const license = ctx.rules['commons.license'];
   return {
     format: EXPORT_FORMAT,
@@ -97,9 +97,9 @@ export function ledgerCsv(entries: ExportEntry[]): string {
   return stringify(rows, { header: true, columns: [...CSV_COLUMNS], escape_formulas: true });
 }
 
-export function exportLedger(ctx: Ctx, args: CommandArgs<'commons export'>): Reply {
+export async function exportLedger(ctx: Ctx, args: CommandArgs<'commons export'>): Promise<Reply> {
   const format = args.format ?? 'json';
-  const data = ledgerExport(ctx);
+  const data = await ledgerExport(ctx);
   const date = data.exportedAt.slice(0, 10);
   const file =
     format === 'csv'

@@ -37,10 +37,10 @@ function entryIdsOf(ctx: Ctx, member: MemberRow, role?: 'contributor' | 'reviewe
 }
 
 /** Ledger entries, newest first; `member` narrows to entries they took part in. */
-export function ledgerEntries(
+export async function ledgerEntries(
   ctx: Ctx,
   opts: { member?: MemberRow; limit?: number; newestFirst?: boolean } = {},
-): LedgerEntry[] {
+): Promise<LedgerEntry[]> {
   const conds = [eq(ledger.communityId, ctx.community.id)];
   if (opts.member) conds.push(inArray(ledger.id, entryIdsOf(ctx, opts.member)));
   const q = ctx.db
@@ -49,7 +49,7 @@ export function ledgerEntries(
     .innerJoin(tasks, eq(tasks.id, ledger.taskId))
     .where(and(...conds))
     .orderBy(opts.newestFirst === false ? ledger.id : desc(ledger.id));
-  const rows = opts.limit ? q.limit(opts.limit).all() : q.all();
+  const rows = opts.limit ? await q.limit(opts.limit) : await q;
   return rows.map(({ l, number, title }) => ({
     id: l.id,
     taskNumber: number,
@@ -63,14 +63,16 @@ export function ledgerEntries(
   }));
 }
 
-function ledgerCount(ctx: Ctx, member?: MemberRow, role?: 'contributor' | 'reviewer'): number {
+async function ledgerCount(ctx: Ctx, member?: MemberRow, role?: 'contributor' | 'reviewer'): Promise<number> {
   const conds = [eq(ledger.communityId, ctx.community.id)];
   if (member) conds.push(inArray(ledger.id, entryIdsOf(ctx, member, role)));
-  return ctx.db
-    .select({ n: count() })
-    .from(ledger)
-    .where(and(...conds))
-    .get()!.n;
+  return (
+    await ctx.db
+      .select({ n: count() })
+      .from(ledger)
+      .where(and(...conds))
+      .limit(1)
+  )[0]!.n;
 }
 
 const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
@@ -101,31 +103,30 @@ export function fitReply(head: string, lines: string[], total: number, more: (n:
   return total > shown ? `${text}\n${more(total - shown)}` : text;
 }
 
-export function showLedger(ctx: Ctx, memberName?: string): Reply {
-  const member = memberName ? findMemberByName(ctx, memberName) : undefined;
-  const total = ledgerCount(ctx, member);
+export async function showLedger(ctx: Ctx, memberName?: string): Promise<Reply> {
+  const member = memberName ? await findMemberByName(ctx, memberName) : undefined;
+  const total = await ledgerCount(ctx, member);
   const whose = member ? ` with ${member.displayName}` : '';
   if (total === 0) return { private: true, text: `No accepted contributions${whose} yet.` };
-  const lines = ledgerEntries(ctx, { member, limit: SHOW }).map(entryLine);
+  const lines = (await ledgerEntries(ctx, { member, limit: SHOW })).map(entryLine);
   const head = `Commons ledger${whose}: ${total} accepted contribution${total === 1 ? '' : 's'}, latest first:`;
   return { private: true, text: fitReply(head, lines, total, moreEntries) };
 }
 
-export function showProfile(ctx: Ctx, memberName?: string): Reply {
-  const member = memberName ? findMemberByName(ctx, memberName) : actorOf(ctx);
-  const contributed = ledgerCount(ctx, member, 'contributor');
-  const reviewed = ledgerCount(ctx, member, 'reviewer');
-  const votes = ctx.db
+export async function showProfile(ctx: Ctx, memberName?: string): Promise<Reply> {
+  const member = memberName ? await findMemberByName(ctx, memberName) : actorOf(ctx);
+  const contributed = await ledgerCount(ctx, member, 'contributor');
+  const reviewed = await ledgerCount(ctx, member, 'reviewer');
+  const votes = await ctx.db
     // One vote per member per target: a ✅ and a 👍 on one card are one vote, as in the tally.
     .select({ t: voteMarks.targetType, n: countDistinct(voteMarks.targetId) })
     .from(voteMarks)
     .where(and(eq(voteMarks.communityId, ctx.community.id), eq(voteMarks.memberId, member.id)))
-    .groupBy(voteMarks.targetType)
-    .all();
+    .groupBy(voteMarks.targetType);
   const votesOf = (t: string) => votes.find((v) => v.t === t)?.n ?? 0;
   const head = `${member.displayName}: ${contributed} contributions, ${reviewed} accepted reviews, ${votesOf('submission')} review votes and ${votesOf('proposal')} proposal votes cast. Member since ${day(member.joinedAt)}.`;
-  const recent = ledgerEntries(ctx, { member, limit: SHOW }).map(entryLine);
+  const recent = (await ledgerEntries(ctx, { member, limit: SHOW })).map(entryLine);
   if (recent.length === 0) return { private: true, text: head };
-  const total = ledgerCount(ctx, member);
+  const total = await ledgerCount(ctx, member);
   return { private: true, text: fitReply(`${head}\nLatest:`, recent, total, moreEntries) };
 }

@@ -90,53 +90,57 @@ export class Verifier extends PagedRead {
     super();
   }
 
-  step(db: Db): Reply | undefined {
+  async step(db: Db): Promise<Reply | undefined> {
     if (!this.snap) {
-      this.snap = this.snapshot(db);
+      this.snap = await this.snapshot(db);
       return undefined;
     }
     if (this.phase === 'chain') {
-      if (this.chainPage(db, this.snap)) return undefined;
+      if (await this.chainPage(db, this.snap)) return undefined;
       this.phase = this.broken || this.mismatch ? 'done' : 'ledger';
       return undefined;
     }
     if (this.phase === 'ledger') {
-      if (this.ledgerPage(db, this.snap)) return undefined;
+      if (await this.ledgerPage(db, this.snap)) return undefined;
       this.phase = 'done';
       if (!this.mismatch) this.numbering(this.snap);
     }
     return this.reply();
   }
 
-  private snapshot(db: Db): Snapshot {
-    const c = db.select().from(communities).where(eq(communities.id, this.communityId)).get()!;
-    const top = (col: SQLiteColumn, table: typeof audit | typeof ledger | typeof tasks | typeof proposals) =>
-      db
-        .select({ n: sql<number>`coalesce(max(${col}), 0)` })
-        .from(table)
-        .where(eq(table.communityId, this.communityId))
-        .get()!.n;
+  private async snapshot(db: Db): Promise<Snapshot> {
+    const c = (await db.select().from(communities).where(eq(communities.id, this.communityId)).limit(1))[0]!;
+    const top = async (
+      col: SQLiteColumn,
+      table: typeof audit | typeof ledger | typeof tasks | typeof proposals,
+    ) =>
+      (
+        await db
+          .select({ n: sql<number>`coalesce(max(${col}), 0)` })
+          .from(table)
+          .where(eq(table.communityId, this.communityId))
+          .limit(1)
+      )[0]!.n;
     return {
-      headSeq: top(audit.seq, audit),
-      lastLedgerId: top(ledger.id, ledger),
+      headSeq: await top(audit.seq, audit),
+      lastLedgerId: await top(ledger.id, ledger),
       nextTaskNo: c.nextTaskNo,
       nextProposalNo: c.nextProposalNo,
-      maxTaskNo: top(tasks.number, tasks),
-      maxProposalNo: top(proposals.number, proposals),
+      maxTaskNo: await top(tasks.number, tasks),
+      maxProposalNo: await top(proposals.number, proposals),
     };
   }
 
   /** One page of the chain and the rows its events describe. False when the chain is done (or broken). */
-  private chainPage(db: Db, snap: Snapshot): boolean {
-    const events = db
+  private async chainPage(db: Db, snap: Snapshot): Promise<boolean> {
+    const events = await db
       .select()
       .from(audit)
       .where(
         and(eq(audit.communityId, this.communityId), gt(audit.seq, this.after), lte(audit.seq, snap.headSeq)),
       )
       .orderBy(asc(audit.seq))
-      .limit(this.page)
-      .all();
+      .limit(this.page);
     if (events.length === 0) return false;
     for (const e of events) {
       const reason =
@@ -156,26 +160,26 @@ export class Verifier extends PagedRead {
       if (this.anchor?.seq === e.seq) this.anchorOk = e.hash === this.anchor.hash;
     }
     this.after = events.at(-1)!.seq;
-    if (!this.mismatch) this.checkRows(db, events);
+    if (!this.mismatch) await this.checkRows(db, events);
     return true;
   }
 
-  private checkRows(db: Db, events: AuditRow[]): void {
+  private async checkRows(db: Db, events: AuditRow[]): Promise<void> {
     const of = (type: string) => events.filter((e) => e.type === type);
     const found =
-      this.checkTasks(db, of('task.posted')) ??
-      this.checkProposals(db, of('proposal.opened')) ??
-      this.checkAccepted(db, of('contribution.accepted'));
+      (await this.checkTasks(db, of('task.posted'))) ??
+      (await this.checkProposals(db, of('proposal.opened'))) ??
+      (await this.checkAccepted(db, of('contribution.accepted')));
     if (found) this.mismatch = found;
   }
 
-  private checkTasks(db: Db, events: AuditRow[]): string | undefined {
+  private async checkTasks(db: Db, events: AuditRow[]): Promise<string | undefined> {
     if (events.length === 0) return undefined;
     const data = events.map((e) => ({
       e,
       d: JSON.parse(e.data) as { task: number; title: string; license: string },
     }));
-    const rows = db
+    const rows = await db
       .select({ number: tasks.number, title: tasks.title, license: tasks.license })
       .from(tasks)
       .where(
@@ -186,8 +190,7 @@ export class Verifier extends PagedRead {
             data.map((x) => x.d.task),
           ),
         ),
-      )
-      .all();
+      );
     const byNo = new Map(rows.map((r) => [r.number, r]));
     for (const { e, d } of data) {
       const where = `task #${d.task} (event #${e.seq}, task.posted)`;
@@ -201,11 +204,11 @@ export class Verifier extends PagedRead {
     return undefined;
   }
 
-  private checkProposals(db: Db, events: AuditRow[]): string | undefined {
+  private async checkProposals(db: Db, events: AuditRow[]): Promise<string | undefined> {
     if (events.length === 0) return undefined;
     type Opened = { proposal: number; title: string; rule: string; quorum: number };
     const data = events.map((e) => ({ e, d: JSON.parse(e.data) as Opened }));
-    const rows = db
+    const rows = await db
       .select({
         number: proposals.number,
         title: proposals.title,
@@ -221,8 +224,7 @@ export class Verifier extends PagedRead {
             data.map((x) => x.d.proposal),
           ),
         ),
-      )
-      .all();
+      );
     const byNo = new Map(rows.map((r) => [r.number, r]));
     for (const { e, d } of data) {
       const where = `proposal P${d.proposal} (event #${e.seq}, proposal.opened)`;
@@ -241,10 +243,10 @@ export class Verifier extends PagedRead {
     return undefined;
   }
 
-  private checkAccepted(db: Db, events: AuditRow[]): string | undefined {
+  private async checkAccepted(db: Db, events: AuditRow[]): Promise<string | undefined> {
     if (events.length === 0) return undefined;
     const data = events.map((e) => ({ e, d: JSON.parse(e.data) as AcceptedData }));
-    const rows = db
+    const rows = await db
       .select({ l: ledger, number: tasks.number, title: tasks.title })
       .from(ledger)
       .leftJoin(tasks, eq(tasks.id, ledger.taskId))
@@ -256,10 +258,9 @@ export class Verifier extends PagedRead {
             data.map((x) => x.d.submission),
           ),
         ),
-      )
-      .all();
+      );
     // One row per entry: its people as "role:memberId:userId", in any order.
-    const people = db
+    const people = await db
       .select({
         ledgerId: ledgerPeople.ledgerId,
         list: sql<string>`group_concat(${ledgerPeople.role} || ':' || ${ledgerPeople.memberId} || ':' || coalesce(${members.userId}, '?'), char(10))`,
@@ -267,8 +268,7 @@ export class Verifier extends PagedRead {
       .from(ledgerPeople)
       .leftJoin(members, eq(members.id, ledgerPeople.memberId))
       .where(inArray(ledgerPeople.ledgerId, rows.length ? rows.map((r) => r.l.id) : [-1]))
-      .groupBy(ledgerPeople.ledgerId)
-      .all();
+      .groupBy(ledgerPeople.ledgerId);
     const bySub = new Map(rows.map((r) => [r.l.submissionId, r]));
     const peopleOf = new Map(people.map((p) => [p.ledgerId, p.list.split('\n').sort()]));
     for (const { e, d } of data) {
@@ -284,9 +284,9 @@ export class Verifier extends PagedRead {
   }
 
   /** One page of ledger ids: every entry up to the snapshot must belong to an event of the chain. */
-  private ledgerPage(db: Db, snap: Snapshot): boolean {
+  private async ledgerPage(db: Db, snap: Snapshot): Promise<boolean> {
     const from = this.ledgerAfter;
-    const ids = db
+    const ids = await db
       .select({ id: ledger.id, number: tasks.number })
       .from(ledger)
       .leftJoin(tasks, eq(tasks.id, ledger.taskId))
@@ -294,8 +294,7 @@ export class Verifier extends PagedRead {
         and(eq(ledger.communityId, this.communityId), gt(ledger.id, from), lte(ledger.id, snap.lastLedgerId)),
       )
       .orderBy(asc(ledger.id))
-      .limit(this.page)
-      .all();
+      .limit(this.page);
     for (const r of ids) {
       if (!this.ledgerSeen.has(r.id)) {
         this.mismatch = `ledger entry for task #${r.number ?? '?'}: no contribution.accepted event in the audit chain has it (added by hand, or its event deleted)`;

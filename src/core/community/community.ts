@@ -9,76 +9,94 @@ import { defaultRules, formatRuleValue, isRuleKey, type RuleKey, type Rules } fr
 import { UserError } from '../shared/errors.js';
 import { plainLine } from '../shared/plain-text.js';
 
-export function ensureCommunity(db: Db, ref: CommunityRef, now: number): CommunityRow {
-  const found = db
-    .select()
-    .from(communities)
-    .where(and(eq(communities.platform, ref.platform), eq(communities.externalId, ref.id)))
-    .get();
+export async function ensureCommunity(db: Db, ref: CommunityRef, now: number): Promise<CommunityRow> {
+  const found = (
+    await db
+      .select()
+      .from(communities)
+      .where(and(eq(communities.platform, ref.platform), eq(communities.externalId, ref.id)))
+      .limit(1)
+  )[0];
   if (found) return found;
-  return db
-    .insert(communities)
-    .values({ platform: ref.platform, externalId: ref.id, name: ref.name ?? null, createdAt: now })
-    .returning()
-    .get();
+  return (
+    await db
+      .insert(communities)
+      .values({ platform: ref.platform, externalId: ref.id, name: ref.name ?? null, createdAt: now })
+      .returning()
+  )[0]!;
 }
 
-export function findCommunity(db: Db, ref: CommunityRef): CommunityRow | undefined {
-  return db
-    .select()
-    .from(communities)
-    .where(and(eq(communities.platform, ref.platform), eq(communities.externalId, ref.id)))
-    .get();
+export async function findCommunity(db: Db, ref: CommunityRef): Promise<CommunityRow | undefined> {
+  return (
+    await db
+      .select()
+      .from(communities)
+      .where(and(eq(communities.platform, ref.platform), eq(communities.externalId, ref.id)))
+      .limit(1)
+  )[0];
 }
 
 /** The member for an actor, made on first sight; keeps the display name current. */
-export function ensureMember(db: Db, communityId: number, actor: Actor, now: number): MemberRow {
+export async function ensureMember(
+  db: Db,
+  communityId: number,
+  actor: Actor,
+  now: number,
+): Promise<MemberRow> {
   // A display name comes from the platform and is shown to everyone: plain text, one line.
   const name = plainLine(actor.name) || actor.userId;
-  const found = db
-    .select()
-    .from(members)
-    .where(and(eq(members.communityId, communityId), eq(members.userId, actor.userId)))
-    .get();
+  const found = (
+    await db
+      .select()
+      .from(members)
+      .where(and(eq(members.communityId, communityId), eq(members.userId, actor.userId)))
+      .limit(1)
+  )[0];
   if (found) {
     const joinedAt = actor.joinedAt !== undefined ? Math.min(actor.joinedAt, found.joinedAt) : found.joinedAt;
     if (found.displayName === name && joinedAt === found.joinedAt) return found;
-    return db
-      .update(members)
-      .set({ displayName: name, joinedAt })
-      .where(eq(members.id, found.id))
-      .returning()
-      .get();
+    return (
+      await db
+        .update(members)
+        .set({ displayName: name, joinedAt })
+        .where(eq(members.id, found.id))
+        .returning()
+    )[0]!;
   }
-  return db
-    .insert(members)
-    .values({
-      communityId,
-      userId: actor.userId,
-      displayName: name,
-      joinedAt: actor.joinedAt ?? now,
-      createdAt: now,
-    })
-    .returning()
-    .get();
+  return (
+    await db
+      .insert(members)
+      .values({
+        communityId,
+        userId: actor.userId,
+        displayName: name,
+        joinedAt: actor.joinedAt ?? now,
+        createdAt: now,
+      })
+      .returning()
+  )[0]!;
 }
 
 /** A member named by user id, `@name`, or display name. */
-export function findMemberByName(ctx: Ctx, name: string): MemberRow {
+export async function findMemberByName(ctx: Ctx, name: string): Promise<MemberRow> {
   const clean = name.replace(/^@/, '');
-  const byId = ctx.db
-    .select()
-    .from(members)
-    .where(and(eq(members.communityId, ctx.community.id), eq(members.userId, clean)))
-    .get();
+  const byId = (
+    await ctx.db
+      .select()
+      .from(members)
+      .where(and(eq(members.communityId, ctx.community.id), eq(members.userId, clean)))
+      .limit(1)
+  )[0];
   if (byId) return byId;
-  const byName = ctx.db
-    .select()
-    .from(members)
-    .where(
-      and(eq(members.communityId, ctx.community.id), sql`lower(${members.displayName}) = lower(${clean})`),
-    )
-    .get();
+  const byName = (
+    await ctx.db
+      .select()
+      .from(members)
+      .where(
+        and(eq(members.communityId, ctx.community.id), sql`lower(${members.displayName}) = lower(${clean})`),
+      )
+      .limit(1)
+  )[0];
   if (!byName) throw new UserError('member.notFound', { name: clean });
   return byName;
 }
@@ -94,17 +112,17 @@ export interface StoredRule {
   setAt: number;
 }
 
-export function storedRules(db: Db, communityId: number): Map<RuleKey, StoredRule> {
-  const rows = db.select().from(rulesTable).where(eq(rulesTable.communityId, communityId)).all();
+export async function storedRules(db: Db, communityId: number): Promise<Map<RuleKey, StoredRule>> {
+  const rows = await db.select().from(rulesTable).where(eq(rulesTable.communityId, communityId));
   const out = new Map<RuleKey, StoredRule>();
   for (const r of rows)
     if (isRuleKey(r.key)) out.set(r.key, { value: JSON.parse(r.value), setBy: r.setBy, setAt: r.setAt });
   return out;
 }
 
-export function loadRules(db: Db, communityId: number): Rules {
+export async function loadRules(db: Db, communityId: number): Promise<Rules> {
   const rules = defaultRules() as unknown as Record<string, unknown>;
-  for (const [k, r] of storedRules(db, communityId)) rules[k] = r.value;
+  for (const [k, r] of await storedRules(db, communityId)) rules[k] = r.value;
   return rules as unknown as Rules;
 }
 
@@ -126,13 +144,12 @@ export function checkRuleValue<K extends RuleKey>(ctx: Ctx, key: K, value: Rules
 }
 
 /** Writes one rule; the caller records it in the audit log with what set it. */
-export function setRule(ctx: Ctx, key: RuleKey, value: unknown, setBy: string): void {
+export async function setRule(ctx: Ctx, key: RuleKey, value: unknown, setBy: string): Promise<void> {
   const row = { communityId: ctx.community.id, key, value: JSON.stringify(value), setBy, setAt: ctx.now };
-  ctx.db
+  await ctx.db
     .insert(rulesTable)
     .values(row)
-    .onConflictDoUpdate({ target: [rulesTable.communityId, rulesTable.key], set: row })
-    .run();
+    .onConflictDoUpdate({ target: [rulesTable.communityId, rulesTable.key], set: row });
   (ctx.rules as unknown as Record<string, unknown>)[key] = value;
 }
 

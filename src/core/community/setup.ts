@@ -17,9 +17,10 @@ import {
 import type { Reply } from '../shared/views.js';
 
 /** The rules a passed proposal set, with the proposal: setup may not overwrite them. */
-function setByProposal(ctx: Ctx): Map<RuleKey, string> {
+async function setByProposal(ctx: Ctx): Promise<Map<RuleKey, string>> {
   const out = new Map<RuleKey, string>();
-  for (const [k, r] of storedRules(ctx.db, ctx.community.id)) if (r.setBy !== 'setup') out.set(k, r.setBy);
+  for (const [k, r] of await storedRules(ctx.db, ctx.community.id))
+    if (r.setBy !== 'setup') out.set(k, r.setBy);
   return out;
 }
 
@@ -38,12 +39,12 @@ function setupChanges(ctx: Ctx, args: CommandArgs<'commons setup'>): Map<RuleKey
   return changes;
 }
 
-export function setup(ctx: Ctx, args: CommandArgs<'commons setup'>): Reply {
+export async function setup(ctx: Ctx, args: CommandArgs<'commons setup'>): Promise<Reply> {
   const actor = actorOf(ctx);
   if (!actor.isAdmin) throw new UserError('setup.notAdmin');
   if (ctx.community.setupAt !== null) throw new UserError('rule.onlyByProposal');
   const changes = setupChanges(ctx, args);
-  const byProposal = setByProposal(ctx);
+  const byProposal = await setByProposal(ctx);
   const clash = [...changes.keys()].filter((k) => byProposal.has(k));
   if (clash.length > 0) {
     const rules = clash.map((k) => `${k} (set by ${byProposal.get(k)})`).join(', ');
@@ -51,9 +52,9 @@ export function setup(ctx: Ctx, args: CommandArgs<'commons setup'>): Reply {
   }
   for (const key of ['channels.tasks', 'channels.proposals'] as const)
     if (!changes.has(key) && !byProposal.has(key)) changes.set(key, ctx.channelId);
-  for (const [key, value] of changes) setRule(ctx, key, value, 'setup');
-  ctx.db.update(communities).set({ setupAt: ctx.now }).where(eq(communities.id, ctx.community.id)).run();
-  appendAudit(ctx, 'commons.setup', { rules: Object.fromEntries(changes), by: actor.userId });
+  for (const [key, value] of changes) await setRule(ctx, key, value, 'setup');
+  await ctx.db.update(communities).set({ setupAt: ctx.now }).where(eq(communities.id, ctx.community.id));
+  await appendAudit(ctx, 'commons.setup', { rules: Object.fromEntries(changes), by: actor.userId });
   const lines = [...changes].map(([k, v]) => `${k} = ${formatRuleValue(v)}`);
   const kept = [...byProposal].map(([k, p]) => `${k} = ${formatRuleValue(ctx.rules[k])} (kept: set by ${p})`);
   return {
@@ -62,8 +63,8 @@ export function setup(ctx: Ctx, args: CommandArgs<'commons setup'>): Reply {
   };
 }
 
-export function config(ctx: Ctx): Reply {
-  const stored = storedRules(ctx.db, ctx.community.id);
+export async function config(ctx: Ctx): Promise<Reply> {
+  const stored = await storedRules(ctx.db, ctx.community.id);
   const lines = ruleKeys.map((k) => {
     const s = stored.get(k);
     const value = formatRuleValue(ctx.rules[k]) || '(the channel of the command)';

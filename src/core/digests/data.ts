@@ -123,29 +123,30 @@ const toTask = (r: {
 });
 
 /** When the channel's last digest was posted, if ever. */
-export function lastDigestAt(ctx: Ctx, channelId: string): number | undefined {
-  return ctx.db
-    .select({ at: digestMarks.lastAt })
-    .from(digestMarks)
-    .where(and(eq(digestMarks.communityId, ctx.community.id), eq(digestMarks.channelId, channelId)))
-    .get()?.at;
+export async function lastDigestAt(ctx: Ctx, channelId: string): Promise<number | undefined> {
+  return (
+    await ctx.db
+      .select({ at: digestMarks.lastAt })
+      .from(digestMarks)
+      .where(and(eq(digestMarks.communityId, ctx.community.id), eq(digestMarks.channelId, channelId)))
+      .limit(1)
+  )[0]?.at;
 }
 
-function newTasks(ctx: Ctx, since: number): Listed<TaskItem> {
+async function newTasks(ctx: Ctx, since: number): Promise<Listed<TaskItem>> {
   const where = and(
     eq(tasks.communityId, ctx.community.id),
     gt(tasks.createdAt, since),
     lte(tasks.createdAt, ctx.now),
     inArray(tasks.status, ['open', 'claimed', 'review', 'done']),
   );
-  const total = ctx.db.select({ n: count() }).from(tasks).where(where).get()!.n;
-  const rows = ctx.db
+  const total = (await ctx.db.select({ n: count() }).from(tasks).where(where).limit(1))[0]!.n;
+  const rows = await ctx.db
     .select(taskItem)
     .from(tasks)
     .where(where)
     .orderBy(asc(tasks.number))
-    .limit(SECTION_LOAD)
-    .all();
+    .limit(SECTION_LOAD);
   return { total, items: rows.map(toTask) };
 }
 
@@ -157,7 +158,7 @@ function openWhere(ctx: Ctx) {
   );
 }
 
-function skillGroup(ctx: Ctx, skill: string | null, total: number): SkillGroup {
+async function skillGroup(ctx: Ctx, skill: string | null, total: number): Promise<SkillGroup> {
   const q =
     skill === null
       ? ctx.db
@@ -171,116 +172,120 @@ function skillGroup(ctx: Ctx, skill: string | null, total: number): SkillGroup {
           .where(
             and(eq(taskSkills.communityId, ctx.community.id), eq(taskSkills.skill, skill), openWhere(ctx)),
           );
-  return { skill, total, items: q.orderBy(asc(tasks.number)).limit(PER_SKILL_LOAD).all().map(toTask) };
+  return { skill, total, items: (await q.orderBy(asc(tasks.number)).limit(PER_SKILL_LOAD)).map(toTask) };
 }
 
 /** Open tasks with a free slot, by skill (largest groups first), then those naming no skill. */
-function openBySkill(ctx: Ctx): DigestData['open'] {
-  const total = ctx.db.select({ n: count() }).from(tasks).where(openWhere(ctx)).get()!.n;
+async function openBySkill(ctx: Ctx): Promise<DigestData['open']> {
+  const total = (await ctx.db.select({ n: count() }).from(tasks).where(openWhere(ctx)).limit(1))[0]!.n;
   if (total === 0) return { total, totalGroups: 0, groups: [] };
   const bySkill = ctx.db
     .select({ skill: taskSkills.skill, n: count() })
     .from(taskSkills)
     .innerJoin(tasks, eq(tasks.id, taskSkills.taskId));
   const skillWhere = and(eq(taskSkills.communityId, ctx.community.id), openWhere(ctx));
-  const skills = bySkill
+  const skills = await bySkill
     .where(skillWhere)
     .groupBy(taskSkills.skill)
     .orderBy(desc(count()), asc(taskSkills.skill))
-    .limit(SKILL_GROUPS_LOAD)
-    .all();
-  const skillCount = ctx.db
-    .select({ n: countDistinct(taskSkills.skill) })
-    .from(taskSkills)
-    .innerJoin(tasks, eq(tasks.id, taskSkills.taskId))
-    .where(skillWhere)
-    .get()!.n;
-  const other = ctx.db
-    .select({ n: count() })
-    .from(tasks)
-    .where(and(openWhere(ctx), eq(tasks.skills, '')))
-    .get()!.n;
-  const groups = skills.map((s) => skillGroup(ctx, s.skill, s.n));
-  if (other > 0) groups.push(skillGroup(ctx, null, other));
+    .limit(SKILL_GROUPS_LOAD);
+  const skillCount = (
+    await ctx.db
+      .select({ n: countDistinct(taskSkills.skill) })
+      .from(taskSkills)
+      .innerJoin(tasks, eq(tasks.id, taskSkills.taskId))
+      .where(skillWhere)
+      .limit(1)
+  )[0]!.n;
+  const other = (
+    await ctx.db
+      .select({ n: count() })
+      .from(tasks)
+      .where(and(openWhere(ctx), eq(tasks.skills, '')))
+      .limit(1)
+  )[0]!.n;
+  const groups = await Promise.all(skills.map((s) => skillGroup(ctx, s.skill, s.n)));
+  if (other > 0) groups.push(await skillGroup(ctx, null, other));
   return { total, totalGroups: skillCount + (other > 0 ? 1 : 0), groups };
 }
 
-function awaitingReview(ctx: Ctx): Listed<ReviewItem> {
+async function awaitingReview(ctx: Ctx): Promise<Listed<ReviewItem>> {
   const where = and(eq(submissions.communityId, ctx.community.id), eq(submissions.status, 'open'));
-  const total = ctx.db.select({ n: count() }).from(submissions).where(where).get()!.n;
-  const rows = ctx.db
+  const total = (await ctx.db.select({ n: count() }).from(submissions).where(where).limit(1))[0]!.n;
+  const rows = await ctx.db
     .select({ sub: submissions, number: tasks.number, title: tasks.title })
     .from(submissions)
     .innerJoin(tasks, eq(tasks.id, submissions.taskId))
     .where(where)
     .orderBy(asc(submissions.createdAt), asc(submissions.id))
-    .limit(SECTION_LOAD)
-    .all();
-  const items = rows.map(({ sub, number, title }) => {
-    const t = reviewTally(ctx, sub);
-    const objectors = t.objectors.map((b) => b.member.displayName);
-    return {
-      taskNumber: number,
-      title,
-      submittedAt: sub.createdAt,
-      approvals: t.approvers.length,
-      needed: t.needed,
-      objectors,
-    };
-  });
+    .limit(SECTION_LOAD);
+  const items = await Promise.all(
+    rows.map(async ({ sub, number, title }) => {
+      const t = await reviewTally(ctx, sub);
+      const objectors = t.objectors.map((b) => b.member.displayName);
+      return {
+        taskNumber: number,
+        title,
+        submittedAt: sub.createdAt,
+        approvals: t.approvers.length,
+        needed: t.needed,
+        objectors,
+      };
+    }),
+  );
   return { total, items };
 }
 
-function eligibleMembers(ctx: Ctx, minDays: number): number {
+async function eligibleMembers(ctx: Ctx, minDays: number): Promise<number> {
   const where = and(
     eq(members.communityId, ctx.community.id),
     lte(members.joinedAt, ctx.now - minDays * DAY_MS),
   );
-  return ctx.db.select({ n: count() }).from(members).where(where).get()!.n;
+  return (await ctx.db.select({ n: count() }).from(members).where(where).limit(1))[0]!.n;
 }
 
 /** Open proposals whose deadline is within 48 hours, soonest first, with their live tally. */
-function closingProposals(ctx: Ctx): Listed<ProposalItem> {
+async function closingProposals(ctx: Ctx): Promise<Listed<ProposalItem>> {
   const where = and(
     eq(proposals.communityId, ctx.community.id),
     eq(proposals.status, 'open'),
     lte(proposals.closesAt, ctx.now + PROPOSALS_WITHIN_MS),
   );
-  const total = ctx.db.select({ n: count() }).from(proposals).where(where).get()!.n;
-  const rows = ctx.db
+  const total = (await ctx.db.select({ n: count() }).from(proposals).where(where).limit(1))[0]!.n;
+  const rows = await ctx.db
     .select()
     .from(proposals)
     .where(where)
     .orderBy(asc(proposals.closesAt), asc(proposals.number))
-    .limit(SECTION_LOAD)
-    .all();
-  const items = rows.map((p) => {
-    const t = proposalTally(ctx, p);
-    return {
-      number: p.number,
-      title: p.title,
-      closesAt: p.closesAt,
-      yes: t.yes.length,
-      no: t.no.length,
-      abstain: t.abstain.length,
-      notVoted: Math.max(0, eligibleMembers(ctx, p.minMemberDays) - t.participants),
-    };
-  });
+    .limit(SECTION_LOAD);
+  const items = await Promise.all(
+    rows.map(async (p) => {
+      const t = await proposalTally(ctx, p);
+      return {
+        number: p.number,
+        title: p.title,
+        closesAt: p.closesAt,
+        yes: t.yes.length,
+        no: t.no.length,
+        abstain: t.abstain.length,
+        notVoted: Math.max(0, (await eligibleMembers(ctx, p.minMemberDays)) - t.participants),
+      };
+    }),
+  );
   return { total, items };
 }
 
 /** Contributions accepted after `since`, latest first. */
-function acceptedSince(ctx: Ctx, since: number): Listed<AcceptedItem> {
+async function acceptedSince(ctx: Ctx, since: number): Promise<Listed<AcceptedItem>> {
   const where = and(eq(ledger.communityId, ctx.community.id), gt(ledger.acceptedAt, since));
-  const total = ctx.db.select({ n: count() }).from(ledger).where(where).get()!.n;
-  const rows = ctx.db
+  const total = (await ctx.db.select({ n: count() }).from(ledger).where(where).limit(1))[0]!.n;
+  const rows = await ctx.db
     .select({ l: ledger, number: tasks.number, title: tasks.title })
     .from(ledger)
     .innerJoin(tasks, eq(tasks.id, ledger.taskId))
     .where(where)
     .orderBy(desc(ledger.acceptedAt), desc(ledger.id))
-    .limit(SECTION_LOAD)
-    .all();
+    .limit(SECTION_LOAD);
   const names = (json: string) => (JSON.parse(json) as Person[]).map((p) => p.name);
   const items = rows.map(({ l, number, title }) => ({
     taskNumber: number,
@@ -294,20 +299,22 @@ function acceptedSince(ctx: Ctx, since: number): Listed<AcceptedItem> {
 }
 
 /** Active claims that expire within three days, soonest first. A submitted task's claims do not expire. */
-function expiringClaims(ctx: Ctx): Listed<ExpiringClaim> {
+async function expiringClaims(ctx: Ctx): Promise<Listed<ExpiringClaim>> {
   const where = and(
     eq(claims.communityId, ctx.community.id),
     eq(claims.status, 'active'),
     lte(claims.expiresAt, ctx.now + CLAIMS_WITHIN_MS),
     inArray(tasks.status, ['open', 'claimed']),
   );
-  const total = ctx.db
-    .select({ n: count() })
-    .from(claims)
-    .innerJoin(tasks, eq(tasks.id, claims.taskId))
-    .where(where)
-    .get()!.n;
-  const items = ctx.db
+  const total = (
+    await ctx.db
+      .select({ n: count() })
+      .from(claims)
+      .innerJoin(tasks, eq(tasks.id, claims.taskId))
+      .where(where)
+      .limit(1)
+  )[0]!.n;
+  const items = await ctx.db
     .select({
       taskNumber: tasks.number,
       title: tasks.title,
@@ -319,14 +326,13 @@ function expiringClaims(ctx: Ctx): Listed<ExpiringClaim> {
     .innerJoin(members, eq(members.id, claims.memberId))
     .where(where)
     .orderBy(asc(claims.expiresAt), asc(claims.id))
-    .limit(SECTION_LOAD)
-    .all();
+    .limit(SECTION_LOAD);
   return { total, items };
 }
 
 /** The digest of the community as seen from `channelId`, now. */
-export function loadDigest(ctx: Ctx, channelId: string, tz: string): DigestData {
-  const last = lastDigestAt(ctx, channelId);
+export async function loadDigest(ctx: Ctx, channelId: string, tz: string): Promise<DigestData> {
+  const last = await lastDigestAt(ctx, channelId);
   const since = last ?? ctx.now - FIRST_LOOKBACK_MS;
   return {
     community: ctx.community.name,
@@ -335,11 +341,11 @@ export function loadDigest(ctx: Ctx, channelId: string, tz: string): DigestData 
     since,
     firstDigest: last === undefined,
     tz,
-    newTasks: newTasks(ctx, since),
-    open: openBySkill(ctx),
-    awaitingReview: awaitingReview(ctx),
-    closingProposals: closingProposals(ctx),
-    accepted: acceptedSince(ctx, since),
-    expiringClaims: expiringClaims(ctx),
+    newTasks: await newTasks(ctx, since),
+    open: await openBySkill(ctx),
+    awaitingReview: await awaitingReview(ctx),
+    closingProposals: await closingProposals(ctx),
+    accepted: await acceptedSince(ctx, since),
+    expiringClaims: await expiringClaims(ctx),
   };
 }

@@ -26,12 +26,14 @@ type ScheduleRow = typeof digestSchedules.$inferSelect;
 /** The deadline of a channel's digests; unique across communities. */
 export const digestKey = (ctx: Ctx, channelId: string) => `digest:${ctx.community.id}:${channelId}`;
 
-function scheduleOf(ctx: Ctx, channelId: string): ScheduleRow | undefined {
-  return ctx.db
-    .select()
-    .from(digestSchedules)
-    .where(and(eq(digestSchedules.communityId, ctx.community.id), eq(digestSchedules.channelId, channelId)))
-    .get();
+async function scheduleOf(ctx: Ctx, channelId: string): Promise<ScheduleRow | undefined> {
+  return (
+    await ctx.db
+      .select()
+      .from(digestSchedules)
+      .where(and(eq(digestSchedules.communityId, ctx.community.id), eq(digestSchedules.channelId, channelId)))
+      .limit(1)
+  )[0];
 }
 
 function timesOf(row: ScheduleRow): DigestTimes {
@@ -39,29 +41,27 @@ function timesOf(row: ScheduleRow): DigestTimes {
 }
 
 /** Posts the digest in `channelId` and marks it, so the next one shows only what is new since. */
-export function postDigest(ctx: Ctx, channelId: string, via: 'command' | 'schedule'): void {
-  const tz = scheduleOf(ctx, channelId)?.tz ?? DEFAULT_TZ;
-  const data = loadDigest(ctx, channelId, tz);
+export async function postDigest(ctx: Ctx, channelId: string, via: 'command' | 'schedule'): Promise<void> {
+  const tz = (await scheduleOf(ctx, channelId))?.tz ?? DEFAULT_TZ;
+  const data = await loadDigest(ctx, channelId, tz);
   ctx.effects.push({ type: 'post', channelId, view: renderDigest(data) });
   const mark = { communityId: ctx.community.id, channelId, lastAt: ctx.now };
-  ctx.db
+  await ctx.db
     .insert(digestMarks)
     .values(mark)
     .onConflictDoUpdate({
       target: [digestMarks.communityId, digestMarks.channelId],
       set: { lastAt: ctx.now },
-    })
-    .run();
-  ctx.db
+    });
+  await ctx.db
     .update(digestSchedules)
     .set({ lastDigestAt: ctx.now })
-    .where(and(eq(digestSchedules.communityId, ctx.community.id), eq(digestSchedules.channelId, channelId)))
-    .run();
-  appendAudit(ctx, 'digest.posted', { channel: channelId, via, since: data.since });
+    .where(and(eq(digestSchedules.communityId, ctx.community.id), eq(digestSchedules.channelId, channelId)));
+  await appendAudit(ctx, 'digest.posted', { channel: channelId, via, since: data.since });
 }
 
-export function digestNow(ctx: Ctx): Reply {
-  postDigest(ctx, ctx.channelId, 'command');
+export async function digestNow(ctx: Ctx): Promise<Reply> {
+  await postDigest(ctx, ctx.channelId, 'command');
   return { private: true, text: `Digest posted in #${ctx.channelId}.` };
 }
 
@@ -79,9 +79,9 @@ function requestedTimes(
   };
 }
 
-export function scheduleDigest(ctx: Ctx, args: CommandArgs<'digest schedule'>): Reply {
+export async function scheduleDigest(ctx: Ctx, args: CommandArgs<'digest schedule'>): Promise<Reply> {
   const channelId = ctx.channelId;
-  const current = scheduleOf(ctx, channelId);
+  const current = await scheduleOf(ctx, channelId);
   if (args.cadence === 'off') return unschedule(ctx, channelId, current);
   const times = requestedTimes(args, current, args.cadence);
   const row = {
@@ -90,29 +90,27 @@ export function scheduleDigest(ctx: Ctx, args: CommandArgs<'digest schedule'>): 
     day: times.cadence === 'weekly' ? times.day : null,
     tz: times.tz,
   };
-  ctx.db
+  await ctx.db
     .insert(digestSchedules)
     .values({ communityId: ctx.community.id, channelId, ...row })
-    .onConflictDoUpdate({ target: [digestSchedules.communityId, digestSchedules.channelId], set: row })
-    .run();
+    .onConflictDoUpdate({ target: [digestSchedules.communityId, digestSchedules.channelId], set: row });
   const next = nextOccurrence(ctx.now, times);
-  schedule(ctx, digestKey(ctx, channelId), 'digest.post', next, { channelId });
-  appendAudit(ctx, 'digest.scheduled', { channel: channelId, ...row, next });
+  await schedule(ctx, digestKey(ctx, channelId), 'digest.post', next, { channelId });
+  await appendAudit(ctx, 'digest.scheduled', { channel: channelId, ...row, next });
   return {
     private: false,
     text: `Digests in #${channelId}: ${describeTimes(times)}. Next: ${formatInZone(next, times.tz)}.`,
   };
 }
 
-function unschedule(ctx: Ctx, channelId: string, current: ScheduleRow | undefined): Reply {
+async function unschedule(ctx: Ctx, channelId: string, current: ScheduleRow | undefined): Promise<Reply> {
   if (!current)
     return { private: true, text: `No digests are scheduled in #${channelId}; nothing to turn off.` };
-  cancelDeadline(ctx, digestKey(ctx, channelId));
-  ctx.db
+  await cancelDeadline(ctx, digestKey(ctx, channelId));
+  await ctx.db
     .delete(digestSchedules)
-    .where(and(eq(digestSchedules.communityId, ctx.community.id), eq(digestSchedules.channelId, channelId)))
-    .run();
-  appendAudit(ctx, 'digest.unscheduled', { channel: channelId });
+    .where(and(eq(digestSchedules.communityId, ctx.community.id), eq(digestSchedules.channelId, channelId)));
+  await appendAudit(ctx, 'digest.unscheduled', { channel: channelId });
   return {
     private: false,
     text: `Scheduled digests in #${channelId} are off. \`/digest now\` still posts one.`,
@@ -123,11 +121,17 @@ function unschedule(ctx: Ctx, channelId: string, current: ScheduleRow | undefine
  * Job `digest.post`: one digest, then the next regular time strictly after now. After downtime the
  * missed digest is posted once, and the schedule picks up at its next regular time.
  */
-export function runScheduledDigest(ctx: Ctx, payload: { channelId: string }): void {
-  const row = scheduleOf(ctx, payload.channelId);
+export async function runScheduledDigest(ctx: Ctx, payload: { channelId: string }): Promise<void> {
+  const row = await scheduleOf(ctx, payload.channelId);
   if (!row) return;
-  postDigest(ctx, payload.channelId, 'schedule');
-  schedule(ctx, digestKey(ctx, payload.channelId), 'digest.post', nextOccurrence(ctx.now, timesOf(row)), {
-    channelId: payload.channelId,
-  });
+  await postDigest(ctx, payload.channelId, 'schedule');
+  await schedule(
+    ctx,
+    digestKey(ctx, payload.channelId),
+    'digest.post',
+    nextOccurrence(ctx.now, timesOf(row)),
+    {
+      channelId: payload.channelId,
+    },
+  );
 }

@@ -23,7 +23,7 @@ const REVIEW_RULES = new Set<RuleKey>(['review.approvals', 'review.objectionsBlo
  * Applies the change in the closing transaction, so the rule and the outcome are written together.
  * Returns the sentence for the outcome.
  */
-function applyChange(ctx: Ctx, p: ProposalRow): string {
+async function applyChange(ctx: Ctx, p: ProposalRow): Promise<string> {
   const by = `P${p.number}`;
   let parsed;
   try {
@@ -31,7 +31,7 @@ function applyChange(ctx: Ctx, p: ProposalRow): string {
     parsed = parseRuleValue(p.changeKey!, p.changeValue!);
   } catch (e) {
     if (!(e instanceof UserError)) throw e;
-    appendAudit(ctx, 'rule.changeFailed', {
+    await appendAudit(ctx, 'rule.changeFailed', {
       proposal: by,
       key: p.changeKey,
       value: p.changeValue,
@@ -41,30 +41,31 @@ function applyChange(ctx: Ctx, p: ProposalRow): string {
   }
   const { key, value } = parsed;
   const from = ctx.rules[key];
-  setRule(ctx, key, value, by);
-  appendAudit(ctx, 'rule.changed', { key, from, to: value, proposal: by });
+  await setRule(ctx, key, value, by);
+  await appendAudit(ctx, 'rule.changed', { key, from, to: value, proposal: by });
   // A changed bar applies at once: open submissions that now meet it are accepted in this transaction.
-  if (REVIEW_RULES.has(key)) reviewOpenSubmissions(ctx);
+  if (REVIEW_RULES.has(key)) await reviewOpenSubmissions(ctx);
   return `Rule ${key} changed: ${formatRuleValue(from) || '(unset)'} → ${formatRuleValue(value)} (set by ${by}).`;
 }
 
 /** Runs once per proposal (the deadline row is claimed once); a no-op if the proposal is no longer open. */
-export function closeProposal(ctx: Ctx, payload: { proposalId: number }): void {
-  const p = proposalById(ctx, payload.proposalId);
+export async function closeProposal(ctx: Ctx, payload: { proposalId: number }): Promise<void> {
+  const p = await proposalById(ctx, payload.proposalId);
   if (!p || p.status !== 'open') return;
-  const t = proposalTally(ctx, p);
+  const t = await proposalTally(ctx, p);
   const votes = { yes: t.yes.length, no: t.no.map((b) => b.member.displayName), abstain: t.abstain.length };
   const d = decide(p.rule, p.quorum, votes);
   const status = d.passed ? 'passed' : 'rejected';
-  const applied = d.passed && p.changeKey ? ` ${applyChange(ctx, p)}` : '';
+  const applied = d.passed && p.changeKey ? ` ${await applyChange(ctx, p)}` : '';
   const outcome = `${d.passed ? 'Passed' : 'Rejected'}: ${d.reason}.${applied}`;
-  const closed = ctx.db
-    .update(proposals)
-    .set({ status, closedAt: ctx.now, outcome })
-    .where(eq(proposals.id, p.id))
-    .returning()
-    .get();
-  appendAudit(ctx, 'proposal.closed', {
+  const closed = (
+    await ctx.db
+      .update(proposals)
+      .set({ status, closedAt: ctx.now, outcome })
+      .where(eq(proposals.id, p.id))
+      .returning()
+  )[0]!;
+  await appendAudit(ctx, 'proposal.closed', {
     proposal: p.number,
     status,
     reason: d.reason,
@@ -73,7 +74,7 @@ export function closeProposal(ctx: Ctx, payload: { proposalId: number }): void {
     abstain: t.abstain.length,
     participants: t.participants,
   });
-  refreshProposalCard(ctx, closed, t);
+  await refreshProposalCard(ctx, closed, t);
   const head = d.passed ? `✅ P${p.number} "${p.title}" passed` : `❌ P${p.number} "${p.title}" was rejected`;
   ctx.effects.push({ type: 'thread', cardKey: proposalCardKey(p), text: `${head}: ${d.reason}.${applied}` });
 }

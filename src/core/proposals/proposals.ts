@@ -35,41 +35,45 @@ export const proposalCardKey = (p: Pick<ProposalRow, 'id'>): string => `proposal
 export const closeKey = (p: Pick<ProposalRow, 'id'>): string => `proposal:${p.id}:close`;
 const targetOf = (p: Pick<ProposalRow, 'id'>): Target => ({ type: 'proposal', id: p.id });
 
-export function getProposal(ctx: Ctx, number: number): ProposalRow {
-  const p = ctx.db
-    .select()
-    .from(proposals)
-    .where(and(eq(proposals.communityId, ctx.community.id), eq(proposals.number, number)))
-    .get();
+export async function getProposal(ctx: Ctx, number: number): Promise<ProposalRow> {
+  const p = (
+    await ctx.db
+      .select()
+      .from(proposals)
+      .where(and(eq(proposals.communityId, ctx.community.id), eq(proposals.number, number)))
+      .limit(1)
+  )[0];
   if (!p) throw new UserError('proposal.notFound', { number });
   return p;
 }
 
-export function proposalById(ctx: Ctx, id: number): ProposalRow | undefined {
-  return ctx.db
-    .select()
-    .from(proposals)
-    .where(and(eq(proposals.id, id), eq(proposals.communityId, ctx.community.id)))
-    .get();
+export async function proposalById(ctx: Ctx, id: number): Promise<ProposalRow | undefined> {
+  return (
+    await ctx.db
+      .select()
+      .from(proposals)
+      .where(and(eq(proposals.id, id), eq(proposals.communityId, ctx.community.id)))
+      .limit(1)
+  )[0];
 }
 
 /** Open, and its deadline not yet reached: votes after the deadline are ignored even before the close runs. */
-export function isProposalOpen(ctx: Ctx, id: number): boolean {
-  const p = proposalById(ctx, id);
+export async function isProposalOpen(ctx: Ctx, id: number): Promise<boolean> {
+  const p = await proposalById(ctx, id);
   return !!p && p.status === 'open' && p.closesAt > ctx.now;
 }
 
 /** After a proposal's votes changed: re-render its card. */
-export function afterProposalVotes(ctx: Ctx, id: number): void {
-  const p = proposalById(ctx, id);
-  if (p) refreshProposalCard(ctx, p);
+export async function afterProposalVotes(ctx: Ctx, id: number): Promise<void> {
+  const p = await proposalById(ctx, id);
+  if (p) await refreshProposalCard(ctx, p);
 }
 
 /** Counts current votes; eligibility uses the frozen minimum days, judged now or at the deadline if earlier. */
-export function proposalTally(ctx: Ctx, p: ProposalRow): ProposalTally {
+export async function proposalTally(ctx: Ctx, p: ProposalRow): Promise<ProposalTally> {
   const at = Math.min(ctx.now, p.closesAt);
   const t: ProposalTally = { yes: [], no: [], abstain: [], participants: 0, ignored: 0 };
-  for (const b of currentVotes(ctx, targetOf(p))) {
+  for (const b of await currentVotes(ctx, targetOf(p))) {
     if (!isEligible(b.member, p.minMemberDays, at)) t.ignored++;
     else t[b.value].push(b);
   }
@@ -78,8 +82,13 @@ export function proposalTally(ctx: Ctx, p: ProposalRow): ProposalTally {
 }
 
 /** Re-renders the card; pass the tally when the caller has it already. */
-export function refreshProposalCard(ctx: Ctx, p: ProposalRow, tally = proposalTally(ctx, p)): ProposalTally {
-  ctx.effects.push({ type: 'update', cardKey: proposalCardKey(p), view: proposalCard(ctx, p, tally) });
+export async function refreshProposalCard(
+  ctx: Ctx,
+  p: ProposalRow,
+  known?: ProposalTally,
+): Promise<ProposalTally> {
+  const tally = known ?? (await proposalTally(ctx, p));
+  ctx.effects.push({ type: 'update', cardKey: proposalCardKey(p), view: await proposalCard(ctx, p, tally) });
   return tally;
 }
 
@@ -89,49 +98,51 @@ function parseChange(ctx: Ctx, text: string): { key: RuleKey; value: string } {
   return { key: parsed.key, value: formatRuleValue(checkRuleValue(ctx, parsed.key, parsed.value)) };
 }
 
-function nextNumber(ctx: Ctx): number {
-  const next = ctx.db
-    .update(communities)
-    .set({ nextProposalNo: sql`${communities.nextProposalNo} + 1` })
-    .where(eq(communities.id, ctx.community.id))
-    .returning({ n: communities.nextProposalNo })
-    .get();
+async function nextNumber(ctx: Ctx): Promise<number> {
+  const next = (
+    await ctx.db
+      .update(communities)
+      .set({ nextProposalNo: sql`${communities.nextProposalNo} + 1` })
+      .where(eq(communities.id, ctx.community.id))
+      .returning({ n: communities.nextProposalNo })
+  )[0]!;
   return next.n - 1;
 }
 
 /** Inserts the proposal with the community's current rules frozen into its row. */
-function insertProposal(
+async function insertProposal(
   ctx: Ctx,
   args: CommandArgs<'propose'>,
   change?: { key: RuleKey; value: string },
-): ProposalRow {
-  return ctx.db
-    .insert(proposals)
-    .values({
-      communityId: ctx.community.id,
-      number: nextNumber(ctx),
-      title: args.title,
-      body: args.body ?? null,
-      authorId: actorOf(ctx).id,
-      rule: args.rule ?? ctx.rules['proposal.defaultRule'],
-      quorum: ctx.rules['proposal.quorum'],
-      minMemberDays: ctx.rules['votes.minMemberDays'],
-      changeKey: change?.key ?? null,
-      changeValue: change?.value ?? null,
-      channelId: proposalsChannel(ctx),
-      status: 'open',
-      opensAt: ctx.now,
-      closesAt: ctx.now + (args.hours ?? ctx.rules['proposal.hours']) * HOUR_MS,
-    })
-    .returning()
-    .get();
+): Promise<ProposalRow> {
+  return (
+    await ctx.db
+      .insert(proposals)
+      .values({
+        communityId: ctx.community.id,
+        number: await nextNumber(ctx),
+        title: args.title,
+        body: args.body ?? null,
+        authorId: actorOf(ctx).id,
+        rule: args.rule ?? ctx.rules['proposal.defaultRule'],
+        quorum: ctx.rules['proposal.quorum'],
+        minMemberDays: ctx.rules['votes.minMemberDays'],
+        changeKey: change?.key ?? null,
+        changeValue: change?.value ?? null,
+        channelId: proposalsChannel(ctx),
+        status: 'open',
+        opensAt: ctx.now,
+        closesAt: ctx.now + (args.hours ?? ctx.rules['proposal.hours']) * HOUR_MS,
+      })
+      .returning()
+  )[0]!;
 }
 
-export function propose(ctx: Ctx, args: CommandArgs<'propose'>): Reply {
+export async function propose(ctx: Ctx, args: CommandArgs<'propose'>): Promise<Reply> {
   const change = args.change ? parseChange(ctx, args.change) : undefined;
-  const p = insertProposal(ctx, args, change);
-  schedule(ctx, closeKey(p), 'proposal.close', p.closesAt, { proposalId: p.id });
-  appendAudit(ctx, 'proposal.opened', {
+  const p = await insertProposal(ctx, args, change);
+  await schedule(ctx, closeKey(p), 'proposal.close', p.closesAt, { proposalId: p.id });
+  await appendAudit(ctx, 'proposal.opened', {
     proposal: p.number,
     title: p.title,
     rule: p.rule,
@@ -144,7 +155,7 @@ export function propose(ctx: Ctx, args: CommandArgs<'propose'>): Reply {
     type: 'post',
     channelId: p.channelId,
     cardKey: proposalCardKey(p),
-    view: proposalCard(ctx, p, proposalTally(ctx, p)),
+    view: await proposalCard(ctx, p, await proposalTally(ctx, p)),
     thread: { name: truncate(`P${p.number} · ${p.title}`, 100) },
   });
   return {
@@ -161,20 +172,20 @@ function assertOpen(ctx: Ctx, p: ProposalRow, action: string, closedCode: ErrorC
 }
 
 /** `/vote P yes|no|abstain`: the same vote as a reaction on the proposal card. */
-export function voteCommand(ctx: Ctx, args: CommandArgs<'vote'>): Reply {
+export async function voteCommand(ctx: Ctx, args: CommandArgs<'vote'>): Promise<Reply> {
   const actor = actorOf(ctx);
-  const p = getProposal(ctx, args.proposal);
+  const p = await getProposal(ctx, args.proposal);
   assertOpen(ctx, p, 'voted on', 'proposal.closed');
   if (!isEligible(actor, p.minMemberDays, ctx.now))
     throw new UserError('proposal.ineligible', { number: p.number, days: p.minMemberDays });
-  addMark(ctx, targetOf(p), actor.id, 'command', args.choice, args.reason);
-  appendAudit(ctx, 'proposal.vote', {
+  await addMark(ctx, targetOf(p), actor.id, 'command', args.choice, args.reason);
+  await appendAudit(ctx, 'proposal.vote', {
     proposal: p.number,
     member: actor.userId,
     vote: args.choice,
     via: 'command',
   });
-  const t = refreshProposalCard(ctx, p);
+  const t = await refreshProposalCard(ctx, p);
   return {
     private: true,
     text: `You voted ${args.choice} on P${p.number}. Now ${countsText(t)}; voting closes ${formatTime(p.closesAt)}.`,
@@ -182,21 +193,22 @@ export function voteCommand(ctx: Ctx, args: CommandArgs<'vote'>): Reply {
 }
 
 /** `/proposal withdraw P`: the author ends it before the deadline; no decision is made. */
-export function withdrawProposal(ctx: Ctx, number: number): Reply {
+export async function withdrawProposal(ctx: Ctx, number: number): Promise<Reply> {
   const actor = actorOf(ctx);
-  const p = getProposal(ctx, number);
+  const p = await getProposal(ctx, number);
   if (p.authorId !== actor.id) throw new UserError('proposal.notAuthor', { number });
   assertOpen(ctx, p, 'withdrawn', 'proposal.notOpen');
   const outcome = `Withdrawn by ${actor.displayName} before the deadline; no decision was made.`;
-  const done = ctx.db
-    .update(proposals)
-    .set({ status: 'withdrawn', closedAt: ctx.now, outcome })
-    .where(eq(proposals.id, p.id))
-    .returning()
-    .get();
-  cancelDeadline(ctx, closeKey(p));
-  appendAudit(ctx, 'proposal.withdrawn', { proposal: number, member: actor.userId });
-  refreshProposalCard(ctx, done);
+  const done = (
+    await ctx.db
+      .update(proposals)
+      .set({ status: 'withdrawn', closedAt: ctx.now, outcome })
+      .where(eq(proposals.id, p.id))
+      .returning()
+  )[0]!;
+  await cancelDeadline(ctx, closeKey(p));
+  await appendAudit(ctx, 'proposal.withdrawn', { proposal: number, member: actor.userId });
+  await refreshProposalCard(ctx, done);
   ctx.effects.push({
     type: 'thread',
     cardKey: proposalCardKey(p),

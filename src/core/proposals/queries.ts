@@ -10,38 +10,40 @@ import { truncate, type Reply } from '../shared/views.js';
 const LIST_MAX = 25;
 
 /** Open proposals first, soonest deadline first; then closed ones, latest first. */
-function listed(ctx: Ctx, status: 'open' | 'closed' | 'all'): { rows: ProposalRow[]; total: number } {
+async function listed(
+  ctx: Ctx,
+  status: 'open' | 'closed' | 'all',
+): Promise<{ rows: ProposalRow[]; total: number }> {
   const mine = eq(proposals.communityId, ctx.community.id);
   const open = and(mine, eq(proposals.status, 'open'));
   const closed = and(mine, ne(proposals.status, 'open'));
   const where: SQL | undefined = status === 'open' ? open : status === 'closed' ? closed : mine;
-  const total = ctx.db.select({ n: count() }).from(proposals).where(where).get()!.n;
+  const total = (await ctx.db.select({ n: count() }).from(proposals).where(where).limit(1))[0]!.n;
   const rows: ProposalRow[] = [];
   if (status !== 'closed')
     rows.push(
-      ...ctx.db
+      ...(await ctx.db
         .select()
         .from(proposals)
         .where(open)
         .orderBy(asc(proposals.closesAt), asc(proposals.number))
-        .limit(LIST_MAX)
-        .all(),
+        .limit(LIST_MAX)),
     );
   if (status !== 'open' && rows.length < LIST_MAX) {
     const left = LIST_MAX - rows.length;
     rows.push(
-      ...ctx.db.select().from(proposals).where(closed).orderBy(desc(proposals.number)).limit(left).all(),
+      ...(await ctx.db.select().from(proposals).where(closed).orderBy(desc(proposals.number)).limit(left)),
     );
   }
   return { rows, total };
 }
 
-export function listProposals(ctx: Ctx, args: CommandArgs<'proposal list'>): Reply {
+export async function listProposals(ctx: Ctx, args: CommandArgs<'proposal list'>): Promise<Reply> {
   const status = args.status ?? 'all';
-  const { rows, total } = listed(ctx, status);
+  const { rows, total } = await listed(ctx, status);
   if (rows.length === 0)
     return { private: true, text: `No proposals (status:${status}). Open one with \`/propose <title>\`.` };
-  const lines = rows.map((p) => proposalLine(p, proposalTally(ctx, p)));
+  const lines = await Promise.all(rows.map(async (p) => proposalLine(p, await proposalTally(ctx, p))));
   const more =
     total > rows.length
       ? `\n…and ${total - rows.length} more (narrow with status:open or status:closed)`
@@ -52,10 +54,10 @@ export function listProposals(ctx: Ctx, args: CommandArgs<'proposal list'>): Rep
   };
 }
 
-export function showProposal(ctx: Ctx, number: number): Reply {
-  const p = getProposal(ctx, number);
-  const t = proposalTally(ctx, p);
-  const view = proposalCard(ctx, p, t);
+export async function showProposal(ctx: Ctx, number: number): Promise<Reply> {
+  const p = await getProposal(ctx, number);
+  const t = await proposalTally(ctx, p);
+  const view = await proposalCard(ctx, p, t);
   view.buttons = [];
   const reasons = [...t.yes, ...t.no, ...t.abstain].filter((b) => b.reason);
   if (reasons.length > 0) {

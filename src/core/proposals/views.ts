@@ -50,15 +50,17 @@ export function changeText(ctx: Ctx, p: ProposalRow): string | undefined {
   return `${p.changeKey}: ${current} → ${p.changeValue}${note}`;
 }
 
-function authorName(ctx: Ctx, p: ProposalRow): string {
+async function authorName(ctx: Ctx, p: ProposalRow): Promise<string> {
   return (
-    ctx.db.select({ n: members.displayName }).from(members).where(eq(members.id, p.authorId)).get()?.n ?? '?'
+    (
+      await ctx.db.select({ n: members.displayName }).from(members).where(eq(members.id, p.authorId)).limit(1)
+    )[0]?.n ?? '?'
   );
 }
 
 const names = (bs: Ballot[]) => nameList(bs.map((b) => b.member.displayName));
 
-function fieldsOf(ctx: Ctx, p: ProposalRow, t: ProposalTally): ViewField[] {
+async function fieldsOf(ctx: Ctx, p: ProposalRow, t: ProposalTally): Promise<ViewField[]> {
   const fields: ViewField[] = [
     { name: 'Status', value: statusText[p.status], inline: true },
     { name: 'Rule', value: `${p.rule}: ${ruleMeaning(p.rule, p.quorum)}`, inline: false },
@@ -68,7 +70,7 @@ function fieldsOf(ctx: Ctx, p: ProposalRow, t: ProposalTally): ViewField[] {
       value: formatTime(p.status === 'open' ? p.closesAt : (p.closedAt ?? p.closesAt)),
       inline: true,
     },
-    { name: 'Proposed by', value: authorName(ctx, p), inline: true },
+    { name: 'Proposed by', value: await authorName(ctx, p), inline: true },
   ];
   const change = changeText(ctx, p);
   if (change) fields.push({ name: 'Change', value: change, inline: false });
@@ -98,12 +100,12 @@ function buttonsOf(p: ProposalRow): ViewButton[] {
   ];
 }
 
-export function proposalCard(ctx: Ctx, p: ProposalRow, t: ProposalTally): View {
+export async function proposalCard(ctx: Ctx, p: ProposalRow, t: ProposalTally): Promise<View> {
   const open = p.status === 'open';
   return {
     title: truncate(`P${p.number} · ${p.title}`, 256),
     description: p.body ? truncate(p.body, 3000) : undefined,
-    fields: fieldsOf(ctx, p, t),
+    fields: await fieldsOf(ctx, p, t),
     footer: open
       ? `React ✅ or 👍 for yes, ❌ or 👎 for no, ➖ to abstain · /vote P${p.number} yes · discuss in the thread`
       : `/proposal show P${p.number}`,

@@ -10,13 +10,13 @@ export type DeadlineRow = typeof deadlines.$inferSelect;
 export type DeadlineKind = 'claim.remind' | 'claim.expire' | 'proposal.close' | 'digest.post';
 
 /** Schedules (or reschedules, while still pending) the deadline named `key`. */
-export function schedule(
+export async function schedule(
   ctx: Ctx,
   key: string,
   kind: DeadlineKind,
   dueAt: number,
   payload: Record<string, unknown> = {},
-): void {
+): Promise<void> {
   const row = {
     communityId: ctx.community.id,
     key,
@@ -25,35 +25,33 @@ export function schedule(
     payload: JSON.stringify(payload),
     status: 'pending' as const,
   };
-  ctx.db
+  await ctx.db
     .insert(deadlines)
     .values(row)
     .onConflictDoUpdate({
       target: deadlines.key,
       set: { dueAt, payload: row.payload, status: 'pending', doneAt: null, attempts: 0, lastError: null },
-    })
-    .run();
+    });
 }
 
-export function cancelDeadline(ctx: Ctx, key: string): void {
-  ctx.db
+export async function cancelDeadline(ctx: Ctx, key: string): Promise<void> {
+  await ctx.db
     .update(deadlines)
     .set({ status: 'cancelled', doneAt: ctx.now })
-    .where(and(eq(deadlines.key, key), eq(deadlines.status, 'pending')))
-    .run();
+    .where(and(eq(deadlines.key, key), eq(deadlines.status, 'pending')));
 }
 
 /**
  * Pending deadlines due by `now` of the given kinds, oldest first; only of communities on `platforms`
  * when given. A list, not a lock: another process may run any of them first (see claimDeadline).
  */
-export function dueDeadlines(
+export async function dueDeadlines(
   db: Db,
   now: number,
   kinds: string[],
   limit = 100,
   platforms?: string[],
-): DeadlineRow[] {
+): Promise<DeadlineRow[]> {
   const conds = [eq(deadlines.status, 'pending'), lte(deadlines.dueAt, now), inArray(deadlines.kind, kinds)];
   if (platforms) {
     const ids = db
@@ -62,25 +60,23 @@ export function dueDeadlines(
       .where(inArray(communities.platform, platforms));
     conds.push(inArray(deadlines.communityId, ids));
   }
-  return db
+  return await db
     .select()
     .from(deadlines)
     .where(and(...conds))
     .orderBy(asc(deadlines.dueAt), asc(deadlines.id))
-    .limit(limit)
-    .all();
+    .limit(limit);
 }
 
 /**
  * Marks a deadline done if it is still pending and due; false when another run got there first. "Due"
  * matters: a digest another process ran has been re-armed (pending again, due tomorrow) by then.
  */
-export function claimDeadline(db: Db, id: number, now: number): boolean {
-  const r = db
+export async function claimDeadline(db: Db, id: number, now: number): Promise<boolean> {
+  const r = await db
     .update(deadlines)
     .set({ status: 'done', doneAt: now })
-    .where(and(eq(deadlines.id, id), eq(deadlines.status, 'pending'), lte(deadlines.dueAt, now)))
-    .run();
+    .where(and(eq(deadlines.id, id), eq(deadlines.status, 'pending'), lte(deadlines.dueAt, now)));
   return r.changes === 1;
 }
 
@@ -92,32 +88,33 @@ const RETRY_BASE_MS = 60_000;
  * Records a failed run of deadline `d` (as listed): retried later, or `failed` when it cannot succeed
  * (`final`) or failed MAX_ATTEMPTS times. Nothing happens when another run has moved it on since.
  */
-export function recordFailure(
+export async function recordFailure(
   db: Db,
   d: DeadlineRow,
   now: number,
   error: string,
   final: boolean,
-): DeadlineRow | undefined {
+): Promise<DeadlineRow | undefined> {
   const attempts = d.attempts + 1;
   const failed = final || attempts >= MAX_ATTEMPTS;
-  return db
-    .update(deadlines)
-    .set({
-      attempts,
-      lastError: error.slice(0, 2000),
-      status: failed ? 'failed' : 'pending',
-      dueAt: failed ? d.dueAt : now + RETRY_BASE_MS * 4 ** (attempts - 1),
-      doneAt: failed ? now : null,
-    })
-    .where(
-      and(
-        eq(deadlines.id, d.id),
-        eq(deadlines.status, 'pending'),
-        eq(deadlines.dueAt, d.dueAt),
-        eq(deadlines.attempts, d.attempts),
-      ),
-    )
-    .returning()
-    .get();
+  return (
+    await db
+      .update(deadlines)
+      .set({
+        attempts,
+        lastError: error.slice(0, 2000),
+        status: failed ? 'failed' : 'pending',
+        dueAt: failed ? d.dueAt : now + RETRY_BASE_MS * 4 ** (attempts - 1),
+        doneAt: failed ? now : null,
+      })
+      .where(
+        and(
+          eq(deadlines.id, d.id),
+          eq(deadlines.status, 'pending'),
+          eq(deadlines.dueAt, d.dueAt),
+          eq(deadlines.attempts, d.attempts),
+        ),
+      )
+      .returning()
+  )[0]!;
 }

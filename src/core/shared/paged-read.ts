@@ -9,5 +9,5 @@ import type { Reply } from './views.js';
  * pages lives in the object; each step reads at most one page.
  */
 export abstract class PagedRead {
-  abstract step(db: Db): Reply | undefined;
+  abstract step(db: Db): Promise<Reply | undefined>;
 }

@@ -10,7 +10,7 @@ import { truncate, type Reply } from '../shared/views.js';
 
 const LIST_MAX = 25;
 
-export function listTasks(ctx: Ctx, args: CommandArgs<'task list'>): Reply {
+export async function listTasks(ctx: Ctx, args: CommandArgs<'task list'>): Promise<Reply> {
   // Your own claims are rarely "open" (a free slot), so mine:yes shows every status by default.
   const status = args.status ?? (args.mine === 'yes' ? 'all' : 'open');
   const conds: SQL[] = [eq(tasks.communityId, ctx.community.id)];
@@ -42,14 +42,13 @@ export function listTasks(ctx: Ctx, args: CommandArgs<'task list'>): Reply {
   // is part of the query, so the limit and the count apply to the same rows.
   if (status === 'open') conds.push(sql`${tasks.slots} > ${takenSlots}`);
   const where = and(...conds);
-  const total = ctx.db.select({ n: count() }).from(tasks).where(where).get()!.n;
-  const shown = ctx.db
+  const total = (await ctx.db.select({ n: count() }).from(tasks).where(where).limit(1))[0]!.n;
+  const shown = await ctx.db
     .select({ task: tasks, taken: takenSlots })
     .from(tasks)
     .where(where)
     .orderBy(asc(tasks.number))
-    .limit(LIST_MAX)
-    .all();
+    .limit(LIST_MAX);
   const filters = [`status:${status}`, args.skill && `skill:${args.skill}`, args.mine === 'yes' && 'mine:yes']
     .filter(Boolean)
     .join(' ');
@@ -63,12 +62,12 @@ export function listTasks(ctx: Ctx, args: CommandArgs<'task list'>): Reply {
   return { private: true, text: `Tasks (${filters}), ${total} in all:\n${lines.join('\n')}${more}` };
 }
 
-export function showTask(ctx: Ctx, number: number): Reply {
-  const task = getTask(ctx, number);
-  const view = taskCard(ctx, task);
+export async function showTask(ctx: Ctx, number: number): Promise<Reply> {
+  const task = await getTask(ctx, number);
+  const view = await taskCard(ctx, task);
   view.buttons = [];
-  for (const sub of latestSubmissions(ctx, task.id)) {
-    const t = reviewTally(ctx, sub);
+  for (const sub of await latestSubmissions(ctx, task.id)) {
+    const t = await reviewTally(ctx, sub);
     const who = t.approvers.map((m) => m.displayName).join(', ') || 'none';
     const obj = t.objectors.map((b) => b.member.displayName).join(', ') || 'none';
     view.fields.push({

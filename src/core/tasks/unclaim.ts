@@ -10,22 +10,22 @@ import { openSubmission, withdrawSubmission } from '../reviews/reviews.js';
 import { activeClaims, endClaim, getTask, refreshTaskCard } from './tasks.js';
 import { nameList, type Reply } from '../shared/views.js';
 
-export function unclaimTask(ctx: Ctx, number: number): Reply {
+export async function unclaimTask(ctx: Ctx, number: number): Promise<Reply> {
   const actor = actorOf(ctx);
-  const task = getTask(ctx, number);
-  const holders = activeClaims(ctx, task.id);
+  const task = await getTask(ctx, number);
+  const holders = await activeClaims(ctx, task.id);
   const mine = holders.find((c) => c.memberId === actor.id);
   if (!mine) throw new UserError('task.notClaimant', { number });
   const others = holders.filter((c) => c.memberId !== actor.id).map((c) => c.member.displayName);
-  const sub = openSubmission(ctx, task.id);
-  if (sub && others.length === 0) withdrawSubmission(ctx, task, sub);
-  const updated = endClaim(ctx, task, mine, 'released');
-  appendAudit(ctx, 'task.unclaimed', {
+  const sub = await openSubmission(ctx, task.id);
+  if (sub && others.length === 0) await withdrawSubmission(ctx, task, sub);
+  const updated = await endClaim(ctx, task, mine, 'released');
+  await appendAudit(ctx, 'task.unclaimed', {
     task: number,
     member: actor.userId,
     submissionWithdrawn: sub && others.length === 0 ? sub.id : null,
   });
-  refreshTaskCard(ctx, updated);
+  await refreshTaskCard(ctx, updated);
   const head = `${actor.displayName} released task #${number}`;
   if (!sub) return { private: false, text: `${head}; the slot is free.` };
   if (others.length === 0)

@@ -14,27 +14,32 @@ const statusText: Record<TaskRow['status'], string> = {
   cancelled: 'cancelled',
 };
 
-function claimantsOf(ctx: Ctx, task: TaskRow): MemberRow[] {
+async function claimantsOf(ctx: Ctx, task: TaskRow): Promise<MemberRow[]> {
   const statuses = task.status === 'done' ? 'done' : 'active';
-  return ctx.db
-    .select({ m: members })
-    .from(claims)
-    .innerJoin(members, eq(members.id, claims.memberId))
-    .where(and(eq(claims.taskId, task.id), eq(claims.status, statuses)))
-    .orderBy(claims.id)
-    .all()
-    .map((r) => r.m);
+  return (
+    await ctx.db
+      .select({ m: members })
+      .from(claims)
+      .innerJoin(members, eq(members.id, claims.memberId))
+      .where(and(eq(claims.taskId, task.id), eq(claims.status, statuses)))
+      .orderBy(claims.id)
+  ).map((r) => r.m);
 }
 
-function posterName(ctx: Ctx, task: TaskRow): string {
+async function posterName(ctx: Ctx, task: TaskRow): Promise<string> {
   return (
-    ctx.db.select({ n: members.displayName }).from(members).where(eq(members.id, task.posterId)).get()?.n ??
-    '?'
+    (
+      await ctx.db
+        .select({ n: members.displayName })
+        .from(members)
+        .where(eq(members.id, task.posterId))
+        .limit(1)
+    )[0]?.n ?? '?'
   );
 }
 
-export function taskCard(ctx: Ctx, task: TaskRow): View {
-  const holders = claimantsOf(ctx, task);
+export async function taskCard(ctx: Ctx, task: TaskRow): Promise<View> {
+  const holders = await claimantsOf(ctx, task);
   const free = task.slots - holders.length;
   const buttons: ViewButton[] = [];
   if ((task.status === 'open' || task.status === 'claimed') && free > 0) {
@@ -52,7 +57,7 @@ export function taskCard(ctx: Ctx, task: TaskRow): View {
     },
     { name: 'Skills', value: task.skills ? task.skills.split(',').join(', ') : '—', inline: true },
     { name: 'License', value: task.license, inline: true },
-    { name: 'Posted by', value: posterName(ctx, task), inline: true },
+    { name: 'Posted by', value: await posterName(ctx, task), inline: true },
   ];
   if (task.cancelReason)
     fields.push({ name: 'Reason', value: truncate(task.cancelReason, 500), inline: false });
@@ -85,12 +90,19 @@ const submissionStatus: Record<SubmissionRow['status'], string> = {
   withdrawn: 'withdrawn',
 };
 
-export function reviewCard(ctx: Ctx, task: TaskRow, sub: SubmissionRow, tally: ReviewTally): View {
-  const submitter = ctx.db
-    .select({ n: members.displayName })
-    .from(members)
-    .where(eq(members.id, sub.submitterId))
-    .get()?.n;
+export async function reviewCard(
+  ctx: Ctx,
+  task: TaskRow,
+  sub: SubmissionRow,
+  tally: ReviewTally,
+): Promise<View> {
+  const submitter = (
+    await ctx.db
+      .select({ n: members.displayName })
+      .from(members)
+      .where(eq(members.id, sub.submitterId))
+      .limit(1)
+  )[0]?.n;
   const lines = [`${submitter ?? '?'} asks for review of task #${task.number}.`];
   if (sub.link) lines.push(`Link: ${sub.link}`);
   if (sub.note) lines.push(`Note: ${truncate(sub.note, 1000)}`);

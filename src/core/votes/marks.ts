@@ -15,42 +15,39 @@ export interface Target {
 }
 
 /** Adds a mark, or moves an existing one of the same source to "latest". Returns whether anything changed. */
-export function addMark(
+export async function addMark(
   ctx: Ctx,
   t: Target,
   memberId: number,
   source: string,
   value: VoteValue,
   reason?: string,
-): boolean {
+): Promise<boolean> {
   const where = and(
     eq(voteMarks.targetType, t.type),
     eq(voteMarks.targetId, t.id),
     eq(voteMarks.memberId, memberId),
     eq(voteMarks.source, source),
   );
-  const existing = ctx.db.select().from(voteMarks).where(where).get();
+  const existing = (await ctx.db.select().from(voteMarks).where(where).limit(1))[0];
   // A repeated reaction event (same emoji still on) changes nothing.
   if (existing && source !== 'command') return false;
-  if (existing) ctx.db.delete(voteMarks).where(eq(voteMarks.id, existing.id)).run();
-  ctx.db
-    .insert(voteMarks)
-    .values({
-      communityId: ctx.community.id,
-      targetType: t.type,
-      targetId: t.id,
-      memberId,
-      source,
-      value,
-      reason: reason ?? null,
-      createdAt: ctx.now,
-    })
-    .run();
+  if (existing) await ctx.db.delete(voteMarks).where(eq(voteMarks.id, existing.id));
+  await ctx.db.insert(voteMarks).values({
+    communityId: ctx.community.id,
+    targetType: t.type,
+    targetId: t.id,
+    memberId,
+    source,
+    value,
+    reason: reason ?? null,
+    createdAt: ctx.now,
+  });
   return true;
 }
 
-export function removeMark(ctx: Ctx, t: Target, memberId: number, source: string): boolean {
-  const r = ctx.db
+export async function removeMark(ctx: Ctx, t: Target, memberId: number, source: string): Promise<boolean> {
+  const r = await ctx.db
     .delete(voteMarks)
     .where(
       and(
@@ -59,35 +56,33 @@ export function removeMark(ctx: Ctx, t: Target, memberId: number, source: string
         eq(voteMarks.memberId, memberId),
         eq(voteMarks.source, source),
       ),
-    )
-    .run();
+    );
   return r.changes > 0;
 }
 
 /** Removes marks of the given sources (all reaction marks when `sources` is undefined). */
-export function clearReactionMarks(ctx: Ctx, t: Target, sources?: string[]): boolean {
+export async function clearReactionMarks(ctx: Ctx, t: Target, sources?: string[]): Promise<boolean> {
   const conds = [eq(voteMarks.targetType, t.type), eq(voteMarks.targetId, t.id)];
-  const rows = ctx.db
+  const rows = await ctx.db
     .select()
     .from(voteMarks)
-    .where(and(...conds))
-    .all();
+    .where(and(...conds));
   const ids = rows
     .filter((r) => r.source !== 'command' && (!sources || sources.includes(r.source)))
     .map((r) => r.id);
   if (ids.length === 0) return false;
-  ctx.db.delete(voteMarks).where(inArray(voteMarks.id, ids)).run();
+  await ctx.db.delete(voteMarks).where(inArray(voteMarks.id, ids));
   return true;
 }
 
 /** The reaction marks (not command votes) on a target. */
-export function reactionMarks(ctx: Ctx, t: Target): { memberId: number; source: string }[] {
-  return ctx.db
-    .select({ memberId: voteMarks.memberId, source: voteMarks.source })
-    .from(voteMarks)
-    .where(and(eq(voteMarks.targetType, t.type), eq(voteMarks.targetId, t.id)))
-    .all()
-    .filter((m) => m.source !== 'command');
+export async function reactionMarks(ctx: Ctx, t: Target): Promise<{ memberId: number; source: string }[]> {
+  return (
+    await ctx.db
+      .select({ memberId: voteMarks.memberId, source: voteMarks.source })
+      .from(voteMarks)
+      .where(and(eq(voteMarks.targetType, t.type), eq(voteMarks.targetId, t.id)))
+  ).filter((m) => m.source !== 'command');
 }
 
 export interface Ballot {
@@ -97,14 +92,13 @@ export interface Ballot {
 }
 
 /** Each member's current vote on a target, in the order they last voted. */
-export function currentVotes(ctx: Ctx, t: Target): Ballot[] {
-  const rows = ctx.db
+export async function currentVotes(ctx: Ctx, t: Target): Promise<Ballot[]> {
+  const rows = await ctx.db
     .select({ mark: voteMarks, member: members })
     .from(voteMarks)
     .innerJoin(members, eq(members.id, voteMarks.memberId))
     .where(and(eq(voteMarks.targetType, t.type), eq(voteMarks.targetId, t.id)))
-    .orderBy(asc(voteMarks.id))
-    .all();
+    .orderBy(asc(voteMarks.id));
   const latest = new Map<number, Ballot>();
   for (const r of rows) {
     latest.delete(r.member.id);
