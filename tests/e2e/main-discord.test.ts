@@ -11,6 +11,15 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'ostrom-main-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+/** Resolves when `ok()` holds, checking every 20 ms; fails after `ms`. */
+async function until(ok: () => boolean, ms: number): Promise<void> {
+  const end = Date.now() + ms;
+  while (!ok()) {
+    if (Date.now() > end) throw new Error(`condition not met within ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 describe('npm start with Discord credentials', () => {
   it('starts the Discord adapter from the environment, registers commands in the guild, and stops on SIGTERM', async () => {
     const world = await startWorld();
@@ -26,6 +35,7 @@ describe('npm start with Discord credentials', () => {
         DISCORD_API_URL: world.fake.restUrl,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true, // its own process group, stopped as a whole
     });
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
@@ -41,10 +51,13 @@ describe('npm start with Discord credentials', () => {
       expect((put.body as unknown[]).length).toBe(8);
       const identify = await world.fake.waitForIdentify(1, 15_000);
       expect(identify).toBeTruthy();
-      await new Promise((r) => setTimeout(r, 300));
-      expect(output).toMatch(/Ostrom is running/);
+      await until(() => /Ostrom is running/.test(output), 15_000);
     } finally {
-      child.kill('SIGTERM');
+      try {
+        process.kill(-child.pid!, 'SIGTERM');
+      } catch {
+        // already gone
+      }
       expect(await exited).toBe(0);
       await world.fake.close();
     }
