@@ -6,8 +6,6 @@ import { join, resolve } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import {
   formatTime,
-  parseCommandLine,
-  UserError,
   type CommunityRef,
   type Effect,
   type Governance,
@@ -138,13 +136,6 @@ export class ConsoleAdapter implements PlatformAdapter {
 
   private async command(line: string): Promise<void> {
     const actor = this.actorNow();
-    let command;
-    try {
-      command = parseCommandLine(line);
-    } catch (e) {
-      if (e instanceof UserError) return this.reply({ private: true, text: e.message }, actor.userId);
-      throw e;
-    }
     // Unique across processes: two consoles on one file may type at the same instant.
     const eventId = `console:${randomUUID()}`;
     const out = await this.o.core.handle({
@@ -153,7 +144,7 @@ export class ConsoleAdapter implements PlatformAdapter {
       community: COMMUNITY,
       channelId: this.channel,
       actor,
-      command,
+      command: { text: line },
     });
     if (out.reply) this.reply(out.reply, actor.userId);
     for (const e of out.effects) await this.effect(e);

@@ -18,9 +18,8 @@ import {
   buttonCommand,
   formCommand,
   formOf,
-  UserError,
-  type CommandInput,
   type Governance,
+  type NamedCommand,
   type Outcome,
   type PlatformAdapter,
 } from '../../src/core/index.js';
@@ -148,16 +147,15 @@ export class DiscordAdapter implements PlatformAdapter {
       if (!command) return;
       await this.run(i, command);
     } catch (err) {
-      // Bad input found before the core (an option or form value) is the user's to fix; anything else is ours.
-      const text = err instanceof UserError ? err.message : SORRY;
-      if (!(err instanceof UserError)) this.o.log.error({ err }, 'interaction failed');
+      // Bad input comes back from the core as a value: whatever throws is ours.
+      this.o.log.error({ err }, 'interaction failed');
       if (!i.replied && !i.deferred)
-        await i.reply({ ...textMessage(text), flags: MessageFlags.Ephemeral }).catch(() => undefined);
+        await i.reply({ ...textMessage(SORRY), flags: MessageFlags.Ephemeral }).catch(() => undefined);
     }
   }
 
   /** The command an interaction stands for; 'modal' when a form was shown instead. */
-  private commandFor(i: RepliableInteraction): CommandInput | 'modal' | undefined {
+  private commandFor(i: RepliableInteraction): NamedCommand | 'modal' | undefined {
     if (i.isChatInputCommand()) return commandOf(i);
     if (i.isButton()) {
       const id = i.customId.replace(/^ostrom:/, '');
@@ -180,7 +178,7 @@ export class DiscordAdapter implements PlatformAdapter {
     return undefined;
   }
 
-  private async run(i: RepliableInteraction, command: CommandInput): Promise<void> {
+  private async run(i: RepliableInteraction, command: NamedCommand): Promise<void> {
     const community = communityOf(i.guildId!);
     // Channel rules must name a channel Ostrom can post in; only the commands that set them need the list.
     const setsChannels = command.name === 'commons setup' || command.name === 'propose';

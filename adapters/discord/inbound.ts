@@ -12,11 +12,10 @@ import {
 } from 'discord.js';
 import {
   isCommandName,
-  validateCommand,
   type Actor,
   type ChannelInfo,
-  type CommandInput,
   type CommunityRef,
+  type NamedCommand,
 } from '../../src/core/index.js';
 
 export function communityOf(guildId: string): CommunityRef {
@@ -49,14 +48,15 @@ function valueOf(o: CommandInteractionOption): unknown {
   return o.value;
 }
 
-/** The command name (`task post`) and its typed options, validated by the core's schema. */
-export function commandOf(i: ChatInputCommandInteraction): CommandInput {
+/** The command name (`task post`) and its typed options, for the core to validate. */
+export function commandOf(i: ChatInputCommandInteraction): NamedCommand {
   const sub = i.options.getSubcommand(false);
   const name = sub ? `${i.commandName} ${sub}` : i.commandName;
   const data = sub ? (i.options.data[0]?.options ?? []) : i.options.data;
   const values = Object.fromEntries(data.map((o) => [o.name, valueOf(o)]));
+  // Ostrom registered every command it is sent: another name is a registration gone wrong, a bug.
   if (!isCommandName(name)) throw new Error(`unknown Discord command ${name}`);
-  return validateCommand(name, values);
+  return { name, options: values };
 }
 
 /** What a card channel needs: Ostrom posts embeds there and members react on them. */

@@ -1,12 +1,6 @@
 /** Slack's payloads → core input: escaped command text, the acting member, the workspace. */
 import type { WebClient } from '@slack/web-api';
-import {
-  readCommandLine,
-  validateCommand,
-  type Actor,
-  type CommandInput,
-  type CommunityRef,
-} from '../../src/core/index.js';
+import type { Actor, CommunityRef, TypedCommand } from '../../src/core/index.js';
 
 export function communityOf(teamId: string, name?: string): CommunityRef {
   return { platform: 'slack', id: teamId, ...(name && { name }) };
@@ -62,11 +56,12 @@ export function unescapeValue(value: string): string {
   return prose(value);
 }
 
-/** A slash command (`/task`, text `post Fix the docs skills:docs`) → validated command input. */
-export function commandOf(command: string, text: string): CommandInput {
-  const { name, values } = readCommandLine(`${command} ${text}`);
-  const clean = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, unescapeValue(v)]));
-  return validateCommand(name, clean);
+/**
+ * A slash command (`/task`, text `post Fix the docs skills:docs`) → the line for the core, which splits
+ * it and reads each option's text through `unescapeValue` before validating.
+ */
+export function commandOf(command: string, text: string): TypedCommand {
+  return { text: `${command} ${text}`, unescape: unescapeValue };
 }
 
 interface CachedActor {

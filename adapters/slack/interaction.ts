@@ -1,6 +1,6 @@
 /** How Slack requests are answered, and how a submitted modal becomes a command (or errors shown in it). */
 import type { RespondArguments, RespondFn } from '@slack/bolt';
-import { formCommand, formOf, UserError, type CommandInput, type Reply } from '../../src/core/index.js';
+import { formCommand, formOf, type NamedCommand, type Outcome, type Reply } from '../../src/core/index.js';
 import { cardMessage, formValues, textMessage } from './render.js';
 
 /** Tells the member who acted: ephemerally, or in the channel. */
@@ -33,24 +33,21 @@ export function formFor(command: string, text: string): string | undefined {
 
 type FormState = Parameters<typeof formValues>[0];
 
+/** A submitted form as the raw command the core checks; undefined for a form Ostrom did not make. */
+export function submittedForm(callbackId: string, state: FormState): NamedCommand | undefined {
+  return formCommand(callbackId.replace(/^ostrom:/, ''), formValues(state));
+}
+
 /**
- * A submitted form as a command, or the error to show under the field that is wrong (Slack keeps the
- * form open then). Undefined for a form Ostrom did not make.
+ * The error to show under the field that is wrong when the core rejected a value of the form (Slack
+ * keeps the form open then); undefined for any other outcome, which is answered as usual.
  */
-export function submittedForm(
-  callbackId: string,
-  state: FormState,
-): { input: CommandInput } | { errors: Record<string, string> } | undefined {
-  const id = callbackId.replace(/^ostrom:/, '');
-  const form = formOf(id);
-  if (!form) return undefined;
-  try {
-    return { input: formCommand(id, formValues(state))! };
-  } catch (err) {
-    if (!(err instanceof UserError)) throw err;
-    const field = form.fields.find((f) => f.id === err.params.option)?.id ?? form.fields[0]!.id;
-    return { errors: { [field]: err.message } };
-  }
+export function fieldErrors(callbackId: string, out: Outcome): Record<string, string> | undefined {
+  const form = formOf(callbackId.replace(/^ostrom:/, ''));
+  const error = out.error;
+  if (!form || error?.option === undefined) return undefined;
+  const field = form.fields.find((f) => f.id === error.option)?.id ?? form.fields[0]!.id;
+  return { [field]: error.message };
 }
 
 /** What a form carries from where it was opened: the channel. */

@@ -5,13 +5,12 @@ import type { ReactionAddedEvent, ReactionRemovedEvent } from '@slack/types';
 import {
   buttonCommand,
   formOf,
-  UserError,
   voteOfEmoji,
-  type CommandInput,
   type CommunityRef,
   type Governance,
   type Outcome,
   type PlatformAdapter,
+  type RawCommand,
   type Reply,
 } from '../../src/core/index.js';
 import type { Logger } from '../../src/log.js';
@@ -21,6 +20,7 @@ import { SlackOutbound } from './outbound.js';
 import { reconcileCards } from './reconcile.js';
 import {
   channelOfMetadata,
+  fieldErrors,
   formFor,
   formMetadata,
   replyMessage,
@@ -151,12 +151,13 @@ export class SlackAdapter implements PlatformAdapter {
         }),
       );
     });
+    // A form is the one exception: the core checks it first, so a bad value is shown under its field.
     app.view(/^ostrom:/, async ({ ack, body, view }) => {
-      const submitted = submittedForm(view.callback_id, view.state.values);
-      if (submitted && 'errors' in submitted)
-        return void (await ack({ response_action: 'errors', errors: submitted.errors }));
-      await ack();
-      if (submitted && body.type === 'view_submission') await this.formSubmitted(body, submitted.input);
+      const input = submittedForm(view.callback_id, view.state.values);
+      if (!input || body.type !== 'view_submission') return void (await ack());
+      await this.formSubmitted(body, input, (errors) =>
+        errors ? ack({ response_action: 'errors', errors }) : ack(),
+      );
     });
     app.event('reaction_added', async ({ event, body }) => {
       await this.inOrder(() => this.reaction(event, body.event_id, body.team_id, true));
@@ -167,8 +168,16 @@ export class SlackAdapter implements PlatformAdapter {
     app.error(async (err) => this.o.log.error({ err }, 'a Slack listener failed'));
   }
 
-  /** A filled-in form runs its command; the answer goes to the channel the form was opened from. */
-  private async formSubmitted(body: ViewSubmitAction, input: CommandInput): Promise<void> {
+  /**
+   * A filled-in form runs its command; the answer goes to the channel the form was opened from. The
+   * submission is acknowledged once the core has answered: with the errors under the form's fields when
+   * it rejected a value (the form stays open, nothing changed), or plainly, whatever happened.
+   */
+  private async formSubmitted(
+    body: ViewSubmitAction,
+    input: RawCommand,
+    ack: (errors?: Record<string, string>) => Promise<void>,
+  ): Promise<void> {
     const channelId = channelOfMetadata(body.view.private_metadata);
     const userId = body.user.id;
     const chat = this.app.client.chat;
@@ -177,19 +186,37 @@ export class SlackAdapter implements PlatformAdapter {
         ? chat.postEphemeral({ channel: channelId, user: userId, ...replyMessage(reply) })
         : chat.postMessage({ channel: channelId, ...replyMessage(reply) });
     const teamId = body.team?.id ?? body.user.team_id ?? this.community?.id ?? '';
-    await this.guarded(answer, () =>
-      this.run({ eventId: `view:${body.view.id}`, teamId, userId, channelId, input, answer }),
-    );
+    let acked = false;
+    const checked = async (out: Outcome) => {
+      const errors = fieldErrors(body.view.callback_id, out);
+      acked = true;
+      await ack(errors);
+      return !errors;
+    };
+    await this.guarded(answer, async () => {
+      try {
+        await this.run({
+          eventId: `view:${body.view.id}`,
+          teamId,
+          userId,
+          channelId,
+          input,
+          answer,
+          checked,
+        });
+      } finally {
+        if (!acked) await ack();
+      }
+    });
   }
 
-  /** Runs one handler; a user error is answered privately by name, anything else logged and apologised for. */
+  /** Runs one handler; what throws is ours (bad input comes back as a value): logged and apologised for. */
   private async guarded(answer: Answer, work: () => Promise<void>): Promise<void> {
     try {
       await work();
     } catch (err) {
-      const text = err instanceof UserError ? err.message : SORRY;
-      if (!(err instanceof UserError)) this.o.log.error({ err }, 'a Slack request failed');
-      await answer({ private: true, text }).catch((e: unknown) =>
+      this.o.log.error({ err }, 'a Slack request failed');
+      await answer({ private: true, text: SORRY }).catch((e: unknown) =>
         this.o.log.warn({ err: e }, 'could not answer a Slack request'),
       );
     }
@@ -232,8 +259,10 @@ export class SlackAdapter implements PlatformAdapter {
     teamId: string;
     userId: string;
     channelId: string;
-    input: CommandInput;
+    input: RawCommand;
     answer: Answer;
+    /** Sees the outcome first; false when it was shown another way and needs no answer. */
+    checked?: (out: Outcome) => Promise<boolean>;
   }): Promise<void> {
     const actor = await this.members.actor(r.userId);
     const out = await this.o.core.handle({
@@ -244,7 +273,7 @@ export class SlackAdapter implements PlatformAdapter {
       actor,
       command: r.input,
     });
-    if (out.duplicate) return;
+    if (out.duplicate || (r.checked && !(await r.checked(out)))) return;
     const reply = out.reply ?? { private: true, text: 'Done.' };
     // The core has committed: its effects go ahead even when the answer cannot be delivered.
     await this.reply(reply, r.userId, r.answer).catch((err: unknown) =>

@@ -1,24 +1,24 @@
 /** Card buttons do what commands do: a button id such as `task.claim:12` names one command. */
-import { validateCommand, type CommandInput } from './commands.js';
+import type { NamedCommand } from './parse-command.js';
 
-/** The command a button stands for, or undefined for an id Ostrom did not make. */
-export function buttonCommand(id: string): CommandInput | undefined {
+/** The raw command a button stands for (`handle` checks it), or undefined for an id Ostrom did not make. */
+export function buttonCommand(id: string): NamedCommand | undefined {
   const m = /^([a-z]+)\.([a-z]+):(\d+)$/.exec(id);
   if (!m) return undefined;
   const [, kind, action, n] = m as unknown as [string, string, string, string];
   const number = Number(n);
   switch (`${kind}.${action}`) {
     case 'task.claim':
-      return validateCommand('task claim', { task: number });
+      return { name: 'task claim', options: { task: number } };
     case 'task.submit':
-      return validateCommand('task submit', { task: number });
+      return { name: 'task submit', options: { task: number } };
     case 'review.approve':
     case 'review.object':
-      return validateCommand('review', { task: number, verdict: action });
+      return { name: 'review', options: { task: number, verdict: action } };
     case 'vote.yes':
     case 'vote.no':
     case 'vote.abstain':
-      return validateCommand('vote', { proposal: number, choice: action });
+      return { name: 'vote', options: { proposal: number, choice: action } };
     default:
       return undefined;
   }

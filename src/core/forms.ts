@@ -1,6 +1,7 @@
 /** Forms as neutral data: `/task post`, `/propose` and a task's submission, filled in instead of typed. */
 import type { OptionSpec } from './shared/command-options.js';
-import { commands, validateCommand, type CommandInput, type CommandName } from './commands.js';
+import { commands, type CommandName } from './commands.js';
+import type { NamedCommand } from './parse-command.js';
 import type { FormField, FormView } from './shared/views.js';
 
 type Field = [id: string, label: string, kind: FormField['kind'], placeholder?: string];
@@ -84,13 +85,14 @@ export function formOf(id: string): FormView | undefined {
 }
 
 /**
- * The command a filled-in form stands for: empty fields are left out, and the values meet the same
- * schema as typed options (a problem is a coded user error naming the option, i.e. the field).
+ * The raw command a filled-in form stands for: empty fields are left out. `handle` checks the values
+ * against the same schema as typed options (a problem is a coded user error naming the option, i.e.
+ * the field). Undefined for a form Ostrom did not make.
  */
 export function formCommand(
   id: string,
   values: Record<string, string | undefined>,
-): CommandInput | undefined {
+): NamedCommand | undefined {
   const found = parseId(id);
   if (!found) return undefined;
   const { def, n } = found;
@@ -100,5 +102,5 @@ export function formCommand(
     if (v) filled[fid] = v;
   }
   if (def.numbered) filled[def.numbered] = n;
-  return validateCommand(def.command, filled);
+  return { name: def.command, options: filled };
 }

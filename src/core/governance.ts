@@ -12,6 +12,7 @@ import { ensureCommunity, ensureMember, findCommunity, loadRules } from './commu
 import type { Ctx } from './shared/context.js';
 import { deadlineFailed } from './deadline-failures.js';
 import { claimDeadline, dueDeadlines, type DeadlineRow } from './shared/deadlines.js';
+import { parseCommand, type RawCommand } from './parse-command.js';
 import { runCommand } from './handlers.js';
 import { toValue, UserError, type UserErrorValue } from './shared/errors.js';
 import { jobKinds, jobs, runJob, type JobTable } from './jobs.js';
@@ -47,7 +48,8 @@ export interface CommandEvent extends Base {
   type: 'command';
   channelId: string;
   actor: Actor;
-  command: CommandInput;
+  /** As the member gave it (typed, or named options); `handle` parses and validates it. */
+  command: RawCommand;
   /** Channels the bot can post in, when the platform can tell: channel rules must name one of them. */
   channels?: ChannelInfo[];
 }
@@ -77,6 +79,9 @@ export interface ReactionsSyncEvent extends Base {
 }
 
 export type Inbound = CommandEvent | ReactionEvent | ReactionsClearedEvent | ReactionsSyncEvent;
+
+/** An inbound event past the parse step: a command event's command is validated. */
+type Checked = Exclude<Inbound, CommandEvent> | (Omit<CommandEvent, 'command'> & { command: CommandInput });
 
 /** What an adapter does after `handle`: reply to the user, then perform the effects in order. */
 export interface Outcome {
@@ -109,12 +114,18 @@ export class Governance {
     private readonly jobTable: JobTable = jobs,
   ) {}
 
-  /** Applies one inbound event atomically. User errors come back as values; bugs throw. */
+  /**
+   * Applies one inbound event atomically. User errors come back as values; bugs throw. A command is
+   * parsed first, outside any unit of work: one rejected there changes nothing, not even the record of
+   * its event id (a corrected resubmission of the same Slack form goes through).
+   */
   async handle(input: Inbound): Promise<Outcome> {
     const now = this.clock.now();
     try {
+      const event: Checked =
+        input.type === 'command' ? { ...input, command: parseCommand(input.command) } : input;
       const pending: { read?: PagedRead } = {};
-      const out = await this.storage.write((db) => this.apply(db, input, now, pending));
+      const out = await this.storage.write((db) => this.apply(db, event, now, pending));
       if (pending.read) out.reply = await this.readInPages(pending.read);
       return out;
     } catch (e) {
@@ -140,7 +151,7 @@ export class Governance {
     }
   }
 
-  private async apply(db: Db, input: Inbound, now: number, pending: { read?: PagedRead }): Promise<Outcome> {
+  private async apply(db: Db, input: Checked, now: number, pending: { read?: PagedRead }): Promise<Outcome> {
     const out: Outcome = { community: input.community, effects: [] };
     if ('actor' in input && input.actor.isBot) return out;
     if (input.eventId && !(await firstSight(db, input.community.platform, input.eventId, now)))
@@ -235,11 +246,11 @@ export class Governance {
   }
 }
 
-function channelOf(input: Inbound): string {
+function channelOf(input: Checked): string {
   return 'channelId' in input ? input.channelId : input.message.channelId;
 }
 
-function actorOf(input: Inbound): Actor | undefined {
+function actorOf(input: Checked): Actor | undefined {
   return 'actor' in input ? input.actor : undefined;
 }
 

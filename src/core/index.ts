@@ -11,7 +11,7 @@ export {
   type ReactionsSyncEvent,
   type CardRef,
 } from './governance.js';
-export { parseCommandLine, readCommandLine, tokenize, type CommandLine } from './shared/grammar.js';
+export type { RawCommand, TypedCommand, NamedCommand } from './parse-command.js';
 export { formOf, formCommand } from './forms.js';
 export {
   commands,
@@ -19,13 +19,12 @@ export {
   groups,
   subcommandsOf,
   usage,
-  validateCommand,
   isCommandName,
   type CommandInput,
   type CommandName,
 } from './commands.js';
 export type { OptionSpec, OptionKind } from './shared/command-options.js';
-export { UserError, type UserErrorValue } from './shared/errors.js';
+export type { UserErrorValue } from './shared/errors.js';
 export { help } from './help.js';
 export type { PlatformAdapter } from './adapter.js';
 export type { Suggestion } from './platform.js';

@@ -3,13 +3,7 @@
  * reactions go through `Governance.handle`; posted cards are recorded afterwards (untimed), as an
  * adapter does once the platform returns the message id.
  */
-import {
-  Governance,
-  parseCommandLine,
-  voteOfEmoji,
-  type MessageRef,
-  type Outcome,
-} from '../../src/core/index.js';
+import { Governance, voteOfEmoji, type MessageRef, type Outcome } from '../../src/core/index.js';
 import type { Db } from '../../src/db/client.js';
 import { sqliteStorage } from '../../src/db/storage.js';
 import { BENCH_NOW, TASKS_CHANNEL, memberName, userIdOf, type Shape } from './shape.js';
@@ -51,7 +45,7 @@ export class Driver {
       community: s.ref,
       channelId: TASKS_CHANNEL,
       actor: this.actor(i),
-      command: parseCommandLine(line),
+      command: { text: line },
     });
   }
 

@@ -4,7 +4,6 @@ import { sqliteStorage } from '../../src/db/storage.js';
 import type { JobTable } from '../../src/core/jobs.js';
 import {
   Governance,
-  parseCommandLine,
   voteOfEmoji,
   type ChannelInfo,
   type CommunityRef,
@@ -76,9 +75,8 @@ export function makeCore(
     clock,
     community,
     admins,
-    /** Runs a text command as `user` in #general. */
+    /** Runs a text command as `user` in #general: the raw line, parsed by the core like any typed one. */
     async cmd(user: string, line: string, extra: Extra = {}): Promise<Outcome> {
-      const command = parseCommandLine(line);
       return perform(
         await core.handle({
           type: 'command',
@@ -86,7 +84,7 @@ export function makeCore(
           community,
           channelId: extra.channelId ?? 'general',
           actor: { userId: user, name: user, isAdmin: admins.has(user), joinedAt: extra.joinedAt },
-          command,
+          command: { text: line },
           channels: extra.channels,
         }),
       );

@@ -1,6 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
-import { validateCommand, type CommandName, type Outcome } from '../../src/core/index.js';
+import type { CommandName, Outcome } from '../../src/core/index.js';
 import { REPLY_MAX } from '../../src/core/commons/ledger.js';
 import { CSV_COLUMNS, type ExportEntry, type LedgerExport } from '../../src/core/commons/export.js';
 import { makeCore, type Harness } from '../helpers/core.js';
@@ -35,7 +35,7 @@ async function typed(
     community: h.community,
     channelId: 'general',
     actor: { userId: user.id, name: user.name, isAdmin: user.id === 'alice' },
-    command: validateCommand(name, values),
+    command: { name, options: values },
   });
   if (out.error) throw new Error(`${name} → ${out.error.message}`);
   return out;

@@ -133,7 +133,9 @@ describe('channel rules name real channels', () => {
   ])('setup refuses %s, naming what is wrong, and changes nothing', async (arg, why) => {
     const h = makeCore();
     const before = h.dump();
-    await expect(h.cmd('alice', `/commons setup ${arg}`)).rejects.toThrow(why);
+    const out = await h.cmd('alice', `/commons setup ${arg}`);
+    expect(out.error?.message).toMatch(why);
+    expect(out.reply).toEqual({ private: true, text: out.error?.message });
     expect(h.dump()).toBe(before);
   });
 

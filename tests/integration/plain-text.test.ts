@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { commands, UserError, validateCommand, type CommandName } from '../../src/core/index.js';
+import { commands, type CommandName } from '../../src/core/index.js';
 import { makeCore } from '../helpers/core.js';
 
 const ESC = '\u001b';
@@ -15,27 +15,28 @@ const NOT_TEXT = [
   ['POP DIRECTIONAL ISOLATE', '\u2069'],
 ] as const;
 
-/** The error a typed command (Discord options, a Discord form) gets before it reaches the core. */
-function typedError(name: CommandName, values: Record<string, unknown>): string {
-  try {
-    validateCommand(name, values);
-  } catch (e) {
-    if (e instanceof UserError) return e.message;
-    throw e;
-  }
-  throw new Error(`${name} accepted ${JSON.stringify(values)}`);
+/** The reply to a command with named options (Discord options, a form): the core's error. */
+async function typedError(
+  h: ReturnType<typeof makeCore>,
+  name: CommandName,
+  values: Record<string, unknown>,
+): Promise<string> {
+  const out = await h.core.handle({
+    type: 'command',
+    community: h.community,
+    channelId: 'general',
+    actor: { userId: 'alice', name: 'alice', isAdmin: true },
+    command: { name, options: values },
+  });
+  if (!out.error) throw new Error(`${name} accepted ${JSON.stringify(values)}`);
+  return out.reply!.text;
 }
 
-/** The reply to a text line (console, Slack): a parse error before the core, or the core's error. */
+/** The reply to a text line (console, Slack): the core's error, from the grammar or a rule. */
 async function textError(h: ReturnType<typeof makeCore>, line: string): Promise<string> {
-  try {
-    const out = await h.cmd('alice', line);
-    if (!out.error) throw new Error(`${line} was accepted`);
-    return out.reply!.text;
-  } catch (e) {
-    if (e instanceof UserError) return e.message;
-    throw e;
-  }
+  const out = await h.cmd('alice', line);
+  if (!out.error) throw new Error(`${line} was accepted`);
+  return out.reply!.text;
 }
 
 describe('user text is plain text', () => {
@@ -50,13 +51,14 @@ describe('user text is plain text', () => {
       );
       expect(text).not.toContain(ch);
       expect(h.counts().tasks).toBe(0);
-      expect(typedError('task post', { title: `Fix ${ch}` })).toMatch(
+      expect(await typedError(h, 'task post', { title: `Fix ${ch}` })).toMatch(
         /^Invalid `title` for `\/task post`: must be plain text/,
       );
     },
   );
 
-  it('every text option of every command is guarded, multi-line ones too', () => {
+  it('every text option of every command is guarded, multi-line ones too', async () => {
+    const h = makeCore();
     const checked: string[] = [];
     for (const [name, c] of Object.entries(commands)) {
       for (const [option, spec] of Object.entries(c.options)) {
@@ -65,7 +67,7 @@ describe('user text is plain text', () => {
         for (const [k, s] of Object.entries(c.options))
           if (s.required) values[k] = s.kind === 'int' ? 1 : (s.choices?.[0] ?? 'x');
         values[option] = `a${ESC}[31mb`;
-        expect(typedError(name as CommandName, values)).toContain(
+        expect(await typedError(h, name as CommandName, values)).toContain(
           `Invalid \`${option}\` for \`/${name}\`: must be plain text: U+001B`,
         );
         checked.push(`${name} ${option}`);
@@ -108,7 +110,7 @@ describe('user text is plain text', () => {
       community: h.community,
       channelId: 'general',
       actor: { userId: 'mallory', name: `Mal\u202eyrol${ESC}[5m\nX` },
-      command: validateCommand('task post', { title: 'Hello' }),
+      command: { name: 'task post', options: { title: 'Hello' } },
     });
     expect(out.error).toBeUndefined();
     const m = h.db.$client.prepare("select display_name from members where user_id = 'mallory'").get();

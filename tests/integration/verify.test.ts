@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { appendAudit } from '../../src/core/commons/audit.js';
 import type { Ctx } from '../../src/core/shared/context.js';
-import { Governance, parseCommandLine } from '../../src/core/index.js';
+import { Governance } from '../../src/core/index.js';
 import { loadRules } from '../../src/core/community/community.js';
 import { VERIFY_PAGE } from '../../src/core/commons/verify.js';
 import { sqliteStorage } from '../../src/db/storage.js';
@@ -204,7 +204,7 @@ describe('/commons verify checks what people read against the audit chain', () =
 
   it('refuses an anchor that is not SEQ:HASH, naming the option', async () => {
     const h = await community();
-    expect(() => parseCommandLine('/commons verify 12:abc')).toThrow(
+    expect((await h.cmd('alice', '/commons verify 12:abc')).error?.message).toMatch(
       /^Invalid `anchor` for `\/commons verify`: must be SEQ:HASH/,
     );
     expect(await verify(h)).toMatch(/^Audit chain intact/);
@@ -311,7 +311,7 @@ describe('/commons verify reads in pages', () => {
           community: h.community,
           channelId: 'general',
           actor: { userId: 'erin', name: 'erin' },
-          command: parseCommandLine('/task post Posted while verifying'),
+          command: { text: '/task post Posted while verifying' },
         });
         expect(out.error).toBeUndefined();
         wrote++;

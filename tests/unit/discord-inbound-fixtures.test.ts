@@ -23,7 +23,15 @@ import type {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { voteOf } from '../../adapters/discord/emoji.js';
-import { actorOfInteraction, actorOfUser, commandOf } from '../../adapters/discord/inbound.js';
+import {
+  actorOfInteraction,
+  actorOfUser,
+  commandOf as rawCommandOf,
+} from '../../adapters/discord/inbound.js';
+import { parseCommand } from '../../src/core/parse-command.js';
+
+/** The slash command as `handle` checks it. */
+const commandOf = (i: ChatInputCommandInteraction) => parseCommand(rawCommandOf(i));
 
 function fixture<T>(name: string): T {
   return JSON.parse(readFileSync(new URL(`../fixtures/discord/${name}`, import.meta.url), 'utf8')) as T;

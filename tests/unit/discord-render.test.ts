@@ -4,6 +4,7 @@ import { discordCommands } from '../../adapters/discord/command-builder.js';
 import { voteOf } from '../../adapters/discord/emoji.js';
 import { cardMessage, plain, textMessage, toComponents, toEmbed } from '../../adapters/discord/render.js';
 import { buttonCommand, commandNames, type View } from '../../src/core/index.js';
+import { parseCommand } from '../../src/core/parse-command.js';
 
 describe('Discord commands built from the core specs', () => {
   const built = discordCommands();
@@ -107,16 +108,20 @@ describe('Discord rendering', () => {
   });
 
   it('maps buttons to the commands they stand for', () => {
-    expect(buttonCommand('task.claim:12')).toEqual({ name: 'task claim', args: { task: 12 } });
-    expect(buttonCommand('review.object:3')).toEqual({
+    const checked = (id: string) => {
+      const raw = buttonCommand(id);
+      return raw && parseCommand(raw);
+    };
+    expect(checked('task.claim:12')).toEqual({ name: 'task claim', args: { task: 12 } });
+    expect(checked('review.object:3')).toEqual({
       name: 'review',
       args: { task: 3, verdict: 'object' },
     });
-    expect(buttonCommand('vote.abstain:4')).toEqual({
+    expect(checked('vote.abstain:4')).toEqual({
       name: 'vote',
       args: { proposal: 4, choice: 'abstain' },
     });
-    expect(buttonCommand('something.else:1')).toBeUndefined();
+    expect(checked('something.else:1')).toBeUndefined();
   });
 
   it('counts only the voting emoji of SPEC §3, never custom emoji', () => {

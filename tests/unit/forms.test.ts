@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { formCommand, formOf, UserError } from '../../src/core/index.js';
+import { formCommand, formOf } from '../../src/core/index.js';
+import { UserError } from '../../src/core/shared/errors.js';
+import { parseCommand } from '../../src/core/parse-command.js';
+
+/** A filled-in form as `handle` checks it. */
+const checked = (id: string, values: Record<string, string>) => parseCommand(formCommand(id, values)!);
 
 describe('forms', () => {
   it('describe the fields of /task post with the limits of its options', () => {
@@ -22,19 +27,19 @@ describe('forms', () => {
 
   it('carry the task number of a submission in their id', () => {
     expect(formOf('submit:12')!.title).toBe('Submit task #12 for review');
-    expect(formCommand('submit:12', { link: ' https://example.org/x ', note: '' })).toEqual({
+    expect(checked('submit:12', { link: ' https://example.org/x ', note: '' })).toEqual({
       name: 'task submit',
       args: { task: 12, link: 'https://example.org/x' },
     });
   });
 
   it('check the values with the command schema and name the field that is wrong', () => {
-    expect(formCommand('post', { title: 'Fix', slots: '2', skills: 'a, b' })).toEqual({
+    expect(checked('post', { title: 'Fix', slots: '2', skills: 'a, b' })).toEqual({
       name: 'task post',
       args: { title: 'Fix', slots: 2, skills: ['a', 'b'] },
     });
     try {
-      formCommand('post', { title: 'Fix', slots: 'many' });
+      checked('post', { title: 'Fix', slots: 'many' });
       throw new Error('accepted');
     } catch (e) {
       expect(e).toBeInstanceOf(UserError);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseCommandLine, tokenize, UserError } from '../../src/core/index.js';
+import { parseCommandLine, tokenize } from '../../src/core/shared/grammar.js';
+import { UserError } from '../../src/core/shared/errors.js';
 import { parseRuleAssignment } from '../../src/core/community/rules.js';
 
 function errorOf(line: string): UserError {

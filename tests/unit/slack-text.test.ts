@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { commandOf, unescapeValue } from '../../adapters/slack/inbound.js';
+import { commandOf as rawCommandOf, unescapeValue } from '../../adapters/slack/inbound.js';
+import { parseCommand } from '../../src/core/parse-command.js';
 import {
   cardMessage,
   escapeText,
@@ -10,6 +11,9 @@ import {
 } from '../../adapters/slack/render.js';
 import { formOf, type View } from '../../src/core/index.js';
 import { parseRuleAssignment } from '../../src/core/community/rules.js';
+
+/** The slash command as `handle` checks it: split by the core, each value unescaped by the adapter. */
+const commandOf = (command: string, text: string) => parseCommand(rawCommandOf(command, text));
 
 describe("Slack's escaped command text", () => {
   it('reads a channel mention as the channel, as an option and as a rule assignment', () => {

@@ -76,8 +76,11 @@ export class UserError extends Error {
 export interface UserErrorValue {
   code: ErrorCode;
   message: string;
+  /** The option a bad input is about, when one is named: a form shows the message under its field. */
+  option?: string;
 }
 
 export function toValue(e: UserError): UserErrorValue {
-  return { code: e.code, message: e.message };
+  const { option } = e.params;
+  return { code: e.code, message: e.message, ...(typeof option === 'string' && { option }) };
 }
