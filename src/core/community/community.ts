@@ -101,6 +101,14 @@ export async function findMemberByName(ctx: Ctx, name: string): Promise<MemberRo
   return byName;
 }
 
+/** A member's display name by row id, for cards; '?' if the row is gone. */
+export async function memberName(ctx: Ctx, memberId: number): Promise<string> {
+  const row = (
+    await ctx.db.select({ n: members.displayName }).from(members).where(eq(members.id, memberId)).limit(1)
+  )[0];
+  return row?.n ?? '?';
+}
+
 /** Eligible to vote: joined at least `minDays` ago. */
 export function isEligible(member: Pick<MemberRow, 'joinedAt'>, minDays: number, now: number): boolean {
   return member.joinedAt + minDays * DAY_MS <= now;
