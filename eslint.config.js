@@ -1,6 +1,7 @@
 // @ts-check
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import { createNodeResolver, importX } from 'eslint-plugin-import-x';
 
 export default tseslint.config(
   { ignores: ['node_modules', 'migrations', 'data', 'coverage', 'exports'] },
@@ -40,5 +41,19 @@ export default tseslint.config(
         },
       ],
     },
+  },
+  {
+    // No import cycles: dependencies point one way (routers → features → votes/community → shared).
+    // Imports are written `./x.js` and resolve to `./x.ts`; type-only imports are not cycles at run time.
+    files: ['src/**/*.ts', 'adapters/**/*.ts'],
+    plugins: { 'import-x': importX },
+    settings: {
+      'import-x/extensions': ['.ts', '.js'],
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts'] },
+      'import-x/resolver-next': [
+        createNodeResolver({ extensions: ['.ts', '.js'], extensionAlias: { '.js': ['.ts', '.js'] } }),
+      ],
+    },
+    rules: { 'import-x/no-cycle': 'error' },
   },
 );

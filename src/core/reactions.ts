@@ -7,15 +7,11 @@ import type { Ctx } from './shared/context.js';
 import type { Actor } from './shared/model.js';
 import type { MessageRef, VoteValue } from './shared/model.js';
 import { afterProposalVotes, isProposalOpen } from './proposals/proposals.js';
-import { afterSubmissionVotes, isSubmissionOpen } from './reviews/reviews.js';
-import {
-  addMark,
-  clearReactionMarks,
-  reactionMarks,
-  removeMark,
-  type Target,
-  type TargetType,
-} from './votes/marks.js';
+import { afterSubmissionVotes } from './reviews/accept.js';
+import { isSubmissionOpen } from './reviews/reviews.js';
+import { parseCardKey } from './shared/card-keys.js';
+import { addMark, clearReactionMarks, reactionMarks, removeMark } from './votes/marks.js';
+import type { Target } from './votes/types.js';
 
 export interface ReactionChange {
   message: MessageRef;
@@ -44,6 +40,12 @@ function afterChange(ctx: Ctx, t: Target): Promise<void> {
   }
 }
 
+/** The vote target a card shows: a review card's submission, a proposal card's proposal; a task card has none. */
+function targetOfCard(cardKey: string): Target | undefined {
+  const card = parseCardKey(cardKey);
+  return card && card.kind !== 'task' ? { type: card.kind, id: card.id } : undefined;
+}
+
 /** The vote target a message shows, if it is a review or proposal card. */
 export async function targetOf(ctx: Ctx, message: MessageRef): Promise<Target | undefined> {
   const card = (
@@ -53,8 +55,7 @@ export async function targetOf(ctx: Ctx, message: MessageRef): Promise<Target | 
       .where(and(eq(cards.communityId, ctx.community.id), eq(cards.messageId, message.messageId)))
       .limit(1)
   )[0];
-  const m = card && /^(submission|proposal):(\d+)$/.exec(card.key);
-  return m ? { type: m[1] as TargetType, id: Number(m[2]) } : undefined;
+  return card && targetOfCard(card.key);
 }
 
 export async function applyReaction(ctx: Ctx, change: ReactionChange): Promise<void> {
@@ -133,8 +134,8 @@ export async function openVoteCards(
     .where(eq(cards.communityId, ctx.community.id));
   const open = [];
   for (const r of rows) {
-    const m = /^(submission|proposal):(\d+)$/.exec(r.cardKey);
-    if (m && (await isOpen(ctx, { type: m[1] as TargetType, id: Number(m[2]) }))) open.push(r);
+    const target = targetOfCard(r.cardKey);
+    if (target && (await isOpen(ctx, target))) open.push(r);
   }
   return open;
 }

@@ -5,7 +5,14 @@ import { communities, members, rules as rulesTable } from '../../db/schema.js';
 import type { CommunityRow, Ctx, MemberRow } from '../shared/context.js';
 import type { Actor, CommunityRef } from '../shared/model.js';
 import { DAY_MS } from '../shared/model.js';
-import { defaultRules, formatRuleValue, isRuleKey, type RuleKey, type Rules } from './rules.js';
+import {
+  defaultRules,
+  formatRuleValue,
+  isRuleKey,
+  type RuleKey,
+  type Rules,
+  type RuleValue,
+} from './rules.js';
 import { UserError } from '../shared/errors.js';
 import { plainLine } from '../shared/plain-text.js';
 
@@ -101,13 +108,22 @@ export async function findMemberByName(ctx: Ctx, name: string): Promise<MemberRo
   return byName;
 }
 
+/** A member's display name by row id, for cards; '?' if the row is gone. */
+export async function memberName(ctx: Ctx, memberId: number): Promise<string> {
+  const row = (
+    await ctx.db.select({ n: members.displayName }).from(members).where(eq(members.id, memberId)).limit(1)
+  )[0];
+  return row?.n ?? '?';
+}
+
 /** Eligible to vote: joined at least `minDays` ago. */
 export function isEligible(member: Pick<MemberRow, 'joinedAt'>, minDays: number, now: number): boolean {
   return member.joinedAt + minDays * DAY_MS <= now;
 }
 
 export interface StoredRule {
-  value: unknown;
+  /** Validated when it was written (by setup or a passed proposal). */
+  value: RuleValue;
   setBy: string;
   setAt: number;
 }
@@ -116,14 +132,20 @@ export async function storedRules(db: Db, communityId: number): Promise<Map<Rule
   const rows = await db.select().from(rulesTable).where(eq(rulesTable.communityId, communityId));
   const out = new Map<RuleKey, StoredRule>();
   for (const r of rows)
-    if (isRuleKey(r.key)) out.set(r.key, { value: JSON.parse(r.value), setBy: r.setBy, setAt: r.setAt });
+    if (isRuleKey(r.key))
+      out.set(r.key, { value: JSON.parse(r.value) as RuleValue, setBy: r.setBy, setAt: r.setAt });
   return out;
 }
 
 export async function loadRules(db: Db, communityId: number): Promise<Rules> {
-  const rules = defaultRules() as unknown as Record<string, unknown>;
-  for (const [k, r] of await storedRules(db, communityId)) rules[k] = r.value;
-  return rules as unknown as Rules;
+  const rules = defaultRules();
+  for (const [k, r] of await storedRules(db, communityId)) assignRule(rules, k, r.value);
+  return rules;
+}
+
+/** Sets one rule of a resolved set. */
+function assignRule<K extends RuleKey>(rules: Rules, key: K, value: Rules[K]): void {
+  rules[key] = value;
 }
 
 /**
@@ -144,13 +166,18 @@ export function checkRuleValue<K extends RuleKey>(ctx: Ctx, key: K, value: Rules
 }
 
 /** Writes one rule; the caller records it in the audit log with what set it. */
-export async function setRule(ctx: Ctx, key: RuleKey, value: unknown, setBy: string): Promise<void> {
+export async function setRule<K extends RuleKey>(
+  ctx: Ctx,
+  key: K,
+  value: Rules[K],
+  setBy: string,
+): Promise<void> {
   const row = { communityId: ctx.community.id, key, value: JSON.stringify(value), setBy, setAt: ctx.now };
   await ctx.db
     .insert(rulesTable)
     .values(row)
     .onConflictDoUpdate({ target: [rulesTable.communityId, rulesTable.key], set: row });
-  (ctx.rules as unknown as Record<string, unknown>)[key] = value;
+  ctx.rules[key] = value;
 }
 
 export { formatRuleValue };

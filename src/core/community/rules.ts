@@ -40,53 +40,59 @@ export const channelRef = z
   .refine((s) => s !== '', 'names no channel')
   .refine((s) => /^[^\s<>@#]+$/u.test(s), 'is not a channel: write #name');
 
-/** Each rule: its schema, default, and how its valid values read to a person. */
+/** One rule: its schema, a default of the type the schema gives, and how its valid values read to a person. */
+export interface RuleDef<S extends z.ZodType> {
+  schema: S;
+  default: z.output<S>;
+  valid: string;
+}
+
+const rule = <S extends z.ZodType>(schema: S, dflt: z.output<S>, valid: string): RuleDef<S> => ({
+  schema,
+  default: dflt,
+  valid,
+});
+
+/**
+ * Every rule. Channel rules default to '' (not a valid channel to type): until setup, "where the
+ * command was typed".
+ */
 export const ruleDefs = {
-  'review.approvals': { schema: int(1, 50), default: 2, valid: 'a whole number from 1 to 50' },
-  'review.objectionsBlock': { schema: bool, default: true, valid: 'true or false' },
-  'proposal.defaultRule': {
-    schema: z.enum(decisionRules),
-    default: 'consent',
-    valid: decisionRules.join(', '),
-  },
-  'proposal.hours': { schema: int(1, 720), default: 72, valid: 'a whole number from 1 to 720' },
-  'proposal.quorum': { schema: int(0, 10000), default: 3, valid: 'a whole number from 0 to 10000' },
-  'claims.maxOpen': { schema: int(1, 100), default: 3, valid: 'a whole number from 1 to 100' },
-  'claims.expiryDays': { schema: int(1, 365), default: 14, valid: 'a whole number from 1 to 365' },
-  'votes.minMemberDays': { schema: int(0, 365), default: 0, valid: 'a whole number from 0 to 365' },
-  'commons.license': {
-    schema: license,
-    default: 'CC-BY-SA-4.0',
-    valid: 'an SPDX license id such as CC-BY-SA-4.0 or MIT',
-  },
-  'channels.tasks': { schema: channelRef, default: '', valid: 'a channel of the community' },
-  'channels.proposals': {
-    schema: channelRef,
-    default: '',
-    valid: 'a channel of the community',
-  },
-} as const;
+  'review.approvals': rule(int(1, 50), 2, 'a whole number from 1 to 50'),
+  'review.objectionsBlock': rule(bool, true, 'true or false'),
+  'proposal.defaultRule': rule(z.enum(decisionRules), 'consent', decisionRules.join(', ')),
+  'proposal.hours': rule(int(1, 720), 72, 'a whole number from 1 to 720'),
+  'proposal.quorum': rule(int(0, 10000), 3, 'a whole number from 0 to 10000'),
+  'claims.maxOpen': rule(int(1, 100), 3, 'a whole number from 1 to 100'),
+  'claims.expiryDays': rule(int(1, 365), 14, 'a whole number from 1 to 365'),
+  'votes.minMemberDays': rule(int(0, 365), 0, 'a whole number from 0 to 365'),
+  'commons.license': rule(license, 'CC-BY-SA-4.0', 'an SPDX license id such as CC-BY-SA-4.0 or MIT'),
+  'channels.tasks': rule(channelRef, '', 'a channel of the community'),
+  'channels.proposals': rule(channelRef, '', 'a channel of the community'),
+};
 
 export type RuleKey = keyof typeof ruleDefs;
 export const ruleKeys = Object.keys(ruleDefs) as RuleKey[];
 
-/** The resolved rules of a community. Channel rules are '' until setup: "where the command was typed". */
-export interface Rules {
-  'review.approvals': number;
-  'review.objectionsBlock': boolean;
-  'proposal.defaultRule': DecisionRule;
-  'proposal.hours': number;
-  'proposal.quorum': number;
-  'claims.maxOpen': number;
-  'claims.expiryDays': number;
-  'votes.minMemberDays': number;
-  'commons.license': string;
-  'channels.tasks': string;
-  'channels.proposals': string;
+/** The resolved rules of a community: each rule's value, of the type its schema gives. */
+export type Rules = { [K in RuleKey]: z.output<(typeof ruleDefs)[K]['schema']> };
+
+/** A value of some rule. */
+export type RuleValue = Rules[RuleKey];
+
+/** The table seen per key, so that a generic key keeps its default's type. */
+const defsByKey: { [K in RuleKey]: { default: Rules[K] } } = ruleDefs;
+
+/** Every rule at its default. */
+export function defaultRules(): Rules {
+  const rules: Partial<Rules> = {};
+  for (const key of ruleKeys) assignDefault(rules, key);
+  // Every key was assigned just above.
+  return rules as Rules;
 }
 
-export function defaultRules(): Rules {
-  return Object.fromEntries(ruleKeys.map((k) => [k, ruleDefs[k].default])) as unknown as Rules;
+function assignDefault<K extends RuleKey>(rules: Partial<Rules>, key: K): void {
+  rules[key] = defsByKey[key].default;
 }
 
 export function isRuleKey(key: string): key is RuleKey {

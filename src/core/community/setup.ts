@@ -13,6 +13,7 @@ import {
   ruleDefs,
   ruleKeys,
   type RuleKey,
+  type RuleValue,
 } from './rules.js';
 import type { Reply } from '../shared/views.js';
 
@@ -25,8 +26,8 @@ async function setByProposal(ctx: Ctx): Promise<Map<RuleKey, string>> {
 }
 
 /** What `/commons setup` asks to set, as typed; channels default to where it was typed. */
-function setupChanges(ctx: Ctx, args: CommandArgs<'commons setup'>): Map<RuleKey, unknown> {
-  const changes = new Map<RuleKey, unknown>();
+function setupChanges(ctx: Ctx, args: CommandArgs<'commons setup'>): Map<RuleKey, RuleValue> {
+  const changes = new Map<RuleKey, RuleValue>();
   for (const item of (args.rules ?? '').split(/\s+/).filter(Boolean)) {
     const { key, value } = parseRuleAssignment(item);
     changes.set(key, value);
@@ -35,7 +36,7 @@ function setupChanges(ctx: Ctx, args: CommandArgs<'commons setup'>): Map<RuleKey
   if (args.proposals)
     changes.set('channels.proposals', parseRuleValue('channels.proposals', args.proposals).value);
   if (args.license) changes.set('commons.license', parseRuleValue('commons.license', args.license).value);
-  for (const [key, value] of changes) changes.set(key, checkRuleValue(ctx, key, value as never));
+  for (const [key, value] of changes) changes.set(key, checkRuleValue(ctx, key, value));
   return changes;
 }
 

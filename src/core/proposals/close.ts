@@ -6,14 +6,10 @@ import { setRule } from '../community/community.js';
 import type { Ctx } from '../shared/context.js';
 import { UserError } from '../shared/errors.js';
 import { decide } from './decide.js';
-import {
-  proposalById,
-  proposalCardKey,
-  proposalTally,
-  refreshProposalCard,
-  type ProposalRow,
-} from './proposals.js';
-import { reviewOpenSubmissions } from '../reviews/reviews.js';
+import { proposalById, proposalTally, refreshProposalCard } from './proposals.js';
+import type { ProposalRow } from './types.js';
+import { proposalCardKey } from '../shared/card-keys.js';
+import { reviewOpenSubmissions } from '../reviews/accept.js';
 import { formatRuleValue, parseRuleValue, type RuleKey } from '../community/rules.js';
 
 /** Rules a review tally depends on. */
@@ -76,5 +72,9 @@ export async function closeProposal(ctx: Ctx, payload: { proposalId: number }): 
   });
   await refreshProposalCard(ctx, closed, t);
   const head = d.passed ? `✅ P${p.number} "${p.title}" passed` : `❌ P${p.number} "${p.title}" was rejected`;
-  ctx.effects.push({ type: 'thread', cardKey: proposalCardKey(p), text: `${head}: ${d.reason}.${applied}` });
+  ctx.effects.push({
+    type: 'thread',
+    cardKey: proposalCardKey(p.id),
+    text: `${head}: ${d.reason}.${applied}`,
+  });
 }

@@ -3,35 +3,25 @@ import { and, eq, sql } from 'drizzle-orm';
 import { communities, proposals } from '../../db/schema.js';
 import { appendAudit } from '../commons/audit.js';
 import type { CommandArgs } from '../commands.js';
-import { checkRuleValue, isEligible } from '../community/community.js';
+import { checkRuleValue, isEligible, memberName } from '../community/community.js';
+import { proposalCardKey } from '../shared/card-keys.js';
 import { actorOf, proposalsChannel, type Ctx } from '../shared/context.js';
 import { cancelDeadline, schedule } from '../shared/deadlines.js';
 import { UserError, type ErrorCode } from '../shared/errors.js';
 import { HOUR_MS } from '../shared/model.js';
 import { ruleMeaning } from './decide.js';
 import { countsText, proposalCard } from './views.js';
-import { formatRuleValue, parseRuleAssignment, type RuleKey } from '../community/rules.js';
-import { addMark, currentVotes, type Ballot, type Target } from '../votes/marks.js';
+import { formatRuleValue, isRuleKey, parseRuleAssignment, type RuleKey } from '../community/rules.js';
+import { addMark, currentVotes } from '../votes/marks.js';
+import type { Target } from '../votes/types.js';
 import { formatTime, truncate, type Reply } from '../shared/views.js';
-
-export type ProposalRow = typeof proposals.$inferSelect;
-
-/** The votes that count on a proposal, by value. */
-export interface ProposalTally {
-  yes: Ballot[];
-  no: Ballot[];
-  abstain: Ballot[];
-  participants: number;
-  /** Votes by members who were not yet eligible (the frozen `votes.minMemberDays`). */
-  ignored: number;
-}
+import type { ProposalCardData, ProposalRow, ProposalTally } from './types.js';
 
 /**
- * Cards, vote marks and the close deadline are keyed by the proposal's row id, not its number:
- * reactions.ts reads the number after `proposal:` as the vote target id, as with `submission:<id>`,
- * and deadline keys are unique across communities.
+ * Cards (`proposalCardKey`), vote marks and the close deadline are keyed by the proposal's row id, not
+ * its number: reactions.ts reads the card key's id as the vote target id, and deadline keys are unique
+ * across communities.
  */
-export const proposalCardKey = (p: Pick<ProposalRow, 'id'>): string => `proposal:${p.id}`;
 export const closeKey = (p: Pick<ProposalRow, 'id'>): string => `proposal:${p.id}:close`;
 const targetOf = (p: Pick<ProposalRow, 'id'>): Target => ({ type: 'proposal', id: p.id });
 
@@ -81,15 +71,26 @@ export async function proposalTally(ctx: Ctx, p: ProposalRow): Promise<ProposalT
   return t;
 }
 
+/** What the proposal card shows; pass the tally when the caller has it already. */
+export async function proposalCardData(
+  ctx: Ctx,
+  p: ProposalRow,
+  known?: ProposalTally,
+): Promise<ProposalCardData> {
+  const tally = known ?? (await proposalTally(ctx, p));
+  const ruleNow = p.changeKey && isRuleKey(p.changeKey) ? formatRuleValue(ctx.rules[p.changeKey]) : undefined;
+  return { proposal: p, tally, author: await memberName(ctx, p.authorId), ruleNow };
+}
+
 /** Re-renders the card; pass the tally when the caller has it already. */
 export async function refreshProposalCard(
   ctx: Ctx,
   p: ProposalRow,
   known?: ProposalTally,
 ): Promise<ProposalTally> {
-  const tally = known ?? (await proposalTally(ctx, p));
-  ctx.effects.push({ type: 'update', cardKey: proposalCardKey(p), view: await proposalCard(ctx, p, tally) });
-  return tally;
+  const data = await proposalCardData(ctx, p, known);
+  ctx.effects.push({ type: 'update', cardKey: proposalCardKey(p.id), view: proposalCard(data) });
+  return data.tally;
 }
 
 /** Validates `key=value` now, so a proposal can only carry a change that can be applied when it passes. */
@@ -154,8 +155,8 @@ export async function propose(ctx: Ctx, args: CommandArgs<'propose'>): Promise<R
   ctx.effects.push({
     type: 'post',
     channelId: p.channelId,
-    cardKey: proposalCardKey(p),
-    view: await proposalCard(ctx, p, await proposalTally(ctx, p)),
+    cardKey: proposalCardKey(p.id),
+    view: proposalCard(await proposalCardData(ctx, p)),
     thread: { name: truncate(`P${p.number} · ${p.title}`, 100) },
   });
   return {
@@ -211,7 +212,7 @@ export async function withdrawProposal(ctx: Ctx, number: number): Promise<Reply>
   await refreshProposalCard(ctx, done);
   ctx.effects.push({
     type: 'thread',
-    cardKey: proposalCardKey(p),
+    cardKey: proposalCardKey(p.id),
     text: `P${number} was withdrawn by ${actor.displayName}; no decision was made.`,
   });
   return { private: true, text: `You withdrew P${number}.` };

@@ -4,7 +4,8 @@ import { proposals } from '../../db/schema.js';
 import type { CommandArgs } from '../commands.js';
 import type { Ctx } from '../shared/context.js';
 import { proposalCard, proposalLine } from './views.js';
-import { getProposal, proposalTally, type ProposalRow } from './proposals.js';
+import { getProposal, proposalCardData, proposalTally } from './proposals.js';
+import type { ProposalRow } from './types.js';
 import { truncate, type Reply } from '../shared/views.js';
 
 const LIST_MAX = 25;
@@ -55,9 +56,9 @@ export async function listProposals(ctx: Ctx, args: CommandArgs<'proposal list'>
 }
 
 export async function showProposal(ctx: Ctx, number: number): Promise<Reply> {
-  const p = await getProposal(ctx, number);
-  const t = await proposalTally(ctx, p);
-  const view = await proposalCard(ctx, p, t);
+  const data = await proposalCardData(ctx, await getProposal(ctx, number));
+  const t = data.tally;
+  const view = proposalCard(data);
   view.buttons = [];
   const reasons = [...t.yes, ...t.no, ...t.abstain].filter((b) => b.reason);
   if (reasons.length > 0) {

@@ -1,11 +1,7 @@
 /** The proposal card as a neutral view, and the short texts shared by replies and lists. */
-import { eq } from 'drizzle-orm';
-import { members } from '../../db/schema.js';
-import type { Ctx } from '../shared/context.js';
 import { ruleMeaning } from './decide.js';
-import type { ProposalRow, ProposalTally } from './proposals.js';
-import { formatRuleValue, isRuleKey } from '../community/rules.js';
-import type { Ballot } from '../votes/marks.js';
+import type { ProposalCardData, ProposalRow, ProposalTally } from './types.js';
+import type { Ballot } from '../votes/types.js';
 import {
   formatTime,
   nameList,
@@ -42,25 +38,17 @@ export function participationText(p: ProposalRow, t: ProposalTally): string {
 }
 
 /** `review.approvals: 2 → 1` while open; once passed, the rule already holds the new value. */
-export function changeText(ctx: Ctx, p: ProposalRow): string | undefined {
+export function changeText(p: ProposalRow, ruleNow: string | undefined): string | undefined {
   if (!p.changeKey) return undefined;
   if (p.status === 'passed') return `${p.changeKey} → ${p.changeValue} (applied)`;
-  const current = isRuleKey(p.changeKey) ? formatRuleValue(ctx.rules[p.changeKey]) || '(unset)' : '?';
+  const current = ruleNow === undefined ? '?' : ruleNow || '(unset)';
   const note = p.status === 'open' ? '' : ' (not applied)';
   return `${p.changeKey}: ${current} → ${p.changeValue}${note}`;
 }
 
-async function authorName(ctx: Ctx, p: ProposalRow): Promise<string> {
-  return (
-    (
-      await ctx.db.select({ n: members.displayName }).from(members).where(eq(members.id, p.authorId)).limit(1)
-    )[0]?.n ?? '?'
-  );
-}
-
 const names = (bs: Ballot[]) => nameList(bs.map((b) => b.member.displayName));
 
-async function fieldsOf(ctx: Ctx, p: ProposalRow, t: ProposalTally): Promise<ViewField[]> {
+function fieldsOf({ proposal: p, tally: t, author, ruleNow }: ProposalCardData): ViewField[] {
   const fields: ViewField[] = [
     { name: 'Status', value: statusText[p.status], inline: true },
     { name: 'Rule', value: `${p.rule}: ${ruleMeaning(p.rule, p.quorum)}`, inline: false },
@@ -70,9 +58,9 @@ async function fieldsOf(ctx: Ctx, p: ProposalRow, t: ProposalTally): Promise<Vie
       value: formatTime(p.status === 'open' ? p.closesAt : (p.closedAt ?? p.closesAt)),
       inline: true,
     },
-    { name: 'Proposed by', value: await authorName(ctx, p), inline: true },
+    { name: 'Proposed by', value: author, inline: true },
   ];
-  const change = changeText(ctx, p);
+  const change = changeText(p, ruleNow);
   if (change) fields.push({ name: 'Change', value: change, inline: false });
   fields.push(
     { name: 'Tally', value: `${countsText(t)} · ${participationText(p, t)}`, inline: false },
@@ -100,12 +88,13 @@ function buttonsOf(p: ProposalRow): ViewButton[] {
   ];
 }
 
-export async function proposalCard(ctx: Ctx, p: ProposalRow, t: ProposalTally): Promise<View> {
+export function proposalCard(data: ProposalCardData): View {
+  const p = data.proposal;
   const open = p.status === 'open';
   return {
     title: truncate(`P${p.number} · ${p.title}`, 256),
     description: p.body ? truncate(p.body, 3000) : undefined,
-    fields: await fieldsOf(ctx, p, t),
+    fields: fieldsOf(data),
     footer: open
       ? `React ✅ or 👍 for yes, ❌ or 👎 for no, ➖ to abstain · /vote P${p.number} yes · discuss in the thread`
       : `/proposal show P${p.number}`,

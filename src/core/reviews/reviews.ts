@@ -1,32 +1,16 @@
-/** Submissions and peer review: the tally, and acceptance into the commons ledger. */
+/**
+ * Submissions and their review tally: which votes count (not a claimant's, not a member's too new to
+ * vote), and when the tally accepts a submission. Submitting is in submit.ts, acceptance in accept.ts.
+ */
 import { and, desc, eq } from 'drizzle-orm';
-import { claims, ledger, ledgerPeople, submissions, tasks } from '../../db/schema.js';
-import { appendAudit } from '../commons/audit.js';
-import type { CommandArgs } from '../commands.js';
-import { isEligible } from '../community/community.js';
-import { actorOf, type Ctx, type MemberRow } from '../shared/context.js';
-import { UserError } from '../shared/errors.js';
-import type { VoteValue } from '../shared/model.js';
-import { reviewCard } from '../tasks/views.js';
-import {
-  activeClaims,
-  cancelClaimDeadlines,
-  getTask,
-  refreshTaskCard,
-  type TaskRow,
-} from '../tasks/tasks.js';
-import { addMark, currentVotes, type Ballot } from '../votes/marks.js';
-import type { Reply } from '../shared/views.js';
-
-export type SubmissionRow = typeof submissions.$inferSelect;
-
-export interface ReviewTally {
-  approvers: MemberRow[];
-  objectors: Ballot[];
-  needed: number;
-  /** Votes that do not count, and why (claimant, not yet eligible). */
-  ignored: number;
-}
+import { claims, submissions } from '../../db/schema.js';
+import { isEligible, memberName } from '../community/community.js';
+import { submissionCardKey } from '../shared/card-keys.js';
+import type { Ctx } from '../shared/context.js';
+import type { TaskRow } from '../tasks/types.js';
+import { currentVotes } from '../votes/marks.js';
+import type { ReviewCardData, ReviewTally, SubmissionRow } from './types.js';
+import { reviewCard } from './views.js';
 
 export async function openSubmission(ctx: Ctx, taskId: number): Promise<SubmissionRow | undefined> {
   return (
@@ -45,6 +29,14 @@ export async function latestSubmissions(ctx: Ctx, taskId: number, n = 3): Promis
     .where(eq(submissions.taskId, taskId))
     .orderBy(desc(submissions.id))
     .limit(n);
+}
+
+/** Whether a submission still takes votes. */
+export async function isSubmissionOpen(ctx: Ctx, id: number): Promise<boolean> {
+  const row = (
+    await ctx.db.select({ s: submissions.status }).from(submissions).where(eq(submissions.id, id)).limit(1)
+  )[0];
+  return row?.s === 'open';
 }
 
 /**
@@ -80,226 +72,30 @@ export async function reviewTally(ctx: Ctx, sub: SubmissionRow): Promise<ReviewT
   return tally;
 }
 
-function isAccepted(ctx: Ctx, t: ReviewTally): boolean {
+/** Accepted: enough approvals, and no objection while objections block. */
+export function isAccepted(ctx: Ctx, t: ReviewTally): boolean {
   const blocked = ctx.rules['review.objectionsBlock'] && t.objectors.length > 0;
   return t.approvers.length >= t.needed && !blocked;
 }
 
-export async function submitTask(ctx: Ctx, args: CommandArgs<'task submit'>): Promise<Reply> {
-  const actor = actorOf(ctx);
-  const task = await getTask(ctx, args.task);
-  if (task.status === 'done' || task.status === 'cancelled') {
-    throw new UserError('task.notOpen', { number: task.number, status: task.status, action: 'submitted' });
-  }
-  const holders = await activeClaims(ctx, task.id);
-  if (!holders.some((c) => c.memberId === actor.id))
-    throw new UserError('task.notClaimant', { number: task.number });
-  const previous = await openSubmission(ctx, task.id);
-  if (previous) {
-    await ctx.db
-      .update(submissions)
-      .set({ status: 'superseded', decidedAt: ctx.now })
-      .where(eq(submissions.id, previous.id));
-    ctx.effects.push({
-      type: 'update',
-      cardKey: `submission:${previous.id}`,
-      view: await reviewCard(
-        ctx,
-        task,
-        { ...previous, status: 'superseded' },
-        await reviewTally(ctx, previous),
-      ),
-    });
-  }
-  const sub = (
-    await ctx.db
-      .insert(submissions)
-      .values({
-        communityId: ctx.community.id,
-        taskId: task.id,
-        submitterId: actor.id,
-        link: args.link ?? null,
-        note: args.note ?? null,
-        status: 'open',
-        createdAt: ctx.now,
-      })
-      .returning()
-  )[0]!;
-  // A submitted claim no longer expires.
-  for (const c of holders) await cancelClaimDeadlines(ctx, c.id);
-  const updated = (
-    await ctx.db
-      .update(tasks)
-      .set({ status: 'review', updatedAt: ctx.now })
-      .where(eq(tasks.id, task.id))
-      .returning()
-  )[0]!;
-  await appendAudit(ctx, 'task.submitted', {
-    task: task.number,
-    submission: sub.id,
-    member: actor.userId,
-    link: sub.link,
-  });
-  await refreshTaskCard(ctx, updated);
-  ctx.effects.push({
-    type: 'post',
-    channelId: task.channelId,
-    cardKey: `submission:${sub.id}`,
-    view: await reviewCard(ctx, updated, sub, await reviewTally(ctx, sub)),
-  });
-  return {
-    private: false,
-    text: `${actor.displayName} submitted task #${task.number} for review; ${ctx.rules['review.approvals']} approvals accept it.`,
-  };
+/** What the review card shows; pass the tally when the caller has it already. */
+export async function reviewCardData(
+  ctx: Ctx,
+  task: TaskRow,
+  sub: SubmissionRow,
+  known?: ReviewTally,
+): Promise<ReviewCardData> {
+  const tally = known ?? (await reviewTally(ctx, sub));
+  return { task, sub, tally, submitter: await memberName(ctx, sub.submitterId) };
 }
 
-/** `/review N approve|object`: the same vote as a reaction on the review card. */
-export async function reviewCommand(ctx: Ctx, args: CommandArgs<'review'>): Promise<Reply> {
-  const actor = actorOf(ctx);
-  const task = await getTask(ctx, args.task);
-  if (task.status === 'done') throw new UserError('review.final', { number: task.number });
-  const sub = await openSubmission(ctx, task.id);
-  if (!sub) throw new UserError('review.noSubmission', { number: task.number });
-  if ((await claimantIdsOf(ctx, sub)).has(actor.id))
-    throw new UserError('review.ownTask', { number: task.number });
-  const minDays = ctx.rules['votes.minMemberDays'];
-  if (!isEligible(actor, minDays, ctx.now)) throw new UserError('review.ineligible', { days: minDays });
-  const value: VoteValue = args.verdict === 'approve' ? 'yes' : 'no';
-  await addMark(ctx, { type: 'submission', id: sub.id }, actor.id, 'command', value, args.reason);
-  await appendAudit(ctx, 'review.vote', {
-    task: task.number,
-    submission: sub.id,
-    member: actor.userId,
-    vote: args.verdict,
-    via: 'command',
-  });
-  const accepted = await afterReviewVote(ctx, task, sub);
-  const verb = args.verdict === 'approve' ? 'approved' : 'objected to';
-  return {
-    private: true,
-    text: `You ${verb} the submission on task #${task.number}.${accepted ? ' It is accepted.' : ''}`,
-  };
-}
-
-/** Re-renders the review card and accepts the submission when the tally allows. Returns whether it did. */
-export async function afterReviewVote(ctx: Ctx, task: TaskRow, sub: SubmissionRow): Promise<boolean> {
-  const tally = await reviewTally(ctx, sub);
-  if (!isAccepted(ctx, tally)) {
-    ctx.effects.push({
-      type: 'update',
-      cardKey: `submission:${sub.id}`,
-      view: await reviewCard(ctx, task, sub, tally),
-    });
-    return false;
-  }
-  await accept(ctx, task, sub, tally);
-  return true;
-}
-
-async function accept(ctx: Ctx, task: TaskRow, sub: SubmissionRow, tally: ReviewTally): Promise<void> {
-  const contributors = (await activeClaims(ctx, task.id)).map((c) => c.member);
-  // The last claimant's unclaim withdraws the open submission, so an open one always has a claimant.
-  if (contributors.length === 0)
-    throw new Error(`submission ${sub.id} of task #${task.number} has no claimant`);
-  const person = (m: MemberRow) => ({ memberId: m.id, userId: m.userId, name: m.displayName });
-  const accepted = { ...sub, status: 'accepted' as const, decidedAt: ctx.now };
-  await ctx.db
-    .update(submissions)
-    .set({ status: 'accepted', decidedAt: ctx.now })
-    .where(eq(submissions.id, sub.id));
-  await ctx.db
-    .update(claims)
-    .set({ status: 'done', endedAt: ctx.now })
-    .where(and(eq(claims.taskId, task.id), eq(claims.status, 'active')));
-  const done = (
-    await ctx.db
-      .update(tasks)
-      .set({ status: 'done', updatedAt: ctx.now })
-      .where(eq(tasks.id, task.id))
-      .returning()
-  )[0]!;
-  const hash = await appendAudit(ctx, 'contribution.accepted', {
-    task: task.number,
-    title: task.title,
-    submission: sub.id,
-    contributors: contributors.map((m) => m.userId),
-    reviewers: tally.approvers.map((m) => m.userId),
-    link: sub.link,
-    license: task.license,
-    // The names the ledger shows, so `/commons verify` can check them too.
-    names: Object.fromEntries([...contributors, ...tally.approvers].map((m) => [m.userId, m.displayName])),
-  });
-  const entry = (
-    await ctx.db
-      .insert(ledger)
-      .values({
-        communityId: ctx.community.id,
-        taskId: task.id,
-        submissionId: sub.id,
-        contributors: JSON.stringify(contributors.map(person)),
-        reviewers: JSON.stringify(tally.approvers.map(person)),
-        link: sub.link,
-        license: task.license,
-        acceptedAt: ctx.now,
-        auditHash: hash,
-      })
-      .returning()
-  )[0]!;
-  const people = [
-    ...contributors.map((m) => ({ memberId: m.id, role: 'contributor' as const })),
-    ...tally.approvers.map((m) => ({ memberId: m.id, role: 'reviewer' as const })),
-  ];
-  for (const p of people)
-    await ctx.db.insert(ledgerPeople).values({ ledgerId: entry.id, communityId: ctx.community.id, ...p });
-  ctx.effects.push({
-    type: 'update',
-    cardKey: `submission:${sub.id}`,
-    view: await reviewCard(ctx, done, accepted, tally),
-  });
-  await refreshTaskCard(ctx, done);
-  const names = (ms: MemberRow[]) => ms.map((m) => m.displayName).join(', ');
-  ctx.effects.push({
-    type: 'say',
-    channelId: task.channelId,
-    text: `✅ Task #${task.number} "${task.title}" accepted. Contributors: ${names(contributors)}. Reviewers: ${names(tally.approvers)}. Recorded in the commons under ${task.license}.`,
-  });
-}
-
-/** Whether a submission still takes votes. */
-export async function isSubmissionOpen(ctx: Ctx, id: number): Promise<boolean> {
-  const row = (
-    await ctx.db.select({ s: submissions.status }).from(submissions).where(eq(submissions.id, id)).limit(1)
-  )[0];
-  return row?.s === 'open';
-}
-
-/** After a submission's votes changed: re-render its card, and accept it when the tally allows. */
-export async function afterSubmissionVotes(ctx: Ctx, id: number): Promise<void> {
-  const sub = (await ctx.db.select().from(submissions).where(eq(submissions.id, id)).limit(1))[0]!;
-  const task = (await ctx.db.select().from(tasks).where(eq(tasks.id, sub.taskId)).limit(1))[0]!;
-  await afterReviewVote(ctx, task, sub);
-}
-
-/** Re-judges every open submission of the community after a review rule changed (a lowered bar applies at once). */
-export async function reviewOpenSubmissions(ctx: Ctx): Promise<void> {
-  const open = await ctx.db
-    .select({ sub: submissions, task: tasks })
-    .from(submissions)
-    .innerJoin(tasks, eq(tasks.id, submissions.taskId))
-    .where(and(eq(submissions.communityId, ctx.community.id), eq(submissions.status, 'open')))
-    .orderBy(submissions.id);
-  for (const { sub, task } of open) await afterReviewVote(ctx, task, sub);
-}
-
-/** Withdraws the open submission of a task (its last claimant left); its card says so. */
-export async function withdrawSubmission(ctx: Ctx, task: TaskRow, sub: SubmissionRow): Promise<void> {
-  await ctx.db
-    .update(submissions)
-    .set({ status: 'withdrawn', decidedAt: ctx.now })
-    .where(eq(submissions.id, sub.id));
-  ctx.effects.push({
-    type: 'update',
-    cardKey: `submission:${sub.id}`,
-    view: await reviewCard(ctx, task, { ...sub, status: 'withdrawn' }, await reviewTally(ctx, sub)),
-  });
+/** Re-renders a submission's review card. */
+export async function updateReviewCard(
+  ctx: Ctx,
+  task: TaskRow,
+  sub: SubmissionRow,
+  known?: ReviewTally,
+): Promise<void> {
+  const view = reviewCard(await reviewCardData(ctx, task, sub, known));
+  ctx.effects.push({ type: 'update', cardKey: submissionCardKey(sub.id), view });
 }

@@ -3,19 +3,19 @@ import { and, count, eq, ne, sql } from 'drizzle-orm';
 import { claims, communities, members, tasks, taskSkills } from '../../db/schema.js';
 import { appendAudit } from '../commons/audit.js';
 import type { CommandArgs } from '../commands.js';
-import { actorOf, tasksChannel, type Ctx, type MemberRow } from '../shared/context.js';
+import { memberName } from '../community/community.js';
+import { taskCardKey } from '../shared/card-keys.js';
+import { actorOf, tasksChannel, type Ctx } from '../shared/context.js';
 import { cancelDeadline, schedule } from '../shared/deadlines.js';
 import { UserError } from '../shared/errors.js';
 import { DAY_MS, HOUR_MS } from '../shared/model.js';
 import { qualified } from '../shared/sql-helpers.js';
+import type { ClaimRow, HeldClaim, TaskCardData, TaskRow } from './types.js';
 import { taskCard } from './views.js';
 import type { Reply } from '../shared/views.js';
 
-export type TaskRow = typeof tasks.$inferSelect;
-
 /** The active claims of the task row in the outer query: a correlated subquery, fully qualified. */
 export const takenSlots = sql<number>`(select count(*) from ${claims} where ${qualified(claims.taskId)} = ${qualified(tasks.id)} and ${qualified(claims.status)} = 'active')`;
-export type ClaimRow = typeof claims.$inferSelect;
 
 export async function getTask(ctx: Ctx, number: number): Promise<TaskRow> {
   const t = (
@@ -29,7 +29,7 @@ export async function getTask(ctx: Ctx, number: number): Promise<TaskRow> {
   return t;
 }
 
-export async function activeClaims(ctx: Ctx, taskId: number): Promise<(ClaimRow & { member: MemberRow })[]> {
+export async function activeClaims(ctx: Ctx, taskId: number): Promise<HeldClaim[]> {
   return (
     await ctx.db
       .select({ claim: claims, member: members })
@@ -40,9 +40,24 @@ export async function activeClaims(ctx: Ctx, taskId: number): Promise<(ClaimRow 
   ).map((r) => ({ ...r.claim, member: r.member }));
 }
 
+/** What the task card shows: the active claimants (the finishers once done) and the poster. */
+export async function taskCardData(ctx: Ctx, task: TaskRow): Promise<TaskCardData> {
+  const status = task.status === 'done' ? 'done' : 'active';
+  const claimants = (
+    await ctx.db
+      .select({ name: members.displayName })
+      .from(claims)
+      .innerJoin(members, eq(members.id, claims.memberId))
+      .where(and(eq(claims.taskId, task.id), eq(claims.status, status)))
+      .orderBy(claims.id)
+  ).map((r) => r.name);
+  return { task, claimants, poster: await memberName(ctx, task.posterId) };
+}
+
 /** Re-renders the task card after a change. */
 export async function refreshTaskCard(ctx: Ctx, task: TaskRow): Promise<void> {
-  ctx.effects.push({ type: 'update', cardKey: `task:${task.number}`, view: await taskCard(ctx, task) });
+  const view = taskCard(await taskCardData(ctx, task));
+  ctx.effects.push({ type: 'update', cardKey: taskCardKey(task.number), view });
 }
 
 async function setStatus(ctx: Ctx, task: TaskRow, status: TaskRow['status']): Promise<TaskRow> {
@@ -51,48 +66,56 @@ async function setStatus(ctx: Ctx, task: TaskRow, status: TaskRow['status']): Pr
   )[0]!;
 }
 
-export async function postTask(ctx: Ctx, args: CommandArgs<'task post'>): Promise<Reply> {
-  const actor = actorOf(ctx);
-  const number =
-    (
-      await ctx.db
-        .update(communities)
-        .set({ nextTaskNo: sql`${communities.nextTaskNo} + 1` })
-        .where(eq(communities.id, ctx.community.id))
-        .returning({ n: communities.nextTaskNo })
-    )[0]!.n - 1;
-  const skills = args.skills ?? [];
-  const channelId = tasksChannel(ctx);
+async function nextTaskNumber(ctx: Ctx): Promise<number> {
+  const next = (
+    await ctx.db
+      .update(communities)
+      .set({ nextTaskNo: sql`${communities.nextTaskNo} + 1` })
+      .where(eq(communities.id, ctx.community.id))
+      .returning({ n: communities.nextTaskNo })
+  )[0]!;
+  return next.n - 1;
+}
+
+async function insertTask(ctx: Ctx, args: CommandArgs<'task post'>, channelId: string): Promise<TaskRow> {
+  const posterId = actorOf(ctx).id;
   const task = (
     await ctx.db
       .insert(tasks)
       .values({
         communityId: ctx.community.id,
-        number,
+        number: await nextTaskNumber(ctx),
         title: args.title,
         description: args.description ?? null,
-        skills: skills.join(','),
+        skills: (args.skills ?? []).join(','),
         slots: args.slots ?? 1,
         license: args.license ?? ctx.rules['commons.license'],
         status: 'open',
-        posterId: actor.id,
+        posterId,
         channelId,
         createdAt: ctx.now,
         updatedAt: ctx.now,
       })
       .returning()
   )[0]!;
-  for (const skill of skills)
+  for (const skill of args.skills ?? [])
     await ctx.db.insert(taskSkills).values({ taskId: task.id, communityId: ctx.community.id, skill });
+  return task;
+}
+
+export async function postTask(ctx: Ctx, args: CommandArgs<'task post'>): Promise<Reply> {
+  const channelId = tasksChannel(ctx);
+  const task = await insertTask(ctx, args, channelId);
   await appendAudit(ctx, 'task.posted', {
-    task: number,
+    task: task.number,
     title: task.title,
-    skills,
+    skills: args.skills ?? [],
     slots: task.slots,
     license: task.license,
   });
-  ctx.effects.push({ type: 'post', channelId, cardKey: `task:${number}`, view: await taskCard(ctx, task) });
-  return { private: true, text: `Posted task #${number}: ${task.title}` };
+  const view = taskCard(await taskCardData(ctx, task));
+  ctx.effects.push({ type: 'post', channelId, cardKey: taskCardKey(task.number), view });
+  return { private: true, text: `Posted task #${task.number}: ${task.title}` };
 }
 
 /** Claims that still hold a member's hands: a claim whose submission is in review no longer counts. */

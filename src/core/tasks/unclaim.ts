@@ -6,7 +6,8 @@
 import { appendAudit } from '../commons/audit.js';
 import { actorOf, type Ctx } from '../shared/context.js';
 import { UserError } from '../shared/errors.js';
-import { openSubmission, withdrawSubmission } from '../reviews/reviews.js';
+import { openSubmission } from '../reviews/reviews.js';
+import { withdrawSubmission } from '../reviews/submit.js';
 import { activeClaims, endClaim, getTask, refreshTaskCard } from './tasks.js';
 import { nameList, type Reply } from '../shared/views.js';
 

@@ -4,15 +4,9 @@
  */
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import { members, voteMarks } from '../../db/schema.js';
-import type { Ctx, MemberRow } from '../shared/context.js';
+import type { Ctx } from '../shared/context.js';
 import type { VoteValue } from '../shared/model.js';
-
-export type TargetType = 'submission' | 'proposal';
-
-export interface Target {
-  type: TargetType;
-  id: number;
-}
+import type { Ballot, Target } from './types.js';
 
 /** Adds a mark, or moves an existing one of the same source to "latest". Returns whether anything changed. */
 export async function addMark(
@@ -83,12 +77,6 @@ export async function reactionMarks(ctx: Ctx, t: Target): Promise<{ memberId: nu
       .from(voteMarks)
       .where(and(eq(voteMarks.targetType, t.type), eq(voteMarks.targetId, t.id)))
   ).filter((m) => m.source !== 'command');
-}
-
-export interface Ballot {
-  member: MemberRow;
-  value: VoteValue;
-  reason: string | null;
 }
 
 /** Each member's current vote on a target, in the order they last voted. */

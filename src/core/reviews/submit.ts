@@ -1,0 +1,98 @@
+/** `/task submit`: a claimant asks for review; a newer submission supersedes the open one. */
+import { eq } from 'drizzle-orm';
+import { submissions, tasks } from '../../db/schema.js';
+import { appendAudit } from '../commons/audit.js';
+import type { CommandArgs } from '../commands.js';
+import { submissionCardKey } from '../shared/card-keys.js';
+import { actorOf, type Ctx } from '../shared/context.js';
+import { UserError } from '../shared/errors.js';
+import type { Reply } from '../shared/views.js';
+import { activeClaims, cancelClaimDeadlines, getTask, refreshTaskCard } from '../tasks/tasks.js';
+import type { HeldClaim, TaskRow } from '../tasks/types.js';
+import { openSubmission, reviewCardData, updateReviewCard } from './reviews.js';
+import type { SubmissionRow } from './types.js';
+import { reviewCard } from './views.js';
+
+/** The task's active claims; throws unless the task takes submissions and the actor holds one of them. */
+async function claimsOfSubmitter(ctx: Ctx, task: TaskRow): Promise<HeldClaim[]> {
+  if (task.status === 'done' || task.status === 'cancelled') {
+    throw new UserError('task.notOpen', { number: task.number, status: task.status, action: 'submitted' });
+  }
+  const holders = await activeClaims(ctx, task.id);
+  if (!holders.some((c) => c.memberId === actorOf(ctx).id))
+    throw new UserError('task.notClaimant', { number: task.number });
+  return holders;
+}
+
+async function supersede(ctx: Ctx, task: TaskRow, previous: SubmissionRow): Promise<void> {
+  await ctx.db
+    .update(submissions)
+    .set({ status: 'superseded', decidedAt: ctx.now })
+    .where(eq(submissions.id, previous.id));
+  await updateReviewCard(ctx, task, { ...previous, status: 'superseded' });
+}
+
+async function insertSubmission(
+  ctx: Ctx,
+  task: TaskRow,
+  args: CommandArgs<'task submit'>,
+): Promise<SubmissionRow> {
+  return (
+    await ctx.db
+      .insert(submissions)
+      .values({
+        communityId: ctx.community.id,
+        taskId: task.id,
+        submitterId: actorOf(ctx).id,
+        link: args.link ?? null,
+        note: args.note ?? null,
+        status: 'open',
+        createdAt: ctx.now,
+      })
+      .returning()
+  )[0]!;
+}
+
+async function startReview(ctx: Ctx, task: TaskRow): Promise<TaskRow> {
+  return (
+    await ctx.db
+      .update(tasks)
+      .set({ status: 'review', updatedAt: ctx.now })
+      .where(eq(tasks.id, task.id))
+      .returning()
+  )[0]!;
+}
+
+export async function submitTask(ctx: Ctx, args: CommandArgs<'task submit'>): Promise<Reply> {
+  const actor = actorOf(ctx);
+  const task = await getTask(ctx, args.task);
+  const holders = await claimsOfSubmitter(ctx, task);
+  const previous = await openSubmission(ctx, task.id);
+  if (previous) await supersede(ctx, task, previous);
+  const sub = await insertSubmission(ctx, task, args);
+  // A submitted claim no longer expires.
+  for (const c of holders) await cancelClaimDeadlines(ctx, c.id);
+  const updated = await startReview(ctx, task);
+  await appendAudit(ctx, 'task.submitted', {
+    task: task.number,
+    submission: sub.id,
+    member: actor.userId,
+    link: sub.link,
+  });
+  await refreshTaskCard(ctx, updated);
+  const view = reviewCard(await reviewCardData(ctx, updated, sub));
+  ctx.effects.push({ type: 'post', channelId: task.channelId, cardKey: submissionCardKey(sub.id), view });
+  return {
+    private: false,
+    text: `${actor.displayName} submitted task #${task.number} for review; ${ctx.rules['review.approvals']} approvals accept it.`,
+  };
+}
+
+/** Withdraws the open submission of a task (its last claimant left); its card says so. */
+export async function withdrawSubmission(ctx: Ctx, task: TaskRow, sub: SubmissionRow): Promise<void> {
+  await ctx.db
+    .update(submissions)
+    .set({ status: 'withdrawn', decidedAt: ctx.now })
+    .where(eq(submissions.id, sub.id));
+  await updateReviewCard(ctx, task, { ...sub, status: 'withdrawn' });
+}

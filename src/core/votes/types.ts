@@ -1,0 +1,18 @@
+/** Vote targets and ballots, shared by reviews and proposals. */
+import type { MemberRow } from '../shared/context.js';
+import type { VoteValue } from '../shared/model.js';
+
+export type TargetType = 'submission' | 'proposal';
+
+/** What a vote is on: a submission or a proposal, by row id. */
+export interface Target {
+  type: TargetType;
+  id: number;
+}
+
+/** A member's current vote on a target. */
+export interface Ballot {
+  member: MemberRow;
+  value: VoteValue;
+  reason: string | null;
+}
