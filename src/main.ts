@@ -3,88 +3,91 @@ import { existsSync } from 'node:fs';
 import { ConsoleAdapter } from '../adapters/console/console-adapter.js';
 import { ConsoleClock } from '../adapters/console/clock.js';
 import { Governance, systemClock, type PlatformAdapter } from './core/index.js';
-import { openDatabase } from './db/client.js';
+import { openDatabase, type Db } from './db/client.js';
 import { settingsStore } from './db/kv.js';
-import { sqliteStorage } from './db/storage.js';
-import { loadEnv, secretValues, slackMode, wantsDiscord, wantsSlack } from './env.js';
-import { startScheduler } from './jobs/scheduler.js';
-import { createLogger } from './log.js';
+import { sqliteStorage, type Storage } from './db/storage.js';
+import { loadEnv, secretValues, slackMode, wantsDiscord, wantsSlack, type Env } from './env.js';
+import { startScheduler, type Scheduler } from './jobs/scheduler.js';
+import { createLogger, type Logger } from './log.js';
 
-async function main(): Promise<void> {
-  if (existsSync('.env')) process.loadEnvFile('.env');
-  const env = loadEnv();
-  const consoleMode = !wantsDiscord(env) && !wantsSlack(env);
-  const log = createLogger(env.LOG_LEVEL ?? (consoleMode ? 'warn' : 'info'), undefined, {
-    secrets: secretValues(env),
-  });
+/** The database file, and the storage port every unit of work of the core runs through. */
+function openStorage(env: Env): { db: Db; storage: Storage } {
   const db = openDatabase(env.DATABASE_PATH);
-  const storage = sqliteStorage(db);
-  const adapters: PlatformAdapter[] = [];
+  return { db, storage: sqliteStorage(db) };
+}
 
-  if (consoleMode) {
-    // The console's own state (clock offset, message counter, admin) lives in its store, not the core.
-    const settings = settingsStore(db);
-    const clock = new ConsoleClock(settings);
-    const core = new Governance(storage, clock, log);
-    const scheduler = startScheduler(core, adapters, log);
-    const adapter = new ConsoleAdapter({
-      core,
-      settings,
-      clock,
-      input: process.stdin,
-      output: process.stdout,
-      runDue: scheduler.tick,
-    });
-    adapters.push(adapter);
-    await scheduler.tick(); // deadlines that fell due while Ostrom was stopped
-    await adapter.start();
-    await adapter.finished();
-    await scheduler.tick();
-    scheduler.stop();
-    await storage.close();
-    return;
-  }
-  const core = new Governance(storage, systemClock, log);
-  // Each platform's SDK is loaded only when that platform runs: they take a while to import.
-  if (wantsDiscord(env)) {
-    const { DiscordAdapter } = await import('../adapters/discord/discord-adapter.js');
-    adapters.push(
-      new DiscordAdapter({
-        core,
-        log,
-        token: env.DISCORD_TOKEN!,
-        appId: env.DISCORD_APP_ID!,
-        guildId: env.DISCORD_GUILD_ID,
-        apiUrl: env.DISCORD_API_URL,
-      }),
-    );
-  }
-  const slack = slackMode(env);
-  if (slack) {
-    const { SlackAdapter } = await import('../adapters/slack/slack-adapter.js');
-    adapters.push(
-      new SlackAdapter({
-        core,
-        log,
-        botToken: env.SLACK_BOT_TOKEN!,
-        ...(slack === 'socket'
-          ? { appToken: env.SLACK_APP_TOKEN }
-          : { signingSecret: env.SLACK_SIGNING_SECRET, port: env.SLACK_PORT }),
-        apiUrl: env.SLACK_API_URL,
-      }),
-    );
-  }
-  if (adapters.length === 0) {
-    log.error(
-      'No platform to run: set DISCORD_TOKEN and DISCORD_APP_ID, or SLACK_BOT_TOKEN with SLACK_APP_TOKEN or SLACK_SIGNING_SECRET, or unset everything to run the console.',
-    );
-    process.exitCode = 1;
-    return;
-  }
-  for (const a of adapters) await a.start();
+/** The console on stdin/stdout until its input ends; deadlines run before, on demand, and after. */
+async function runConsole(db: Db, storage: Storage, log: Logger): Promise<void> {
+  // The console's own state (clock offset, message counter, admin) lives in its store, not the core.
+  const settings = settingsStore(db);
+  const clock = new ConsoleClock(settings);
+  const core = new Governance(storage, clock, log);
+  const adapters: PlatformAdapter[] = [];
   const scheduler = startScheduler(core, adapters, log);
+  const adapter = new ConsoleAdapter({
+    core,
+    settings,
+    clock,
+    input: process.stdin,
+    output: process.stdout,
+    runDue: scheduler.tick,
+  });
+  adapters.push(adapter);
+  await scheduler.tick(); // deadlines that fell due while Ostrom was stopped
+  await adapter.start();
+  await adapter.finished();
   await scheduler.tick();
-  log.info({ platforms: adapters.map((a) => a.platform) }, 'Ostrom is running');
+  scheduler.stop();
+  await storage.close();
+}
+
+// Each platform's SDK is loaded only when that platform runs: they take a while to import.
+async function discordAdapter(env: Env, core: Governance, log: Logger): Promise<PlatformAdapter> {
+  const { DiscordAdapter } = await import('../adapters/discord/discord-adapter.js');
+  return new DiscordAdapter({
+    core,
+    log,
+    token: env.DISCORD_TOKEN!,
+    appId: env.DISCORD_APP_ID!,
+    guildId: env.DISCORD_GUILD_ID,
+    apiUrl: env.DISCORD_API_URL,
+  });
+}
+
+async function slackAdapter(
+  env: Env,
+  mode: 'socket' | 'http',
+  core: Governance,
+  log: Logger,
+): Promise<PlatformAdapter> {
+  const { SlackAdapter } = await import('../adapters/slack/slack-adapter.js');
+  return new SlackAdapter({
+    core,
+    log,
+    botToken: env.SLACK_BOT_TOKEN!,
+    ...(mode === 'socket'
+      ? { appToken: env.SLACK_APP_TOKEN }
+      : { signingSecret: env.SLACK_SIGNING_SECRET, port: env.SLACK_PORT }),
+    apiUrl: env.SLACK_API_URL,
+  });
+}
+
+/** The adapters of the platforms the environment configures (not yet started). */
+async function platformsFromEnv(env: Env, core: Governance, log: Logger): Promise<PlatformAdapter[]> {
+  const adapters: PlatformAdapter[] = [];
+  if (wantsDiscord(env)) adapters.push(await discordAdapter(env, core, log));
+  const slack = slackMode(env);
+  if (slack) adapters.push(await slackAdapter(env, slack, core, log));
+  return adapters;
+}
+
+/** On SIGINT or SIGTERM: stop the scheduler, then the adapters, close the database and exit. */
+function stopOnSignal(
+  scheduler: Scheduler,
+  adapters: PlatformAdapter[],
+  storage: Storage,
+  log: Logger,
+): void {
   const shutdown = async (signal: string) => {
     log.info({ signal }, 'stopping');
     scheduler.stop();
@@ -102,6 +105,36 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+}
+
+/** The platforms the environment names, with the scheduler, until a signal stops them. */
+async function runPlatforms(env: Env, storage: Storage, log: Logger): Promise<void> {
+  const core = new Governance(storage, systemClock, log);
+  const adapters = await platformsFromEnv(env, core, log);
+  if (adapters.length === 0) {
+    log.error(
+      'No platform to run: set DISCORD_TOKEN and DISCORD_APP_ID, or SLACK_BOT_TOKEN with SLACK_APP_TOKEN or SLACK_SIGNING_SECRET, or unset everything to run the console.',
+    );
+    process.exitCode = 1;
+    return;
+  }
+  for (const a of adapters) await a.start();
+  const scheduler = startScheduler(core, adapters, log);
+  await scheduler.tick();
+  log.info({ platforms: adapters.map((a) => a.platform) }, 'Ostrom is running');
+  stopOnSignal(scheduler, adapters, storage, log);
+}
+
+async function main(): Promise<void> {
+  if (existsSync('.env')) process.loadEnvFile('.env');
+  const env = loadEnv();
+  const consoleMode = !wantsDiscord(env) && !wantsSlack(env);
+  const log = createLogger(env.LOG_LEVEL ?? (consoleMode ? 'warn' : 'info'), undefined, {
+    secrets: secretValues(env),
+  });
+  const { db, storage } = openStorage(env);
+  if (consoleMode) await runConsole(db, storage, log);
+  else await runPlatforms(env, storage, log);
 }
 
 main().catch((err: unknown) => {

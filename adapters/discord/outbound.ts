@@ -8,7 +8,7 @@ import {
   type Outcome,
 } from '../../src/core/index.js';
 import type { Logger } from '../../src/log.js';
-import { EffectQueue, type EffectFailed } from '../shared/effect-queue.js';
+import { EffectQueue, type EffectFailed, type EffectOf } from '../shared/effect-queue.js';
 import { cardMessage, textMessage } from './render.js';
 
 /** Emoji the bot adds to a fresh vote card so members can vote with one click. */
@@ -43,53 +43,65 @@ export class DiscordOutbound {
     return channel?.isSendable() ? channel : undefined;
   }
 
-  private async one(community: CommunityRef, e: Effect): Promise<void> {
+  private one(community: CommunityRef, e: Effect): Promise<void> {
     switch (e.type) {
-      case 'post': {
-        const channel = await this.channel(e.channelId);
-        if (!channel) throw new Error('the channel does not exist, or Ostrom may not post there');
-        const msg = await channel.send(cardMessage(e.view));
-        if (!e.cardKey) return;
-        // Recorded at once, so reactions that come while the thread is being opened find their card.
-        const at = { channelId: msg.channelId, messageId: msg.id };
-        await this.core.recordCard(community, e.cardKey, at);
-        const threadId = e.thread ? await this.openThread(msg, e.thread.name) : undefined;
-        if (threadId) await this.core.recordCard(community, e.cardKey, { ...at, threadId });
-        return this.seed(msg, e.cardKey);
-      }
-      case 'update': {
-        const card = await this.core.findCard(community, e.cardKey);
-        const channel = card && (await this.channel(card.channelId));
-        if (!card || !channel) return;
-        await channel.messages.edit(card.messageId, cardMessage(e.view));
-        return;
-      }
-      case 'thread': {
-        const card = await this.core.findCard(community, e.cardKey);
-        if (!card) return;
-        const target = await this.channel(card.threadId ?? card.channelId);
-        if (!target) return;
-        const reply = card.threadId
-          ? {}
-          : { reply: { messageReference: card.messageId, failIfNotExists: false } };
-        await target.send({ ...textMessage(e.text), ...reply });
-        return;
-      }
-      case 'say': {
-        const channel = await this.channel(e.channelId);
-        if (channel) await channel.send(textMessage(e.text));
-        return;
-      }
-      case 'notify': {
-        const user = await this.client.users.fetch(e.userId);
-        await user
-          .send(textMessage(e.text))
-          .catch((err: unknown) =>
-            this.log.warn({ err, userId: e.userId }, 'could not DM a member (DMs closed?)'),
-          );
-        return;
-      }
+      case 'post':
+        return this.post(community, e);
+      case 'update':
+        return this.update(community, e);
+      case 'thread':
+        return this.thread(community, e);
+      case 'say':
+        return this.say(e);
+      case 'notify':
+        return this.notify(e);
     }
+  }
+
+  private async post(community: CommunityRef, e: EffectOf<'post'>): Promise<void> {
+    const channel = await this.channel(e.channelId);
+    if (!channel) throw new Error('the channel does not exist, or Ostrom may not post there');
+    const msg = await channel.send(cardMessage(e.view));
+    if (!e.cardKey) return;
+    // Recorded at once, so reactions that come while the thread is being opened find their card.
+    const at = { channelId: msg.channelId, messageId: msg.id };
+    await this.core.recordCard(community, e.cardKey, at);
+    const threadId = e.thread ? await this.openThread(msg, e.thread.name) : undefined;
+    if (threadId) await this.core.recordCard(community, e.cardKey, { ...at, threadId });
+    return this.seed(msg, e.cardKey);
+  }
+
+  private async update(community: CommunityRef, e: EffectOf<'update'>): Promise<void> {
+    const card = await this.core.findCard(community, e.cardKey);
+    const channel = card && (await this.channel(card.channelId));
+    if (!card || !channel) return;
+    await channel.messages.edit(card.messageId, cardMessage(e.view));
+  }
+
+  /** Into the card's thread; a reply to the card when no thread could be opened. */
+  private async thread(community: CommunityRef, e: EffectOf<'thread'>): Promise<void> {
+    const card = await this.core.findCard(community, e.cardKey);
+    if (!card) return;
+    const target = await this.channel(card.threadId ?? card.channelId);
+    if (!target) return;
+    const reply = card.threadId
+      ? {}
+      : { reply: { messageReference: card.messageId, failIfNotExists: false } };
+    await target.send({ ...textMessage(e.text), ...reply });
+  }
+
+  private async say(e: EffectOf<'say'>): Promise<void> {
+    const channel = await this.channel(e.channelId);
+    if (channel) await channel.send(textMessage(e.text));
+  }
+
+  private async notify(e: EffectOf<'notify'>): Promise<void> {
+    const user = await this.client.users.fetch(e.userId);
+    await user
+      .send(textMessage(e.text))
+      .catch((err: unknown) =>
+        this.log.warn({ err, userId: e.userId }, 'could not DM a member (DMs closed?)'),
+      );
   }
 
   private async openThread(msg: Message, name: string): Promise<string | undefined> {

@@ -1,6 +1,9 @@
 /** The core's effects performed one at a time, in order, for any platform. */
 import type { CommunityRef, Effect, Outcome } from '../../src/core/index.js';
 
+/** The effect of one type, for a platform's function that performs only that type. */
+export type EffectOf<T extends Effect['type']> = Extract<Effect, { type: T }>;
+
 /** Performs one effect on the platform. */
 export type RunEffect = (community: CommunityRef, effect: Effect) => Promise<void>;
 

@@ -10,7 +10,7 @@ import {
   type Outcome,
 } from '../../src/core/index.js';
 import type { Logger } from '../../src/log.js';
-import { EffectQueue, type EffectFailed } from '../shared/effect-queue.js';
+import { EffectQueue, type EffectFailed, type EffectOf } from '../shared/effect-queue.js';
 import { cardMessage, textMessage } from './render.js';
 
 /** Slack's reaction name for each emoji Ostrom seeds its vote cards with (✅ → white_check_mark). */
@@ -52,40 +52,50 @@ export class SlackOutbound {
     return this.queue.perform(outcome, onFail);
   }
 
-  private async one(community: CommunityRef, e: Effect): Promise<void> {
+  private one(community: CommunityRef, e: Effect): Promise<void> {
     switch (e.type) {
       case 'post':
         return this.post(community, e);
-      case 'update': {
-        const card = await this.core.findCard(community, e.cardKey);
-        if (!card) return;
-        await this.client.chat.update({
-          channel: card.channelId,
-          ts: card.messageId,
-          ...cardMessage(e.view),
-        });
-        return;
-      }
-      case 'thread': {
-        const card = await this.core.findCard(community, e.cardKey);
-        if (!card) return;
-        await this.client.chat.postMessage({
-          channel: card.channelId,
-          thread_ts: card.threadId ?? card.messageId,
-          ...textMessage(e.text),
-        });
-        return;
-      }
+      case 'update':
+        return this.update(community, e);
+      case 'thread':
+        return this.thread(community, e);
       case 'say':
-        await this.client.chat.postMessage({ channel: e.channelId, ...textMessage(e.text) });
-        return;
+        return this.say(e);
       case 'notify':
-        await this.client.chat.postMessage({ channel: await this.dm(e.userId), ...textMessage(e.text) });
-        return;
+        return this.notify(e);
     }
   }
 
-  private async post(community: CommunityRef, e: Extract<Effect, { type: 'post' }>): Promise<void> {
+  private async update(community: CommunityRef, e: EffectOf<'update'>): Promise<void> {
+    const card = await this.core.findCard(community, e.cardKey);
+    if (!card) return;
+    await this.client.chat.update({
+      channel: card.channelId,
+      ts: card.messageId,
+      ...cardMessage(e.view),
+    });
+  }
+
+  private async thread(community: CommunityRef, e: EffectOf<'thread'>): Promise<void> {
+    const card = await this.core.findCard(community, e.cardKey);
+    if (!card) return;
+    await this.client.chat.postMessage({
+      channel: card.channelId,
+      thread_ts: card.threadId ?? card.messageId,
+      ...textMessage(e.text),
+    });
+  }
+
+  private async say(e: EffectOf<'say'>): Promise<void> {
+    await this.client.chat.postMessage({ channel: e.channelId, ...textMessage(e.text) });
+  }
+
+  private async notify(e: EffectOf<'notify'>): Promise<void> {
+    await this.client.chat.postMessage({ channel: await this.dm(e.userId), ...textMessage(e.text) });
+  }
+
+  private async post(community: CommunityRef, e: EffectOf<'post'>): Promise<void> {
     const res = await this.client.chat.postMessage({ channel: e.channelId, ...cardMessage(e.view) });
     if (!e.cardKey || !res.ts || !res.channel) return;
     // Recorded at once, so reactions that come while the thread is being opened find their card.

@@ -1,6 +1,6 @@
 /** Ostrom on Slack through Bolt: slash commands, buttons, modals, Block Kit cards, threads and reaction votes. */
 import type { AddressInfo, Server } from 'node:net';
-import { App, type SlashCommand, type ViewSubmitAction } from '@slack/bolt';
+import type { App, SlashCommand, ViewSubmitAction } from '@slack/bolt';
 import type { ReactionAddedEvent, ReactionRemovedEvent } from '@slack/types';
 import {
   buttonCommand,
@@ -13,9 +13,8 @@ import {
   type RawCommand,
   type Reply,
 } from '../../src/core/index.js';
-import type { Logger } from '../../src/log.js';
+import { createApp, type SlackConnection } from './app.js';
 import { commandOf, communityOf, Members } from './inbound.js';
-import { boltLogger } from './logger.js';
 import { SlackOutbound } from './outbound.js';
 import { reconcileCards } from './reconcile.js';
 import {
@@ -30,27 +29,13 @@ import {
 } from './interaction.js';
 import { formModal } from './render.js';
 
-export interface SlackOptions {
+export interface SlackOptions extends SlackConnection {
   core: Governance;
-  log: Logger;
-  botToken: string;
-  /** Socket Mode (no public URL) when set; otherwise HTTP at `/slack/events`. */
-  appToken?: string;
-  /** HTTP mode: every request must carry a valid signature made with it. */
-  signingSecret?: string;
   /** HTTP mode: the port (default 3000; 0 takes a free one). */
   port?: number;
-  /** Web API base, e.g. `https://slack.com/api/` (a proxy, or a test server). */
-  apiUrl?: string;
-  /** How often a failed or rate-limited Web API call is retried (default 5). */
-  retries?: number;
 }
 
 const SORRY = 'Sorry, something went wrong on our side; nothing was changed. Please try again.';
-
-function apiBase(url: string | undefined): string | undefined {
-  return url && !url.endsWith('/') ? `${url}/` : url;
-}
 
 export class SlackAdapter implements PlatformAdapter {
   readonly platform = 'slack' as const;
@@ -64,29 +49,7 @@ export class SlackAdapter implements PlatformAdapter {
   private inbound: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly o: SlackOptions) {
-    if (!o.appToken && !o.signingSecret)
-      throw new Error('Slack needs SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP)');
-    const slackApiUrl = apiBase(o.apiUrl);
-    const receiver = o.appToken
-      ? {
-          socketMode: true,
-          appToken: o.appToken,
-          // The socket's own client (apps.connections.open) keeps Bolt's patient reconnect retries:
-          // sharing the few retries below would give up on a network outage of more than seconds.
-          installerOptions: { clientOptions: { slackApiUrl } },
-        }
-      : { signingSecret: o.signingSecret, endpoints: '/slack/events' };
-    this.app = new App({
-      token: o.botToken,
-      ...receiver,
-      logger: boltLogger(o.log),
-      clientOptions: {
-        slackApiUrl,
-        // On HTTP 429 the client waits Retry-After, then retries; other failures back off briefly.
-        rejectRateLimitedCalls: false,
-        retryConfig: { retries: o.retries ?? 5, factor: 2, minTimeout: 100, maxTimeout: 5000 },
-      },
-    });
+    this.app = createApp(o);
     this.out = new SlackOutbound(this.app.client, o.core, o.log);
     this.members = new Members(this.app.client);
     this.wire();

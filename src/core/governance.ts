@@ -3,22 +3,20 @@
  * Every write transaction is BEGIN IMMEDIATE: it takes the write lock first, so a second process on the
  * same file waits (busy_timeout) instead of failing with SQLITE_BUSY when a read would turn into a write.
  */
-import { and, eq, lt } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { cards, communities, processedEvents } from '../db/schema.js';
+import { processedEvents } from '../db/schema.js';
 import type { Storage } from '../db/storage.js';
 import type { CommandInput } from './commands.js';
-import { ensureCommunity, ensureMember, findCommunity, loadRules } from './community/community.js';
+import { findCard, saveCard, type CardRef } from './card-store.js';
+import { ensureCommunity, findCommunity, loadRules } from './community/community.js';
 import type { Ctx } from './shared/context.js';
-import { deadlineFailed } from './deadline-failures.js';
-import { claimDeadline, dueDeadlines, type DeadlineRow } from './shared/deadlines.js';
+import { runDueDeadlines } from './deadline-runner.js';
 import { parseCommand, type RawCommand } from './parse-command.js';
 import { runCommand } from './handlers.js';
 import { toValue, UserError, type UserErrorValue } from './shared/errors.js';
-import { jobKinds, jobs, runJob, type JobTable } from './jobs.js';
+import { jobs, type JobTable } from './jobs.js';
 import { PagedRead } from './shared/paged-read.js';
 import {
-  DAY_MS,
   type Platform,
   type Actor,
   type ChannelInfo,
@@ -37,6 +35,7 @@ import {
 } from './reactions.js';
 import { suggest, type Suggestion } from './platform.js';
 import type { Effect, Reply } from './shared/views.js';
+import { writeContext } from './write-context.js';
 
 interface Base {
   community: CommunityRef;
@@ -93,11 +92,7 @@ export interface Outcome {
   duplicate?: boolean;
 }
 
-export interface CardRef {
-  channelId: string;
-  messageId: string;
-  threadId: string | null;
-}
+export type { CardRef };
 
 const stderrLog: FaultLog = {
   warn: (fields, message) => console.error(message, fields),
@@ -217,32 +212,9 @@ export class Governance {
    * A deadline that throws is rolled back, logged and retried later (see deadline-failures.ts); it
    * never stops the others, and the outcomes of those that ran are always returned.
    */
-  async runDue(platforms?: Platform[], limit = 500): Promise<Outcome[]> {
-    const now = this.clock.now();
-    const kinds = jobKinds(this.jobTable);
-    const due = await this.storage.read((db) => dueDeadlines(db, now, kinds, limit, platforms));
-    const outcomes: Outcome[] = [];
-    for (const d of due) {
-      try {
-        const o = await this.storage.write((db) => this.runDeadline(db, d, now));
-        if (o) outcomes.push(o);
-      } catch (err) {
-        await deadlineFailed(this.storage, this.log, d, now, err);
-      }
-    }
-    await this.storage.write(async (db) => {
-      await db.delete(processedEvents).where(lt(processedEvents.at, now - 30 * DAY_MS));
-    });
-    return outcomes;
-  }
-
-  private async runDeadline(db: Db, d: DeadlineRow, now: number): Promise<Outcome | undefined> {
-    if (!(await claimDeadline(db, d.id, now))) return undefined;
-    const [c] = await db.select().from(communities).where(eq(communities.id, d.communityId)).limit(1);
-    const ref: CommunityRef = { platform: c!.platform as CommunityRef['platform'], id: c!.externalId };
-    const ctx = await writeContext(db, ref, now, '');
-    await runJob(ctx, d, this.jobTable);
-    return { community: ref, effects: ctx.effects };
+  runDue(platforms?: Platform[], limit = 500): Promise<Outcome[]> {
+    const { storage, clock, log, jobTable } = this;
+    return runDueDeadlines({ storage, clock, log, jobTable }, platforms, limit);
   }
 }
 
@@ -258,53 +230,4 @@ function actorOf(input: Checked): Actor | undefined {
 async function firstSight(db: Db, platform: string, eventId: string, now: number): Promise<boolean> {
   const r = await db.insert(processedEvents).values({ platform, eventId, at: now }).onConflictDoNothing();
   return r.changes === 1;
-}
-
-/** The context of a unit of work that may write: the community and the member made on first sight. */
-async function writeContext(
-  db: Db,
-  ref: CommunityRef,
-  now: number,
-  channelId: string,
-  actor?: Actor,
-): Promise<Ctx> {
-  const community = await ensureCommunity(db, ref, now);
-  const rules = await loadRules(db, community.id);
-  const ctx: Ctx = { db, now, platform: ref.platform, community, rules, channelId, effects: [] };
-  if (actor)
-    ctx.actor = { ...(await ensureMember(db, community.id, actor, now)), isAdmin: actor.isAdmin ?? false };
-  return ctx;
-}
-
-async function saveCard(
-  db: Db,
-  communityId: number,
-  cardKey: string,
-  at: MessageRef & { threadId?: string },
-  now: number,
-): Promise<void> {
-  const row = {
-    communityId,
-    cardKey,
-    channelId: at.channelId,
-    messageId: at.messageId,
-    threadId: at.threadId ?? null,
-    createdAt: now,
-  };
-  await db
-    .insert(cards)
-    .values(row)
-    .onConflictDoUpdate({
-      target: [cards.communityId, cards.cardKey],
-      set: { channelId: row.channelId, messageId: row.messageId, threadId: row.threadId },
-    });
-}
-
-async function findCard(db: Db, communityId: number, cardKey: string): Promise<CardRef | undefined> {
-  const [card] = await db
-    .select({ channelId: cards.channelId, messageId: cards.messageId, threadId: cards.threadId })
-    .from(cards)
-    .where(and(eq(cards.communityId, communityId), eq(cards.cardKey, cardKey)))
-    .limit(1);
-  return card;
 }

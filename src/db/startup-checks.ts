@@ -48,6 +48,34 @@ function existingAncestor(path: string): string {
   }
 }
 
+/** A new database: the directory it goes in must be creatable, or exist and be writable. */
+function checkNewFile(abs: string): { path: string; createDir: string } {
+  const base = existingAncestor(abs);
+  if (!writable(base))
+    throw new StartupError(
+      `Cannot create the database ${abs}: ${base} is read-only for this user. ` +
+        `Set DATABASE_PATH to a writable place, or make ${base} writable. ${NOTHING_CHANGED}`,
+    );
+  return { path: abs, createDir: dirname(abs) };
+}
+
+/** An existing file: writable with its directory (for the -wal and -shm files), and an SQLite database. */
+function checkExistingFile(abs: string, size: number): void {
+  const dir = dirname(abs);
+  if (!writable(abs) || !writable(dir))
+    throw new StartupError(
+      `The database ${abs} is read-only for this user${writable(abs) ? ` (its directory ${dir} is)` : ''}: ` +
+        'Ostrom writes to it and keeps its -wal and -shm files next to it. ' +
+        `Make the file and its directory writable, or set DATABASE_PATH elsewhere. ${NOTHING_CHANGED}`,
+    );
+  if (size > 0 && header(abs) !== SQLITE_HEADER)
+    throw new StartupError(
+      `DATABASE_PATH ${abs} is not an SQLite database (it does not start with the SQLite header). ` +
+        'Ostrom does not touch it: set DATABASE_PATH to an Ostrom database, or to a new file name ' +
+        `to start a new one. ${NOTHING_CHANGED}`,
+    );
+}
+
 /**
  * Checks the database file before it is opened. Returns its absolute path, and the directory to
  * create when the file is new.
@@ -67,28 +95,8 @@ export function checkDatabaseFile(path: string): { path: string; createDir?: str
     );
   if (st && !st.isFile())
     throw new StartupError(`DATABASE_PATH ${abs} is not a regular file. ${NOTHING_CHANGED}`);
-  const dir = dirname(abs);
-  if (!st) {
-    const base = existingAncestor(abs);
-    if (!writable(base))
-      throw new StartupError(
-        `Cannot create the database ${abs}: ${base} is read-only for this user. ` +
-          `Set DATABASE_PATH to a writable place, or make ${base} writable. ${NOTHING_CHANGED}`,
-      );
-    return { path: abs, createDir: dir };
-  }
-  if (!writable(abs) || !writable(dir))
-    throw new StartupError(
-      `The database ${abs} is read-only for this user${writable(abs) ? ` (its directory ${dir} is)` : ''}: ` +
-        'Ostrom writes to it and keeps its -wal and -shm files next to it. ' +
-        `Make the file and its directory writable, or set DATABASE_PATH elsewhere. ${NOTHING_CHANGED}`,
-    );
-  if (st.size > 0 && header(abs) !== SQLITE_HEADER)
-    throw new StartupError(
-      `DATABASE_PATH ${abs} is not an SQLite database (it does not start with the SQLite header). ` +
-        'Ostrom does not touch it: set DATABASE_PATH to an Ostrom database, or to a new file name ' +
-        `to start a new one. ${NOTHING_CHANGED}`,
-    );
+  if (!st) return checkNewFile(abs);
+  checkExistingFile(abs, st.size);
   return { path: abs };
 }
 

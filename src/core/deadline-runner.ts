@@ -1,0 +1,70 @@
+/**
+ * Runs the deadlines that are due: each exactly once, each in its own transaction. A deadline that
+ * throws is rolled back, logged and retried later (see deadline-failures.ts); it never stops the others.
+ */
+import { eq, lt } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import { communities, processedEvents } from '../db/schema.js';
+import type { Storage } from '../db/storage.js';
+import { deadlineFailed } from './deadline-failures.js';
+import { jobKinds, runJob, type JobTable } from './jobs.js';
+import { claimDeadline, dueDeadlines, type DeadlineRow } from './shared/deadlines.js';
+import { DAY_MS, type Clock, type CommunityRef, type FaultLog, type Platform } from './shared/model.js';
+import type { Effect } from './shared/views.js';
+import { writeContext } from './write-context.js';
+
+/** What the runner uses of the core that owns it. */
+export interface DeadlineRunner {
+  storage: Storage;
+  clock: Clock;
+  log: FaultLog;
+  jobTable: JobTable;
+}
+
+/** The effects one deadline left for its community's adapter to perform. */
+export interface DeadlineOutcome {
+  community: CommunityRef;
+  effects: Effect[];
+}
+
+/** Platforms redeliver an event within hours at most: older event ids only fill the table. */
+const KEEP_EVENT_IDS_MS = 30 * DAY_MS;
+
+/** Every deadline due now of communities on `platforms` (all when not given), at most `limit`. */
+export async function runDueDeadlines(
+  r: DeadlineRunner,
+  platforms: Platform[] | undefined,
+  limit: number,
+): Promise<DeadlineOutcome[]> {
+  const now = r.clock.now();
+  const kinds = jobKinds(r.jobTable);
+  const due = await r.storage.read((db) => dueDeadlines(db, now, kinds, limit, platforms));
+  const outcomes: DeadlineOutcome[] = [];
+  for (const d of due) {
+    try {
+      const o = await r.storage.write((db) => runDeadline(db, d, now, r.jobTable));
+      if (o) outcomes.push(o);
+    } catch (err) {
+      await deadlineFailed(r.storage, r.log, d, now, err);
+    }
+  }
+  await r.storage.write(async (db) => {
+    await db.delete(processedEvents).where(lt(processedEvents.at, now - KEEP_EVENT_IDS_MS));
+  });
+  return outcomes;
+}
+
+/** One deadline, unless another process claimed it first. */
+async function runDeadline(
+  db: Db,
+  d: DeadlineRow,
+  now: number,
+  jobTable: JobTable,
+): Promise<DeadlineOutcome | undefined> {
+  if (!(await claimDeadline(db, d.id, now))) return undefined;
+  const [c] = await db.select().from(communities).where(eq(communities.id, d.communityId)).limit(1);
+  const ref: CommunityRef = { platform: c!.platform as CommunityRef['platform'], id: c!.externalId };
+  const ctx = await writeContext(db, ref, now, '');
+  await runJob(ctx, d, jobTable);
+  return { community: ref, effects: ctx.effects };
+}
