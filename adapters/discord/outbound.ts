@@ -1,14 +1,8 @@
 /** Performs the core's effects on Discord, one at a time, in order. */
 import type { Client, Message, SendableChannels } from 'discord.js';
-import {
-  cardVoteEmoji,
-  type CommunityRef,
-  type Effect,
-  type Governance,
-  type Outcome,
-} from '../../src/core/index.js';
+import { cardVoteEmoji, type CommunityRef, type Governance, type Outcome } from '../../src/core/index.js';
 import type { Logger } from '../../src/log.js';
-import { EffectQueue, type EffectFailed, type EffectOf } from '../shared/effect-queue.js';
+import { EffectQueue, byKind, type EffectFailed, type EffectOf } from '../shared/effect-queue.js';
 import { cardMessage, textMessage } from './render.js';
 
 /** Emoji the bot adds to a fresh vote card so members can vote with one click. */
@@ -28,7 +22,13 @@ export class DiscordOutbound {
     private readonly log: Logger,
   ) {
     this.queue = new EffectQueue(
-      (community, effect) => this.one(community, effect),
+      byKind({
+        post: (c, e) => this.post(c, e),
+        update: (c, e) => this.update(c, e),
+        thread: (c, e) => this.thread(c, e),
+        say: (_c, e) => this.say(e),
+        notify: (_c, e) => this.notify(e),
+      }),
       (err, effect) => this.log.error({ err, effect: effect.type }, 'a Discord effect failed'),
     );
   }
@@ -41,21 +41,6 @@ export class DiscordOutbound {
   private async channel(id: string): Promise<SendableChannels | undefined> {
     const channel = await this.client.channels.fetch(id).catch(() => null);
     return channel?.isSendable() ? channel : undefined;
-  }
-
-  private one(community: CommunityRef, e: Effect): Promise<void> {
-    switch (e.type) {
-      case 'post':
-        return this.post(community, e);
-      case 'update':
-        return this.update(community, e);
-      case 'thread':
-        return this.thread(community, e);
-      case 'say':
-        return this.say(e);
-      case 'notify':
-        return this.notify(e);
-    }
   }
 
   private async post(community: CommunityRef, e: EffectOf<'post'>): Promise<void> {

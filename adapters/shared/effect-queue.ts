@@ -7,6 +7,17 @@ export type EffectOf<T extends Effect['type']> = Extract<Effect, { type: T }>;
 /** Performs one effect on the platform. */
 export type RunEffect = (community: CommunityRef, effect: Effect) => Promise<void>;
 
+/** One function per kind of effect: a platform that leaves a kind out does not compile. */
+export type EffectHandlers = {
+  [T in Effect['type']]: (community: CommunityRef, effect: EffectOf<T>) => Promise<void>;
+};
+
+/** A RunEffect that sends each effect to the handler of its kind. */
+export function byKind(handlers: EffectHandlers): RunEffect {
+  return (community, effect) =>
+    (handlers[effect.type] as (c: CommunityRef, e: Effect) => Promise<void>)(community, effect);
+}
+
 /** Told when an effect could not be performed, with the reason, so the member who caused it hears of it. */
 export type EffectFailed = (effect: Effect, why: string) => void;
 

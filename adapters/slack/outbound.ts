@@ -4,13 +4,12 @@ import {
   cardVoteEmoji,
   voteEmojiTable,
   type CommunityRef,
-  type Effect,
   type FileOut,
   type Governance,
   type Outcome,
 } from '../../src/core/index.js';
 import type { Logger } from '../../src/log.js';
-import { EffectQueue, type EffectFailed, type EffectOf } from '../shared/effect-queue.js';
+import { EffectQueue, byKind, type EffectFailed, type EffectOf } from '../shared/effect-queue.js';
 import { cardMessage, textMessage } from './render.js';
 
 /** Slack's reaction name for each emoji Ostrom seeds its vote cards with (✅ → white_check_mark). */
@@ -35,7 +34,13 @@ export class SlackOutbound {
     private readonly log: Logger,
   ) {
     this.queue = new EffectQueue(
-      (community, effect) => this.one(community, effect),
+      byKind({
+        post: (c, e) => this.post(c, e),
+        update: (c, e) => this.update(c, e),
+        thread: (c, e) => this.thread(c, e),
+        say: (_c, e) => this.say(e),
+        notify: (_c, e) => this.notify(e),
+      }),
       (err, effect) => {
         const code = slackError(err);
         const hint =
@@ -50,21 +55,6 @@ export class SlackOutbound {
   /** Queues an outcome's effects; resolves when they (and all queued before) are done. */
   perform(outcome: Outcome, onFail?: EffectFailed): Promise<void> {
     return this.queue.perform(outcome, onFail);
-  }
-
-  private one(community: CommunityRef, e: Effect): Promise<void> {
-    switch (e.type) {
-      case 'post':
-        return this.post(community, e);
-      case 'update':
-        return this.update(community, e);
-      case 'thread':
-        return this.thread(community, e);
-      case 'say':
-        return this.say(e);
-      case 'notify':
-        return this.notify(e);
-    }
   }
 
   private async update(community: CommunityRef, e: EffectOf<'update'>): Promise<void> {
