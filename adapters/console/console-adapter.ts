@@ -109,6 +109,9 @@ export class ConsoleAdapter implements PlatformAdapter {
       case '/clock':
         return this.clock(rest[0]);
       default:
+        // The console has no chat: a line without a slash is not a command named after its first word.
+        if (!head.startsWith('/'))
+          return this.write('Commands start with / (this console has no chat). Try /help.');
         return this.command(line);
     }
   }
@@ -152,7 +155,11 @@ export class ConsoleAdapter implements PlatformAdapter {
 
   private async react(ref: string | undefined, emoji: string | undefined, added: boolean): Promise<void> {
     const verb = added ? '/react' : '/unreact';
-    if (!ref || !emoji || !/^m\d+$/.test(ref)) return this.write(`Usage: ${verb} m7 ✅`);
+    if (!ref || !emoji || !/^m\d+$/.test(ref))
+      return this.write(`${verb} needs a message reference and an emoji, e.g. ${verb} m7 ✅`);
+    const shown = Number(this.o.settings.getSetting(COUNTER) ?? 0);
+    if (Number(ref.slice(1)) > shown)
+      return this.write(`There is no message ${ref} (the latest is m${shown}).`);
     const actor = this.actorNow();
     this.write(`(${actor.name} ${added ? 'reacts' : 'removes'} ${emoji} on ${ref})`);
     const vote = voteEmoji(emoji);

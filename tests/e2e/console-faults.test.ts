@@ -32,14 +32,14 @@ describe('the console under faults', () => {
         '/as alice',
         '/task post Hello \x1b[31mred\x07 \u202eevil\x00',
         '/in #chan\x1b]0;owned\x07',
-        '/react m2 \x1b[2J',
+        '/react m1 \x1b[2J',
         '/as \x1b[1mbob',
       ],
       { DATABASE_PATH: join(dir, 'control.db') },
     );
     expect(run.code).toBe(0);
     expect(run.stdout).not.toMatch(RAW_CONTROL);
-    expect(run.stdout).toContain('(alice reacts \\x1b[2J on m2)'); // shown, escaped
+    expect(run.stdout).toContain('(alice reacts \\x1b[2J on m1)'); // shown, escaped
     expect(run.stdout).toContain('(now in #chan\\x1b]0;owned\\x07)');
   });
 

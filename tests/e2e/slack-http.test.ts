@@ -257,7 +257,7 @@ describe('Slack over HTTP: a task from post to ledger', () => {
 
   it('reads <@U…|name> as the member in /commons profile', async () => {
     const { answer } = await act.command('erin', '/commons', `profile <@${w.ids.carol}|carol>`);
-    expect((await answer).args.text).toMatch(/^carol: 0 contributions, 1 accepted reviews, 1 review votes/);
+    expect((await answer).args.text).toMatch(/^carol: 0 contributions, 1 accepted review, 1 review vote/);
   });
 
   it('uploads /commons export to the member by DM with the upload URL API', async () => {

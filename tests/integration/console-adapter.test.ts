@@ -42,4 +42,21 @@ describe('two consoles on one database', () => {
     expect(a + b).toMatch(/Posted task #\d: From one/);
     expect(a + b).toMatch(/Posted task #\d: From two/);
   });
+
+  it('says so when a line is not a command, or a /react names no message', async () => {
+    const db = openDatabase(':memory:');
+    const settings = settingsStore(db);
+    const clock = new ConsoleClock(settings, () => T0);
+    const core = new Governance(sqliteStorage(db), clock);
+    const printed = await consoleRun(core, settings, clock, [
+      '/as alice',
+      'hello there',
+      '/task post Hello',
+      '/react m999 ✅',
+    ]);
+    expect(printed).toContain('Commands start with / (this console has no chat). Try /help.');
+    expect(printed).not.toContain('Unknown command `/hello`');
+    expect(printed).toMatch(/There is no message m999 \(the latest is m\d+\)\./);
+    expect(printed).not.toContain('(alice reacts ✅ on m999)');
+  });
 });

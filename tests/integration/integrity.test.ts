@@ -103,8 +103,11 @@ describe('rules belong to the community', () => {
   it('setup runs once', async () => {
     const h = makeCore();
     await h.ok('alice', '/commons setup');
-    expect((await h.cmd('alice', '/commons setup review.approvals=1')).error?.code).toBe(
-      'rule.onlyByProposal',
+    const again = await h.cmd('alice', '/commons setup review.approvals=1');
+    expect(again.error?.code).toBe('rule.onlyByProposal');
+    // A second setup must not read as success: it says it already ran and changed nothing.
+    expect(again.error?.message).toMatch(
+      /^Setup already ran on .+; nothing was changed\. .*change:channels\.tasks=/,
     );
   });
 
@@ -215,6 +218,28 @@ describe('claim limits that can be lived with', () => {
   });
 });
 
+describe('a finished task', () => {
+  it('cannot be unclaimed, and lists and digests show its claimed slots', async () => {
+    const h = makeCore();
+    await h.ok('alice', '/task post Pair job slots:2');
+    await h.ok('bob', '/task claim 1');
+    await h.ok('erin', '/task claim 1');
+    await h.ok('bob', '/task submit 1');
+    await h.react('carol', SUB, '✅');
+    await h.react('dave', SUB, '✅');
+    const unclaim = await h.cmd('erin', '/task unclaim 1');
+    expect(unclaim.error?.code).toBe('task.notOpen');
+    expect(unclaim.error?.message).toBe('Task #1 is done; it can no longer be unclaimed.');
+    expect((await h.ok('alice', '/task list status:all')).reply!.text).toMatch(
+      /#1 Pair job — done · 2\/2 claimed/,
+    );
+    const post = (await h.ok('alice', '/digest now')).effects.find((e) => e.type === 'post') as {
+      view: View;
+    };
+    expect(JSON.stringify(post.view)).not.toMatch(/Pair job · [12] of 2 slots free/);
+  });
+});
+
 describe('figures that must be true', () => {
   it('/task list filters before its limit: with the first 28 of 31 tasks full it shows #29–#31', async () => {
     const h = makeCore();
@@ -268,6 +293,6 @@ describe('figures that must be true', () => {
     await h.react('carol', 'proposal:1', '👍');
     await h.ok('carol', '/vote 1 yes');
     const text = (await h.ok('carol', '/commons profile')).reply!.text;
-    expect(text).toMatch(/1 review votes and 1 proposal votes cast/);
+    expect(text).toMatch(/1 review vote and 1 proposal vote cast/);
   });
 });

@@ -124,9 +124,14 @@ export async function showProfile(ctx: Ctx, memberName?: string): Promise<Reply>
     .where(and(eq(voteMarks.communityId, ctx.community.id), eq(voteMarks.memberId, member.id)))
     .groupBy(voteMarks.targetType);
   const votesOf = (t: string) => votes.find((v) => v.t === t)?.n ?? 0;
-  const head = `${member.displayName}: ${contributed} contributions, ${reviewed} accepted reviews, ${votesOf('submission')} review votes and ${votesOf('proposal')} proposal votes cast. Member since ${day(member.joinedAt)}.`;
+  const head = `${member.displayName}: ${plural(contributed, 'contribution')}, ${plural(reviewed, 'accepted review')}, ${plural(votesOf('submission'), 'review vote')} and ${plural(votesOf('proposal'), 'proposal vote')} cast. Member since ${day(member.joinedAt)}.`;
   const recent = (await ledgerEntries(ctx, { member, limit: SHOW })).map(entryLine);
   if (recent.length === 0) return { private: true, text: head };
   const total = await ledgerCount(ctx, member);
   return { private: true, text: fitReply(`${head}\nLatest:`, recent, total, moreEntries) };
+}
+
+/** `1 contribution`, `2 contributions`. */
+function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }

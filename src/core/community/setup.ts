@@ -15,7 +15,7 @@ import {
   type RuleKey,
   type RuleValue,
 } from './rules.js';
-import type { Reply } from '../shared/views.js';
+import { formatTime, type Reply } from '../shared/views.js';
 
 /** The rules a passed proposal set, with the proposal: setup may not overwrite them. */
 async function setByProposal(ctx: Ctx): Promise<Map<RuleKey, string>> {
@@ -43,7 +43,8 @@ function setupChanges(ctx: Ctx, args: CommandArgs<'commons setup'>): Map<RuleKey
 export async function setup(ctx: Ctx, args: CommandArgs<'commons setup'>): Promise<Reply> {
   const actor = actorOf(ctx);
   if (!actor.isAdmin) throw new UserError('setup.notAdmin');
-  if (ctx.community.setupAt !== null) throw new UserError('rule.onlyByProposal');
+  if (ctx.community.setupAt !== null)
+    throw new UserError('rule.onlyByProposal', { at: formatTime(ctx.community.setupAt) });
   const changes = setupChanges(ctx, args);
   const byProposal = await setByProposal(ctx);
   const clash = [...changes.keys()].filter((k) => byProposal.has(k));

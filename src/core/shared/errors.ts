@@ -39,8 +39,8 @@ const messages = {
   'rule.badValue': (p) => `Invalid value \`${p.value}\` for \`${p.key}\`: must be ${p.valid}.`,
   'rule.badAssignment': (p) =>
     `\`${p.text}\` is not a rule assignment; write key=value, e.g. review.approvals=3.`,
-  'rule.onlyByProposal': () =>
-    'Setup is done: rules now change only by a passed proposal, e.g. `/propose Raise the bar change:review.approvals=3`.',
+  'rule.onlyByProposal': (p) =>
+    `Setup already ran on ${p.at}; nothing was changed. Rules now change only by a passed proposal, e.g. \`/propose Move the task cards change:channels.tasks=#tasks\` or \`/propose Raise the bar change:review.approvals=3\`.`,
   'setup.setByProposal': (p) =>
     `Setup cannot overwrite rules the community set by proposal: ${p.rules}. Leave them out, or change them by a new proposal.`,
   'setup.notAdmin': () =>

@@ -15,7 +15,8 @@ import { taskCard } from './views.js';
 import type { Reply } from '../shared/views.js';
 
 /** The active claims of the task row in the outer query: a correlated subquery, fully qualified. */
-export const takenSlots = sql<number>`(select count(*) from ${claims} where ${qualified(claims.taskId)} = ${qualified(tasks.id)} and ${qualified(claims.status)} = 'active')`;
+/** The claims holding the task row of the outer query: active ones, or those of its accepted work. */
+export const takenSlots = sql<number>`(select count(*) from ${claims} where ${qualified(claims.taskId)} = ${qualified(tasks.id)} and ${qualified(claims.status)} in ('active', 'done'))`;
 
 export async function getTask(ctx: Ctx, number: number): Promise<TaskRow> {
   const t = (

@@ -14,6 +14,8 @@ import { nameList, type Reply } from '../shared/views.js';
 export async function unclaimTask(ctx: Ctx, number: number): Promise<Reply> {
   const actor = actorOf(ctx);
   const task = await getTask(ctx, number);
+  if (task.status === 'done' || task.status === 'cancelled')
+    throw new UserError('task.notOpen', { number, status: task.status, action: 'unclaimed' });
   const holders = await activeClaims(ctx, task.id);
   const mine = holders.find((c) => c.memberId === actor.id);
   if (!mine) throw new UserError('task.notClaimant', { number });
