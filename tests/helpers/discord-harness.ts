@@ -252,19 +252,8 @@ export class Actions {
   }
 }
 
-/** The vote marks on task `n`'s open or accepted submission, as `name source` (`carol ✅`, `dave command`). */
-export function reviewMarks(b: Bot, n: number): string[] {
-  const rows = b.db.$client
-    .prepare(
-      `select mb.display_name name, m.source source from vote_marks m
-       join members mb on mb.id = m.member_id join submissions s on s.id = m.target_id
-       join tasks t on t.id = s.task_id
-       where m.target_type = 'submission' and t.number = ? and s.status in ('open', 'accepted')
-       order by mb.display_name, m.source`,
-    )
-    .all(n) as { name: string; source: string }[];
-  return rows.map((r) => `${r.name} ${r.source}`);
-}
+/** The vote marks on task `n`'s submission, as `name source`; one reader for both platforms' tests. */
+export { reviewMarks } from './slack-reads.js';
 
 /**
  * The `allowed_mentions` of every message the bot sent or edited: channel messages, and interaction

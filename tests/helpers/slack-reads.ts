@@ -3,7 +3,7 @@ import type { KnownBlock } from '@slack/types';
 import type { Db } from '../../src/db/client.js';
 import type { FakeSlack, SlackCall } from './fake-slack/index.js';
 
-/** Anything with a database: a bot of the harness. */
+/** Anything with a database: a bot of either platform's harness. */
 interface WithDb {
   db: Db;
 }
@@ -55,7 +55,7 @@ export function dbSnapshot(db: Db, ignoreEvents: string[] = []): string {
   );
 }
 
-/** The vote marks on task `n`'s open or accepted submission, as `name source` (`carol +1::skin-tone-3`). */
+/** The vote marks on task `n`'s open or accepted submission, as `name source` (`carol ✅`, `dave +1::skin-tone-3`, `erin command`). */
 export function reviewMarks(b: WithDb, n: number): string[] {
   const rows = b.db.$client
     .prepare(
