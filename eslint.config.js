@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint';
 import { createNodeResolver, importX } from 'eslint-plugin-import-x';
 
 export default tseslint.config(
-  { ignores: ['node_modules', 'migrations', 'data', 'coverage', 'exports'] },
+  { ignores: ['node_modules', 'migrations', 'migrations-pg', 'data', 'coverage', 'exports'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

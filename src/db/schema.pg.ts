@@ -1,0 +1,359 @@
+/**
+ * The PostgreSQL twin of `schema.ts`: the same exports, tables, columns (names and JS types), indexes
+ * and foreign keys, which `tests/unit/schema-dialects.test.ts` checks. Change both together, then run
+ * `npm run db:generate` and `npm run db:generate:pg`. Differences: epoch-ms columns are `bigint`
+ * (mode number), ids are identity columns; text enums stay text, as on SQLite.
+ */
+
+import {
+  bigint,
+  index,
+  integer,
+  pgTable,
+  text,
+  uniqueIndex,
+  primaryKey,
+  type AnyPgColumn,
+} from 'drizzle-orm/pg-core';
+
+/** Epoch milliseconds: past 2^31, so `bigint`, read back as a JS number (exact up to 2^53). */
+const ms = (name: string) => bigint(name, { mode: 'number' });
+/** Row ids: identity columns. BY DEFAULT, so an insert may still name the id (as on SQLite, and for copies). */
+const id = () => integer('id').primaryKey().generatedByDefaultAsIdentity();
+const createdAt = () => ms('created_at').notNull();
+/** The owning community, declared lazily so tables may name `communities` before it is defined. */
+const communityId = () =>
+  integer('community_id')
+    .notNull()
+    .references((): AnyPgColumn => communities.id);
+
+export const communities = pgTable(
+  'communities',
+  {
+    id: id(),
+    platform: text('platform').notNull(),
+    externalId: text('external_id').notNull(),
+    name: text('name'),
+    setupAt: ms('setup_at'),
+    nextTaskNo: integer('next_task_no').notNull().default(1),
+    nextProposalNo: integer('next_proposal_no').notNull().default(1),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('communities_platform_external').on(t.platform, t.externalId)],
+);
+
+export const members = pgTable(
+  'members',
+  {
+    id: id(),
+    communityId: communityId(),
+    userId: text('user_id').notNull(),
+    displayName: text('display_name').notNull(),
+    joinedAt: ms('joined_at').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('members_community_user').on(t.communityId, t.userId),
+    index('members_community_name').on(t.communityId, t.displayName),
+  ],
+);
+
+export const tasks = pgTable(
+  'tasks',
+  {
+    id: id(),
+    communityId: communityId(),
+    number: integer('number').notNull(),
+    title: text('title').notNull(),
+    description: text('description'),
+    skills: text('skills').notNull().default(''),
+    slots: integer('slots').notNull().default(1),
+    license: text('license').notNull(),
+    status: text('status', { enum: ['open', 'claimed', 'review', 'done', 'cancelled'] }).notNull(),
+    posterId: integer('poster_id')
+      .notNull()
+      .references(() => members.id),
+    channelId: text('channel_id').notNull(),
+    cancelReason: text('cancel_reason'),
+    createdAt: createdAt(),
+    updatedAt: ms('updated_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('tasks_community_number').on(t.communityId, t.number),
+    index('tasks_community_status').on(t.communityId, t.status, t.number),
+    index('tasks_community_created').on(t.communityId, t.createdAt),
+  ],
+);
+
+/** Skills are also kept one row each so `/task list skill:x` and digests use an index. */
+export const taskSkills = pgTable(
+  'task_skills',
+  {
+    taskId: integer('task_id')
+      .notNull()
+      .references(() => tasks.id),
+    communityId: integer('community_id').notNull(),
+    skill: text('skill').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.taskId, t.skill] }),
+    index('task_skills_community_skill').on(t.communityId, t.skill),
+  ],
+);
+
+export const claims = pgTable(
+  'claims',
+  {
+    id: id(),
+    communityId: integer('community_id').notNull(),
+    taskId: integer('task_id')
+      .notNull()
+      .references(() => tasks.id),
+    memberId: integer('member_id')
+      .notNull()
+      .references(() => members.id),
+    status: text('status', { enum: ['active', 'released', 'expired', 'done', 'cancelled'] }).notNull(),
+    claimedAt: ms('claimed_at').notNull(),
+    expiresAt: ms('expires_at').notNull(),
+    endedAt: ms('ended_at'),
+  },
+  (t) => [
+    index('claims_task_status').on(t.taskId, t.status),
+    index('claims_member_status').on(t.communityId, t.memberId, t.status),
+    index('claims_community_status_expires').on(t.communityId, t.status, t.expiresAt),
+  ],
+);
+
+export const submissions = pgTable(
+  'submissions',
+  {
+    id: id(),
+    communityId: integer('community_id').notNull(),
+    taskId: integer('task_id')
+      .notNull()
+      .references(() => tasks.id),
+    submitterId: integer('submitter_id')
+      .notNull()
+      .references(() => members.id),
+    link: text('link'),
+    note: text('note'),
+    status: text('status', { enum: ['open', 'accepted', 'superseded', 'withdrawn'] }).notNull(),
+    createdAt: createdAt(),
+    decidedAt: ms('decided_at'),
+  },
+  (t) => [
+    index('submissions_task_status').on(t.taskId, t.status),
+    index('submissions_community_status').on(t.communityId, t.status),
+  ],
+);
+
+export const proposals = pgTable(
+  'proposals',
+  {
+    id: id(),
+    communityId: communityId(),
+    number: integer('number').notNull(),
+    title: text('title').notNull(),
+    body: text('body'),
+    authorId: integer('author_id')
+      .notNull()
+      .references(() => members.id),
+    rule: text('rule', { enum: ['lazy', 'consent', 'majority', 'supermajority'] }).notNull(),
+    quorum: integer('quorum').notNull(),
+    /** Frozen rules at opening: eligibility threshold in days. */
+    minMemberDays: integer('min_member_days').notNull().default(0),
+    changeKey: text('change_key'),
+    changeValue: text('change_value'),
+    channelId: text('channel_id').notNull(),
+    status: text('status', { enum: ['open', 'passed', 'rejected', 'withdrawn'] }).notNull(),
+    opensAt: ms('opens_at').notNull(),
+    closesAt: ms('closes_at').notNull(),
+    closedAt: ms('closed_at'),
+    outcome: text('outcome'),
+  },
+  (t) => [
+    uniqueIndex('proposals_community_number').on(t.communityId, t.number),
+    index('proposals_community_status').on(t.communityId, t.status, t.closesAt),
+  ],
+);
+
+/**
+ * A voting mark: one reaction (source = the platform emoji) or one command vote (source = 'command')
+ * by a member on a submission or proposal. The member's vote is their mark with the highest id (the latest).
+ */
+export const voteMarks = pgTable(
+  'vote_marks',
+  {
+    id: id(),
+    communityId: integer('community_id').notNull(),
+    targetType: text('target_type', { enum: ['submission', 'proposal'] }).notNull(),
+    targetId: integer('target_id').notNull(),
+    memberId: integer('member_id')
+      .notNull()
+      .references(() => members.id),
+    source: text('source').notNull(),
+    value: text('value', { enum: ['yes', 'no', 'abstain'] }).notNull(),
+    reason: text('reason'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('vote_marks_unique').on(t.targetType, t.targetId, t.memberId, t.source),
+    index('vote_marks_member').on(t.communityId, t.memberId),
+  ],
+);
+
+/** Which platform message shows which entity (`task:12`, `submission:5`, `proposal:3`, `digest:…`). */
+export const cards = pgTable(
+  'cards',
+  {
+    id: id(),
+    communityId: communityId(),
+    cardKey: text('card_key').notNull(),
+    channelId: text('channel_id').notNull(),
+    messageId: text('message_id').notNull(),
+    threadId: text('thread_id'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('cards_community_key').on(t.communityId, t.cardKey),
+    uniqueIndex('cards_community_message').on(t.communityId, t.messageId),
+  ],
+);
+
+/** Inbound platform events already applied; a repeat of one changes nothing. */
+export const processedEvents = pgTable(
+  'processed_events',
+  {
+    platform: text('platform').notNull(),
+    eventId: text('event_id').notNull(),
+    at: ms('at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.platform, t.eventId] }), index('processed_events_at').on(t.at)],
+);
+
+/**
+ * Business deadlines as rows: claimed and marked done in the transaction that acts on them. A run that
+ * throws is rolled back and retried later (`attempts`, `last_error`); after too many it is `failed`.
+ */
+export const deadlines = pgTable(
+  'deadlines',
+  {
+    id: id(),
+    communityId: communityId(),
+    key: text('key').notNull(),
+    kind: text('kind').notNull(),
+    dueAt: ms('due_at').notNull(),
+    payload: text('payload').notNull().default('{}'),
+    status: text('status', { enum: ['pending', 'done', 'cancelled', 'failed'] }).notNull(),
+    doneAt: ms('done_at'),
+    /** Failed runs so far; reset when the deadline is scheduled again. */
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+  },
+  (t) => [uniqueIndex('deadlines_key').on(t.key), index('deadlines_status_due').on(t.status, t.dueAt)],
+);
+
+export const ledger = pgTable(
+  'ledger',
+  {
+    id: id(),
+    communityId: communityId(),
+    taskId: integer('task_id')
+      .notNull()
+      .references(() => tasks.id),
+    submissionId: integer('submission_id')
+      .notNull()
+      .references(() => submissions.id),
+    /** JSON arrays of { memberId, userId, name }. */
+    contributors: text('contributors').notNull(),
+    reviewers: text('reviewers').notNull(),
+    link: text('link'),
+    license: text('license').notNull(),
+    acceptedAt: ms('accepted_at').notNull(),
+    auditHash: text('audit_hash').notNull(),
+  },
+  (t) => [
+    uniqueIndex('ledger_submission').on(t.submissionId),
+    index('ledger_community_accepted').on(t.communityId, t.acceptedAt),
+  ],
+);
+
+/** Who took part in each ledger entry, one row per (entry, member, role), for profiles. */
+export const ledgerPeople = pgTable(
+  'ledger_people',
+  {
+    ledgerId: integer('ledger_id')
+      .notNull()
+      .references(() => ledger.id),
+    communityId: integer('community_id').notNull(),
+    memberId: integer('member_id')
+      .notNull()
+      .references(() => members.id),
+    role: text('role', { enum: ['contributor', 'reviewer'] }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.ledgerId, t.memberId, t.role] }),
+    index('ledger_people_member').on(t.communityId, t.memberId, t.role),
+  ],
+);
+
+export const rules = pgTable(
+  'rules',
+  {
+    communityId: communityId(),
+    key: text('key').notNull(),
+    /** JSON-encoded value. */
+    value: text('value').notNull(),
+    /** 'setup' or 'P<n>'. */
+    setBy: text('set_by').notNull(),
+    setAt: ms('set_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.communityId, t.key] })],
+);
+
+export const digestSchedules = pgTable(
+  'digest_schedules',
+  {
+    communityId: communityId(),
+    channelId: text('channel_id').notNull(),
+    cadence: text('cadence', { enum: ['daily', 'weekly'] }).notNull(),
+    at: text('at').notNull(),
+    day: text('day'),
+    tz: text('tz').notNull(),
+    lastDigestAt: ms('last_digest_at'),
+  },
+  (t) => [primaryKey({ columns: [t.communityId, t.channelId] })],
+);
+
+/** Per channel: when the last digest was posted, so "new since the last digest" is defined. */
+export const digestMarks = pgTable(
+  'digest_marks',
+  {
+    communityId: integer('community_id').notNull(),
+    channelId: text('channel_id').notNull(),
+    lastAt: ms('last_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.communityId, t.channelId] })],
+);
+
+export const audit = pgTable(
+  'audit',
+  {
+    id: id(),
+    communityId: communityId(),
+    seq: integer('seq').notNull(),
+    at: ms('at').notNull(),
+    actor: text('actor'),
+    type: text('type').notNull(),
+    data: text('data').notNull(),
+    prevHash: text('prev_hash').notNull(),
+    hash: text('hash').notNull(),
+  },
+  (t) => [uniqueIndex('audit_community_seq').on(t.communityId, t.seq)],
+);
+
+/** Small key-value state of adapters (e.g. the console's clock offset and message counter). */
+export const kv = pgTable('kv', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+});
