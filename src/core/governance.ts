@@ -228,6 +228,10 @@ function actorOf(input: Checked): Actor | undefined {
 
 /** Records a platform event id; false when it was seen before (a repeat changes nothing). */
 async function firstSight(db: Db, platform: string, eventId: string, now: number): Promise<boolean> {
-  const r = await db.insert(processedEvents).values({ platform, eventId, at: now }).onConflictDoNothing();
-  return r.changes === 1;
+  const recorded = await db
+    .insert(processedEvents)
+    .values({ platform, eventId, at: now })
+    .onConflictDoNothing()
+    .returning({ at: processedEvents.at });
+  return recorded.length === 1;
 }

@@ -73,11 +73,13 @@ export async function dueDeadlines(
  * matters: a digest another process ran has been re-armed (pending again, due tomorrow) by then.
  */
 export async function claimDeadline(db: Db, id: number, now: number): Promise<boolean> {
-  const r = await db
+  // `returning` rather than the driver's change count: it reads the same on SQLite and PostgreSQL.
+  const claimed = await db
     .update(deadlines)
     .set({ status: 'done', doneAt: now })
-    .where(and(eq(deadlines.id, id), eq(deadlines.status, 'pending'), lte(deadlines.dueAt, now)));
-  return r.changes === 1;
+    .where(and(eq(deadlines.id, id), eq(deadlines.status, 'pending'), lte(deadlines.dueAt, now)))
+    .returning({ id: deadlines.id });
+  return claimed.length === 1;
 }
 
 /** Failed runs before a deadline is given up (`failed`); retries wait 1, 4, 16, 64 minutes. */

@@ -50,8 +50,9 @@ export async function removeMark(ctx: Ctx, t: Target, memberId: number, source: 
         eq(voteMarks.memberId, memberId),
         eq(voteMarks.source, source),
       ),
-    );
-  return r.changes > 0;
+    )
+    .returning({ id: voteMarks.id });
+  return r.length > 0;
 }
 
 /** Removes marks of the given sources (all reaction marks when `sources` is undefined). */
