@@ -296,3 +296,23 @@ describe('figures that must be true', () => {
     expect(text).toMatch(/1 review vote and 1 proposal vote cast/);
   });
 });
+
+describe('small things a first-time user tripped over', () => {
+  it('reads option names in any case, as it does command names', async () => {
+    const h = makeCore();
+    expect((await h.ok('alice', '/TASK Post Pair job Slots:2 SKILLS:docs')).reply!.text).toBe(
+      'Posted task #1: Pair job',
+    );
+    expect((await h.ok('alice', '/task show 1')).reply!.view!.fields).toContainEqual(
+      expect.objectContaining({ name: 'Skills', value: 'docs' }),
+    );
+  });
+
+  it('/commons audit shows instants as times, not epoch milliseconds', async () => {
+    const h = makeCore();
+    await h.ok('alice', '/propose Decide it rule:lazy hours:1');
+    const text = (await h.ok('alice', '/commons audit')).reply!.text;
+    expect(text).toMatch(/"closesAt":"\d{4}-\d\d-\d\dT/);
+    expect(text).not.toMatch(/"closesAt":\d/);
+  });
+});

@@ -56,7 +56,8 @@ function optionToken(raw: string, quoted: boolean): Token {
   const m = OPTION.exec(raw);
   // "https://…" is a word, not an option named https.
   if (!m || m[2]!.startsWith('//')) return { text: raw };
-  return { text: m[2]!, key: m[1]! };
+  // Option names are read as command names are: case does not matter (`Slots:2` is `slots:2`).
+  return { text: m[2]!, key: m[1]!.toLowerCase() };
 }
 
 /**
