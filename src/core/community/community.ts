@@ -16,14 +16,9 @@ import {
 import { UserError } from '../shared/errors.js';
 import { plainLine } from '../shared/plain-text.js';
 
+/** The community of `ref`, made on first sight. */
 export async function ensureCommunity(db: Db, ref: CommunityRef, now: number): Promise<CommunityRow> {
-  const found = (
-    await db
-      .select()
-      .from(communities)
-      .where(and(eq(communities.platform, ref.platform), eq(communities.externalId, ref.id)))
-      .limit(1)
-  )[0];
+  const found = await findCommunity(db, ref);
   if (found) return found;
   return (
     await db
