@@ -9,6 +9,13 @@ const optional = z
 
 const fields = z.object({
   DATABASE_PATH: z.string().trim().min(1).default('./data/ostrom.db'),
+  DATABASE_URL: optional.pipe(
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\/\S+$/, 'must be a PostgreSQL URL: postgres://user:password@host:5432/database')
+      .optional(),
+  ),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   DISCORD_TOKEN: optional,
   DISCORD_APP_ID: optional,
@@ -51,6 +58,7 @@ export type Env = z.infer<typeof schema>;
 
 /** Names of the variables whose values must never be printed. */
 export const secretNames = [
+  'DATABASE_URL',
   'DISCORD_TOKEN',
   'SLACK_BOT_TOKEN',
   'SLACK_APP_TOKEN',
@@ -121,5 +129,17 @@ export function slackMode(env: Env): 'socket' | 'http' | undefined {
 
 /** The values of the secrets that are set, for the logger to keep out of every line. */
 export function secretValues(env: Env): string[] {
-  return secretNames.map((n) => env[n]).filter((v): v is string => Boolean(v));
+  const values = secretNames.map((n) => env[n]).filter((v): v is string => Boolean(v));
+  // The database password may be printed apart from its URL (a driver's message quoting it).
+  const password = env.DATABASE_URL && passwordOf(env.DATABASE_URL);
+  if (password) values.push(password);
+  return values;
+}
+
+function passwordOf(url: string): string | undefined {
+  try {
+    return decodeURIComponent(new URL(url).password) || undefined;
+  } catch {
+    return undefined;
+  }
 }

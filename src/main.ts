@@ -3,23 +3,31 @@ import { existsSync } from 'node:fs';
 import { ConsoleAdapter } from '../adapters/console/console-adapter.js';
 import { ConsoleClock } from '../adapters/console/clock.js';
 import { Governance, systemClock, type PlatformAdapter } from './core/index.js';
-import { openDatabase, type Db } from './db/client.js';
+import { openDatabase } from './db/client.js';
 import { settingsStore } from './db/kv.js';
 import { sqliteStorage, type Storage } from './db/storage.js';
 import { loadEnv, secretValues, slackMode, wantsDiscord, wantsSlack, type Env } from './env.js';
 import { startScheduler, type Scheduler } from './jobs/scheduler.js';
 import { createLogger, type Logger } from './log.js';
 
-/** The database file, and the storage port every unit of work of the core runs through. */
-function openStorage(env: Env): { db: Db; storage: Storage } {
-  const db = openDatabase(env.DATABASE_PATH);
-  return { db, storage: sqliteStorage(db) };
+/**
+ * The storage port every unit of work of the core runs through: PostgreSQL when DATABASE_URL is set
+ * (DATABASE_PATH is then ignored), else the SQLite file.
+ */
+async function openStorage(env: Env, log: Logger): Promise<Storage> {
+  if (env.DATABASE_URL) {
+    const { openPgDatabase, describeUrl, pgStorage } = await import('./db/pg.js');
+    const { pool } = await openPgDatabase(env.DATABASE_URL, env.DATABASE_POOL_SIZE);
+    log.info({ database: describeUrl(env.DATABASE_URL), pool: env.DATABASE_POOL_SIZE }, 'PostgreSQL');
+    return pgStorage(pool);
+  }
+  return sqliteStorage(openDatabase(env.DATABASE_PATH));
 }
 
 /** The console on stdin/stdout until its input ends; deadlines run before, on demand, and after. */
-async function runConsole(db: Db, storage: Storage, log: Logger): Promise<void> {
+async function runConsole(storage: Storage, log: Logger): Promise<void> {
   // The console's own state (clock offset, message counter, admin) lives in its store, not the core.
-  const settings = settingsStore(db);
+  const settings = settingsStore(storage);
   const clock = new ConsoleClock(settings);
   const core = new Governance(storage, clock, log);
   const adapters: PlatformAdapter[] = [];
@@ -132,8 +140,8 @@ async function main(): Promise<void> {
   const log = createLogger(env.LOG_LEVEL ?? (consoleMode ? 'warn' : 'info'), undefined, {
     secrets: secretValues(env),
   });
-  const { db, storage } = openStorage(env);
-  if (consoleMode) await runConsole(db, storage, log);
+  const storage = await openStorage(env, log);
+  if (consoleMode) await runConsole(storage, log);
   else await runPlatforms(env, storage, log);
 }
 

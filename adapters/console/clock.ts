@@ -1,30 +1,35 @@
 import type { Clock } from '../../src/core/index.js';
 import { DAY_MS, HOUR_MS } from '../../src/core/index.js';
+import type { Settings as SettingsStore } from '../../src/db/kv.js';
 
 const KEY = 'console.clockOffset';
 
 /** Where the offset is kept. */
-export interface Settings {
-  getSetting(key: string): string | undefined;
-  addToSetting(key: string, by: number): number;
-}
+export type Settings = Pick<SettingsStore, 'getSetting' | 'addToSetting'>;
 
 /**
  * Real time plus an offset that `/clock +3d` grows, kept in the database so a second run (or a second
- * console on the same file, at the same time) agrees: read at every use, and grown in one statement.
+ * console on the same database, at the same time) agrees: read again before every unit of work the
+ * core runs (`sync`), and grown in one statement.
  */
 export class ConsoleClock implements Clock {
+  private offset = 0;
+
   constructor(
     private readonly settings: Settings,
     private readonly base: () => number = Date.now,
   ) {}
 
   now(): number {
-    return this.base() + Number(this.settings.getSetting(KEY) ?? 0);
+    return this.base() + this.offset;
   }
 
-  advance(ms: number): void {
-    this.settings.addToSetting(KEY, ms);
+  async sync(): Promise<void> {
+    this.offset = Number((await this.settings.getSetting(KEY)) ?? 0);
+  }
+
+  async advance(ms: number): Promise<void> {
+    this.offset = await this.settings.addToSetting(KEY, ms);
   }
 }
 

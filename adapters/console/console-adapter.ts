@@ -50,7 +50,7 @@ export class ConsoleAdapter implements PlatformAdapter {
   }
 
   async start(): Promise<void> {
-    const admin = this.o.settings.getSetting(ADMIN);
+    const admin = await this.o.settings.getSetting(ADMIN);
     this.write(
       `Ostrom console. You are ${DEFAULT_MEMBER} until you pick a name with /as <name>; ` +
         (admin
@@ -99,7 +99,7 @@ export class ConsoleAdapter implements PlatformAdapter {
     const [head = '', ...rest] = line.split(/\s+/);
     switch (head) {
       case '/as':
-        return this.as(rest.join(' '));
+        return await this.as(rest.join(' '));
       case '/in':
         this.channel = (rest[0] ?? 'general').replace(/^#/, '');
         return this.write(`(now in #${this.channel})`);
@@ -116,29 +116,29 @@ export class ConsoleAdapter implements PlatformAdapter {
     }
   }
 
-  private as(name: string): void {
+  private async as(name: string): Promise<void> {
     const clean = name.replace(/^@/, '').trim();
     if (!/^[\w.-]{1,32}$/.test(clean)) return this.write('Usage: /as <name> (letters, digits, . _ -)');
     this.actor = clean;
     // Insert-if-absent: two consoles naming their first member at once agree on one admin.
     const admin =
       clean === DEFAULT_MEMBER
-        ? this.o.settings.getSetting(ADMIN)
-        : this.o.settings.initSetting(ADMIN, clean);
+        ? await this.o.settings.getSetting(ADMIN)
+        : await this.o.settings.initSetting(ADMIN, clean);
     this.write(`(you are now ${clean}${admin === clean ? ' (admin)' : ''})`);
   }
 
-  private actorNow() {
+  private async actorNow() {
     if (!this.actor) {
       this.actor = DEFAULT_MEMBER;
       this.write(`(you are ${DEFAULT_MEMBER}, not an admin; pick a name with /as <name>)`);
     }
     const userId = this.actor;
-    return { userId, name: userId, isAdmin: this.o.settings.getSetting(ADMIN) === userId };
+    return { userId, name: userId, isAdmin: (await this.o.settings.getSetting(ADMIN)) === userId };
   }
 
   private async command(line: string): Promise<void> {
-    const actor = this.actorNow();
+    const actor = await this.actorNow();
     // Unique across processes: two consoles on one file may type at the same instant.
     const eventId = `console:${randomUUID()}`;
     const out = await this.o.core.handle({
@@ -149,7 +149,7 @@ export class ConsoleAdapter implements PlatformAdapter {
       actor,
       command: { text: line },
     });
-    if (out.reply) this.reply(out.reply, actor.userId);
+    if (out.reply) await this.reply(out.reply, actor.userId);
     for (const e of out.effects) await this.effect(e);
   }
 
@@ -157,10 +157,10 @@ export class ConsoleAdapter implements PlatformAdapter {
     const verb = added ? '/react' : '/unreact';
     if (!ref || !emoji || !/^m\d+$/.test(ref))
       return this.write(`${verb} needs a message reference and an emoji, e.g. ${verb} m7 ✅`);
-    const shown = Number(this.o.settings.getSetting(COUNTER) ?? 0);
+    const shown = Number((await this.o.settings.getSetting(COUNTER)) ?? 0);
     if (Number(ref.slice(1)) > shown)
       return this.write(`There is no message ${ref} (the latest is m${shown}).`);
-    const actor = this.actorNow();
+    const actor = await this.actorNow();
     this.write(`(${actor.name} ${added ? 'reacts' : 'removes'} ${emoji} on ${ref})`);
     const vote = voteEmoji(emoji);
     if (!vote) return; // other emoji are not votes
@@ -180,18 +180,18 @@ export class ConsoleAdapter implements PlatformAdapter {
   private async clock(step: string | undefined): Promise<void> {
     const ms = step ? parseStep(step) : undefined;
     if (ms === undefined) return this.write('Usage: /clock +3d (or +36h, +90m)');
-    this.o.clock.advance(ms);
+    await this.o.clock.advance(ms);
     this.write(`(clock is now ${formatTime(this.o.clock.now())})`);
     await this.o.runDue();
   }
 
   /** The next message reference; counted in one statement so two consoles never hand out the same one. */
-  private nextRef(): string {
-    return `m${this.o.settings.addToSetting(COUNTER, 1)}`;
+  private async nextRef(): Promise<string> {
+    return `m${await this.o.settings.addToSetting(COUNTER, 1)}`;
   }
 
-  private reply(r: Reply, userId: string): void {
-    const ref = this.nextRef();
+  private async reply(r: Reply, userId: string): Promise<void> {
+    const ref = await this.nextRef();
     const who = r.private ? `(only ${userId} sees this) ` : `#${this.channel} · `;
     this.write(block(ref, who, r.view ? renderView(r.view) : r.text.split('\n')));
     if (r.file) this.writeFile(r.file.name, r.file.content);
@@ -208,7 +208,7 @@ export class ConsoleAdapter implements PlatformAdapter {
   private async effect(e: Effect): Promise<void> {
     switch (e.type) {
       case 'post': {
-        const ref = this.nextRef();
+        const ref = await this.nextRef();
         if (e.cardKey)
           await this.o.core.recordCard(COMMUNITY, e.cardKey, {
             channelId: e.channelId,
@@ -228,12 +228,12 @@ export class ConsoleAdapter implements PlatformAdapter {
       case 'thread': {
         const card = await this.o.core.findCard(COMMUNITY, e.cardKey);
         if (!card) return;
-        return this.write(block(this.nextRef(), `↳ thread of ${card.messageId} · `, e.text.split('\n')));
+        return this.write(block(await this.nextRef(), `↳ thread of ${card.messageId} · `, e.text.split('\n')));
       }
       case 'say':
-        return this.write(block(this.nextRef(), `#${e.channelId || this.channel} · `, e.text.split('\n')));
+        return this.write(block(await this.nextRef(), `#${e.channelId || this.channel} · `, e.text.split('\n')));
       case 'notify':
-        return this.write(block(this.nextRef(), `(to ${e.userId}) `, e.text.split('\n')));
+        return this.write(block(await this.nextRef(), `(to ${e.userId}) `, e.text.split('\n')));
     }
   }
 

@@ -61,10 +61,11 @@ async function runDeadline(
   now: number,
   jobTable: JobTable,
 ): Promise<DeadlineOutcome | undefined> {
-  if (!(await claimDeadline(db, d.id, now))) return undefined;
   const [c] = await db.select().from(communities).where(eq(communities.id, d.communityId)).limit(1);
   const ref: CommunityRef = { platform: c!.platform as CommunityRef['platform'], id: c!.externalId };
+  // The community's lock first (writeContext), then the deadline's: the order every write unit keeps.
   const ctx = await writeContext(db, ref, now, '');
+  if (!(await claimDeadline(db, d.id, now))) return undefined;
   await runJob(ctx, d, jobTable);
   return { community: ref, effects: ctx.effects };
 }

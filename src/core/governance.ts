@@ -115,6 +115,7 @@ export class Governance {
    * its event id (a corrected resubmission of the same Slack form goes through).
    */
   async handle(input: Inbound): Promise<Outcome> {
+    await this.clock.sync?.();
     const now = this.clock.now();
     try {
       const event: Checked =
@@ -170,7 +171,7 @@ export class Governance {
       const community = await findCommunity(db, ref);
       if (!community) return fallback;
       const rules = await loadRules(db, community.id);
-      const now = this.clock.now();
+      const now = this.clock.now(); // synced by the write units; a read needs no newer offset
       return fn({ db, now, platform: ref.platform, community, rules, channelId: '', effects: [] });
     });
   }
@@ -190,7 +191,8 @@ export class Governance {
   }
 
   /** An adapter reports which platform message now shows a card, so later reactions find their vote. */
-  recordCard(ref: CommunityRef, cardKey: string, at: MessageRef & { threadId?: string }): Promise<void> {
+  async recordCard(ref: CommunityRef, cardKey: string, at: MessageRef & { threadId?: string }): Promise<void> {
+    await this.clock.sync?.();
     const now = this.clock.now();
     return this.storage.write(async (db) => {
       const community = await ensureCommunity(db, ref, now);
@@ -212,7 +214,8 @@ export class Governance {
    * A deadline that throws is rolled back, logged and retried later (see deadline-failures.ts); it
    * never stops the others, and the outcomes of those that ran are always returned.
    */
-  runDue(platforms?: Platform[], limit = 500): Promise<Outcome[]> {
+  async runDue(platforms?: Platform[], limit = 500): Promise<Outcome[]> {
+    await this.clock.sync?.();
     const { storage, clock, log, jobTable } = this;
     return runDueDeadlines({ storage, clock, log, jobTable }, platforms, limit);
   }

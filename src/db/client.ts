@@ -8,8 +8,18 @@ import { checkDatabaseFile, checkMigrations, StartupError } from './startup-chec
 
 export { StartupError } from './startup-checks.js';
 
-/** The drizzle handle every core module takes. */
-export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
+/** An open SQLite database: drizzle over one better-sqlite3 connection. */
+export type SqliteDb = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
+
+/**
+ * What the core may use of a database, on either dialect: drizzle's query builders, awaited. The core's
+ * queries are written once against `schema.ts`'s tables; drizzle renders them in the dialect of the
+ * database they run on (quoting and placeholders come from the dialect, the tables give only names),
+ * and both schemas hold only integer and text columns, so values read and write the same way
+ * (`pg.ts` parses PostgreSQL's bigint and numeric as numbers). No `.get/.all/.run` (SQLite's) and no
+ * `.execute` (PostgreSQL's): what only one dialect can do lives in `dialect.ts`.
+ */
+export type Db = Pick<BetterSQLite3Database<typeof schema>, 'select' | 'selectDistinct' | 'insert' | 'update' | 'delete'>;
 
 const migrationsFolder = fileURLToPath(new URL('../../migrations', import.meta.url));
 
@@ -61,7 +71,7 @@ function useWal(sqlite: Database.Database): void {
  * Refuses, with a StartupError that names the file and changes nothing, what it cannot trust: a
  * directory, a file that is not SQLite, a place it may not write, a database of a newer Ostrom.
  */
-export function openDatabase(path: string): Db {
+export function openDatabase(path: string): SqliteDb {
   const file = path === ':memory:' ? undefined : checkDatabaseFile(path);
   if (file?.createDir) mkdirSync(file.createDir, { recursive: true });
   let sqlite: Database.Database | undefined;
@@ -75,7 +85,7 @@ export function openDatabase(path: string): Db {
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('synchronous = NORMAL');
     migrate(sqlite);
-    return drizzle(sqlite, { schema }) as Db;
+    return drizzle(sqlite, { schema }) as SqliteDb;
   } catch (e) {
     sqlite?.close();
     if (e instanceof StartupError) throw e;

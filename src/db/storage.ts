@@ -3,10 +3,11 @@
  * connection serves the process, so units run one at a time behind an in-process queue, each as
  * `BEGIN IMMEDIATE … COMMIT` (`ROLLBACK` when it throws). IMMEDIATE takes the write lock up front,
  * so a second process on the same file waits for it (busy_timeout) instead of failing half-way.
+ * PostgreSQL's implementation is `pgStorage` (pg.ts).
  * Not drizzle's `db.transaction(async …)`: on better-sqlite3 it commits before the callback's awaits
  * finish (drizzle-orm #2275, #1472, #5063).
  */
-import type { Db } from './client.js';
+import type { Db, SqliteDb } from './client.js';
 
 export interface Storage {
   /** Runs `work` as one write transaction; units never interleave. */
@@ -17,7 +18,7 @@ export interface Storage {
   close(): Promise<void>;
 }
 
-export function sqliteStorage(db: Db): Storage {
+export function sqliteStorage(db: SqliteDb): Storage {
   const sqlite = db.$client;
   let tail: Promise<unknown> = Promise.resolve();
   const unit = <T>(begin: string, work: (db: Db) => Promise<T>): Promise<T> => {
@@ -45,3 +46,4 @@ export function sqliteStorage(db: Db): Storage {
     },
   };
 }
+

@@ -1,6 +1,5 @@
 /** A core on a migrated in-memory database with a hand-moved clock, driven like an adapter would. */
-import { openDatabase } from '../../src/db/client.js';
-import { sqliteStorage } from '../../src/db/storage.js';
+import { testDb } from './test-db.js';
 import type { JobTable } from '../../src/core/jobs.js';
 import {
   Governance,
@@ -41,11 +40,20 @@ export function recordingLog() {
 }
 
 export function makeCore(
-  opts: { path?: string; clock?: TestClock; community?: CommunityRef; log?: FaultLog; jobs?: JobTable } = {},
+  opts: {
+    /** An SQLite file (ignored on PostgreSQL, where each harness gets a new database). */
+    path?: string;
+    /** An existing database to open again: a `location()` of an earlier harness (a restart). */
+    at?: string;
+    clock?: TestClock;
+    community?: CommunityRef;
+    log?: FaultLog;
+    jobs?: JobTable;
+  } = {},
 ) {
-  const db = openDatabase(opts.path ?? ':memory:');
+  const t = testDb({ path: opts.path, at: opts.at });
   const clock = opts.clock ?? new TestClock();
-  const storage = sqliteStorage(db);
+  const storage = t.storage;
   const core = new Governance(storage, clock, opts.log, opts.jobs);
   const community: CommunityRef = opts.community ?? { platform: 'console', id: 'test' };
   let n = 0;
@@ -69,7 +77,12 @@ export function makeCore(
 
   type Extra = { channelId?: string; eventId?: string; joinedAt?: number; channels?: ChannelInfo[] };
   const h = {
-    db,
+    /** The database: `h.t.query('select … where x = ?', x)` reads rows on either dialect. */
+    t,
+    dialect: t.dialect,
+    query: t.query,
+    one: t.one,
+    exec: t.exec,
     storage,
     core,
     clock,
@@ -128,29 +141,17 @@ export function makeCore(
     },
     days: (d: number) => d * DAY_MS,
     /** Row counts of every table, to prove a command changed nothing. */
-    counts(): Record<string, number> {
-      const tables = db.$client
-        .prepare(
-          "select name from sqlite_master where type='table' and name not like '%drizzle%' and name not like 'sqlite_%'",
-        )
-        .all() as { name: string }[];
-      return Object.fromEntries(
-        tables.map((t) => [
-          t.name,
-          (db.$client.prepare(`select count(*) n from "${t.name}"`).get() as { n: number }).n,
-        ]),
-      );
+    async counts(): Promise<Record<string, number>> {
+      const counts: Record<string, number> = {};
+      for (const name of await t.tables())
+        counts[name] = Number((await t.one<{ n: number }>(`select count(*) as n from "${name}"`))!.n);
+      return counts;
     },
-    /** A full dump of every table, for before/after comparison. */
-    dump(): string {
-      const tables = db.$client
-        .prepare(
-          "select name from sqlite_master where type='table' and name not like 'sqlite_%' order by name",
-        )
-        .all() as { name: string }[];
-      return JSON.stringify(
-        tables.map((t) => [t.name, db.$client.prepare(`select * from "${t.name}"`).all()]),
-      );
+    /** A full dump of every table (rows in key order), for before/after comparison. */
+    async dump(): Promise<string> {
+      const out: [string, unknown[]][] = [];
+      for (const name of await t.tables()) out.push([name, await t.query(`select * from "${name}" order by 1`)]);
+      return JSON.stringify(out);
     },
     /** The text of all effects of kinds 'say', 'thread', 'notify' in an outcome list. */
     texts(outs: Outcome[]): string[] {

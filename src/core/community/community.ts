@@ -1,6 +1,7 @@
 /** Communities, members and their stored rules. */
 import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
+import { lockCommunity } from '../../db/dialect.js';
 import { communities, members, rules as rulesTable } from '../../db/schema.js';
 import type { CommunityRow, Ctx, MemberRow } from '../shared/context.js';
 import type { Actor, CommunityRef } from '../shared/model.js';
@@ -16,16 +17,22 @@ import {
 import { UserError } from '../shared/errors.js';
 import { plainLine } from '../shared/plain-text.js';
 
-/** The community of `ref`, made on first sight. */
+/**
+ * The community of `ref`, made on first sight, and locked for the rest of the unit of work: every
+ * write unit calls this before it reads what it will change, so units of one community never
+ * interleave, on PostgreSQL with several processes too (see db/dialect.ts).
+ */
 export async function ensureCommunity(db: Db, ref: CommunityRef, now: number): Promise<CommunityRow> {
-  const found = await findCommunity(db, ref);
+  const found = await lockCommunity(db, ref.platform, ref.id);
   if (found) return found;
-  return (
-    await db
-      .insert(communities)
-      .values({ platform: ref.platform, externalId: ref.id, name: ref.name ?? null, createdAt: now })
-      .returning()
-  )[0]!;
+  // Another process may make it at the same moment: whoever comes second inserts nothing.
+  await db
+    .insert(communities)
+    .values({ platform: ref.platform, externalId: ref.id, name: ref.name ?? null, createdAt: now })
+    .onConflictDoNothing();
+  const made = await lockCommunity(db, ref.platform, ref.id);
+  if (!made) throw new Error(`community ${ref.platform}:${ref.id} was not created`);
+  return made;
 }
 
 export async function findCommunity(db: Db, ref: CommunityRef): Promise<CommunityRow | undefined> {

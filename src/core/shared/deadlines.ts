@@ -1,6 +1,7 @@
 /** Deadlines are rows with a unique key; the scheduler claims each due one once, in a transaction. */
 import { and, asc, eq, inArray, lte } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
+import { lockDueDeadline } from '../../db/dialect.js';
 import { communities, deadlines } from '../../db/schema.js';
 import type { Ctx } from './context.js';
 
@@ -73,6 +74,7 @@ export async function dueDeadlines(
  * matters: a digest another process ran has been re-armed (pending again, due tomorrow) by then.
  */
 export async function claimDeadline(db: Db, id: number, now: number): Promise<boolean> {
+  if (!(await lockDueDeadline(db, id, now))) return false;
   // `returning` rather than the driver's change count: it reads the same on SQLite and PostgreSQL.
   const claimed = await db
     .update(deadlines)

@@ -36,6 +36,11 @@ export type VoteValue = 'yes' | 'no' | 'abstain';
 /** The time source of the core; tests and the console move it. */
 export interface Clock {
   now(): number;
+  /**
+   * Brings `now()` up to date before a unit of work, for a clock whose state lives elsewhere (the
+   * console's offset is in the database, shared by every console process on it).
+   */
+  sync?(): Promise<void>;
 }
 
 export const systemClock: Clock = { now: () => Date.now() };

@@ -1,0 +1,69 @@
+/**
+ * The few statements only one dialect can say, behind functions the core calls with its `Db`. On
+ * SQLite a write unit holds the database's one write lock from its BEGIN IMMEDIATE, so a row lock adds
+ * nothing; on PostgreSQL units run side by side and these row locks keep each community's units serial.
+ */
+import { and, eq, lte } from 'drizzle-orm';
+import { is } from 'drizzle-orm/entity';
+import { PgDatabase } from 'drizzle-orm/pg-core';
+import type { Db } from './client.js';
+import type { PgDb } from './pg.js';
+import * as pgSchema from './schema.pg.js';
+import { communities, deadlines } from './schema.js';
+
+type CommunityRow = typeof communities.$inferSelect;
+
+export function isPg(db: Db): boolean {
+  return is(db, PgDatabase);
+}
+
+/**
+ * The community row of (platform, external id), locked until the unit commits (PostgreSQL: `SELECT …
+ * FOR UPDATE`, which waits for the unit holding it and then returns the row as that unit left it).
+ */
+export async function lockCommunity(
+  db: Db,
+  platform: string,
+  externalId: string,
+): Promise<CommunityRow | undefined> {
+  if (isPg(db)) {
+    const c = pgSchema.communities;
+    return (
+      await (db as unknown as PgDb)
+        .select()
+        .from(c)
+        .where(and(eq(c.platform, platform), eq(c.externalId, externalId)))
+        .limit(1)
+        .for('update')
+    )[0];
+  }
+  return (
+    await db
+      .select()
+      .from(communities)
+      .where(and(eq(communities.platform, platform), eq(communities.externalId, externalId)))
+      .limit(1)
+  )[0];
+}
+
+/**
+ * Whether deadline `id` is still pending and due by `now`, locking it for this unit (PostgreSQL: `FOR
+ * UPDATE SKIP LOCKED`: a deadline another unit is running is passed over, not waited for). The caller
+ * holds the deadline's community lock and marks it done in the same unit.
+ */
+export async function lockDueDeadline(db: Db, id: number, now: number): Promise<boolean> {
+  if (isPg(db)) {
+    const d = pgSchema.deadlines;
+    const rows = await (db as unknown as PgDb)
+      .select({ id: d.id })
+      .from(d)
+      .where(and(eq(d.id, id), eq(d.status, 'pending'), lte(d.dueAt, now)))
+      .for('update', { skipLocked: true });
+    return rows.length === 1;
+  }
+  const rows = await db
+    .select({ id: deadlines.id })
+    .from(deadlines)
+    .where(and(eq(deadlines.id, id), eq(deadlines.status, 'pending'), lte(deadlines.dueAt, now)));
+  return rows.length === 1;
+}
