@@ -1,5 +1,5 @@
 /** Read-only look-ups that adapters need beyond commands: autocomplete suggestions. */
-import { and, asc, desc, eq, inArray, like, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, or, sql } from 'drizzle-orm';
 import { proposals, tasks } from '../db/schema.js';
 import type { Ctx } from './shared/context.js';
 
@@ -18,10 +18,14 @@ export async function suggest(
   limit = 25,
 ): Promise<Suggestion[]> {
   const q = typed.trim().replace(/^[#pP]/, '');
+  // lower() on both sides: SQLite's LIKE ignores ASCII case, PostgreSQL's does not.
   const pattern = `%${q.replace(/[%_]/g, '')}%`;
   if (kind === 'task') {
     const match = q
-      ? or(like(tasks.title, pattern), sql`cast(${tasks.number} as text) like ${`${q}%`}`)
+      ? or(
+          sql`lower(${tasks.title}) like ${pattern.toLowerCase()}`,
+          sql`cast(${tasks.number} as text) like ${`${q}%`}`,
+        )
       : undefined;
     const active = sql`case when ${inArray(tasks.status, [...ACTIVE_TASK])} then 0 else 1 end`;
     return (
@@ -34,7 +38,10 @@ export async function suggest(
     ).map((t) => ({ number: t.number, label: `#${t.number} ${t.title} (${t.status})` }));
   }
   const match = q
-    ? or(like(proposals.title, pattern), sql`cast(${proposals.number} as text) like ${`${q}%`}`)
+    ? or(
+        sql`lower(${proposals.title}) like ${pattern.toLowerCase()}`,
+        sql`cast(${proposals.number} as text) like ${`${q}%`}`,
+      )
     : undefined;
   const open = sql`case when ${proposals.status} = 'open' then 0 else 1 end`;
   return (

@@ -2,7 +2,7 @@
  * The ledger against the chain: every `contribution.accepted` event has its entry, equal in every
  * field and in its `ledger_people`, and (paged separately) every entry has its event.
  */
-import { and, asc, eq, gt, inArray, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, lte } from 'drizzle-orm';
 import type { Db } from '../../../db/client.js';
 import { ledger, ledgerPeople, members, tasks } from '../../../db/schema.js';
 import { differ, q } from './differ.js';
@@ -40,16 +40,24 @@ async function entriesOf(db: Db, communityId: number, submissionIds: number[]) {
 
 /** Each entry's people as sorted "role:memberId:userId", by ledger id. */
 async function peopleOf(db: Db, ledgerIds: number[]): Promise<Map<number, string[]>> {
-  const people = await db
+  const rows = await db
     .select({
       ledgerId: ledgerPeople.ledgerId,
-      list: sql<string>`group_concat(${ledgerPeople.role} || ':' || ${ledgerPeople.memberId} || ':' || coalesce(${members.userId}, '?'), char(10))`,
+      role: ledgerPeople.role,
+      memberId: ledgerPeople.memberId,
+      userId: members.userId,
     })
     .from(ledgerPeople)
     .leftJoin(members, eq(members.id, ledgerPeople.memberId))
-    .where(inArray(ledgerPeople.ledgerId, ledgerIds.length ? ledgerIds : [-1]))
-    .groupBy(ledgerPeople.ledgerId);
-  return new Map(people.map((p) => [p.ledgerId, p.list.split('\n').sort()]));
+    .where(inArray(ledgerPeople.ledgerId, ledgerIds.length ? ledgerIds : [-1]));
+  const people = new Map<number, string[]>();
+  for (const r of rows) {
+    const list = people.get(r.ledgerId) ?? [];
+    list.push(`${r.role}:${r.memberId}:${r.userId ?? '?'}`);
+    people.set(r.ledgerId, list);
+  }
+  for (const list of people.values()) list.sort();
+  return people;
 }
 
 /** The first `contribution.accepted` event of the page whose entry differs; `seen` learns each entry. */
