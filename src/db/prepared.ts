@@ -1,0 +1,32 @@
+/**
+ * Hot queries built once per connection: drizzle renders a query's SQL on every call and the driver
+ * compiles it again, which is most of the cost of a short query. `prepared(db, name, build)` builds the
+ * query (with `sql.placeholder('x')` for what varies) the first time a connection runs it and keeps it
+ * for that connection: SQLite's one handle, or each pooled PostgreSQL client (where it becomes a named
+ * server-side prepared statement). Run it with `await q.execute({ x })` on either dialect.
+ */
+import type { Db } from './client.js';
+import { isPg } from './dialect.js';
+
+interface Preparable {
+  prepare(): { execute(values?: Record<string, unknown>): unknown };
+}
+
+const caches = new WeakMap<Db, Map<string, unknown>>();
+
+/** `name` must be unique per query across the code base (PostgreSQL names its statements by it). */
+export function prepared<B extends Preparable>(
+  db: Db,
+  name: string,
+  build: (db: Db) => B,
+): ReturnType<B['prepare']> {
+  let cache = caches.get(db);
+  if (!cache) caches.set(db, (cache = new Map()));
+  let q = cache.get(name) as ReturnType<B['prepare']> | undefined;
+  if (!q) {
+    const builder = build(db) as unknown as { prepare(name?: string): ReturnType<B['prepare']> };
+    q = isPg(db) ? builder.prepare(name) : builder.prepare();
+    cache.set(name, q);
+  }
+  return q;
+}
