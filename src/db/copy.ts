@@ -196,7 +196,7 @@ async function copyTables(
   client: pg.PoolClient,
   where: string,
   plan: TablePlan[],
-  batchSize: number,
+  rowsPerBatch: number,
   log: (line: string) => void,
 ): Promise<CopyReport> {
   // Nobody else writes to these tables until the copy commits or rolls back.
@@ -211,6 +211,8 @@ async function copyTables(
   }
   const tables: CopyReport['tables'] = [];
   for (const t of plan) {
+    // PostgreSQL takes at most 65,535 parameters per statement: wide tables get smaller batches.
+    const batchSize = Math.max(1, Math.min(rowsPerBatch, Math.floor(65_535 / t.columns.length)));
     const expected = (source.prepare(`SELECT count(*) AS n FROM ${q(t.name)}`).get() as { n: number }).n;
     const cols = t.columns.map(q).join(', ');
     const overriding = t.identity.some((i) => i.always) ? ' OVERRIDING SYSTEM VALUE' : '';
