@@ -12,7 +12,10 @@ const fields = z.object({
   DATABASE_URL: optional.pipe(
     z
       .string()
-      .regex(/^postgres(ql)?:\/\/\S+$/, 'must be a PostgreSQL URL: postgres://user:password@host:5432/database')
+      .regex(
+        /^postgres(ql)?:\/\/\S+$/,
+        'must be a PostgreSQL URL: postgres://user:password@host:5432/database',
+      )
       .optional(),
   ),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
@@ -21,6 +24,23 @@ const fields = z.object({
   DISCORD_APP_ID: optional,
   DISCORD_GUILD_ID: optional,
   DISCORD_API_URL: optional.pipe(z.url().optional()),
+  DISCORD_SHARDS: optional.pipe(
+    z
+      .string()
+      .regex(
+        /^\s*\d+(\s*-\s*\d+)?(\s*,\s*\d+(\s*-\s*\d+)?)*\s*$/,
+        'must be shard ids and ranges such as 0,1 or 0-3 or 0-3,8',
+      )
+      .transform(shardRanges)
+      .optional(),
+  ),
+  DISCORD_SHARD_COUNT: optional.pipe(
+    z.coerce
+      .number<string>({ error: 'must be a whole number' })
+      .int('must be a whole number')
+      .min(1, 'must be at least 1')
+      .optional(),
+  ),
   SLACK_BOT_TOKEN: optional,
   SLACK_APP_TOKEN: optional,
   SLACK_SIGNING_SECRET: optional,
@@ -28,12 +48,46 @@ const fields = z.object({
   SLACK_API_URL: optional.pipe(z.url().optional()),
 });
 
+/** `0-3,8` → [[0, 3], [8, 8]] (checked against the count, then expanded, once the whole environment parsed). */
+function shardRanges(text: string): [number, number][] {
+  return text.split(',').map((part) => {
+    const [from, to = from] = part.split('-').map((n) => Number(n.trim()));
+    return [from!, to!];
+  });
+}
+
+/**
+ * Discord's shards: DISCORD_SHARDS names the ones this process runs, out of DISCORD_SHARD_COUNT in all
+ * (which it needs: a shard id means nothing without the count). Every id must be below the count.
+ */
+function checkShards(env: z.infer<typeof fields>, issue: (path: string, message: string) => void): void {
+  const ranges = env.DISCORD_SHARDS;
+  if (!ranges) return;
+  const count = env.DISCORD_SHARD_COUNT;
+  if (count === undefined) {
+    issue(
+      'DISCORD_SHARD_COUNT',
+      'missing: DISCORD_SHARDS is set, and Discord also needs the total number of shards of every process (e.g. DISCORD_SHARDS=0,1 with DISCORD_SHARD_COUNT=4)',
+    );
+    return;
+  }
+  for (const [from, to] of ranges) {
+    if (from > to) issue('DISCORD_SHARDS', `the range ${from}-${to} runs backwards: write ${to}-${from}`);
+    else if (to >= count)
+      issue(
+        'DISCORD_SHARDS',
+        `shard ${to} does not exist: with DISCORD_SHARD_COUNT=${count} the shards are 0 to ${count - 1}`,
+      );
+  }
+}
+
 /**
  * Slack runs with a bot token plus an app-level token (Socket Mode) or a signing secret (HTTP). Half of
  * that stops the start with the missing variable named; a token of the wrong kind (xapp- for the bot) too.
  */
 const schema = fields.superRefine((env, ctx) => {
   const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
+  checkShards(env, issue);
   const other = env.SLACK_APP_TOKEN ? 'SLACK_APP_TOKEN' : 'SLACK_SIGNING_SECRET';
   if (!env.SLACK_BOT_TOKEN && (env.SLACK_APP_TOKEN || env.SLACK_SIGNING_SECRET))
     issue('SLACK_BOT_TOKEN', `missing: ${other} is set, and Slack also needs the bot token (xoxb-…)`);
@@ -82,7 +136,14 @@ export const platformVariables: PlatformVariables[] = [
   {
     platform: 'Discord',
     complete: [['DISCORD_TOKEN', 'DISCORD_APP_ID']],
-    all: ['DISCORD_TOKEN', 'DISCORD_APP_ID', 'DISCORD_GUILD_ID', 'DISCORD_API_URL'],
+    all: [
+      'DISCORD_TOKEN',
+      'DISCORD_APP_ID',
+      'DISCORD_GUILD_ID',
+      'DISCORD_API_URL',
+      'DISCORD_SHARDS',
+      'DISCORD_SHARD_COUNT',
+    ],
   },
 ];
 
@@ -119,6 +180,25 @@ export function wantsDiscord(env: Env): boolean {
 
 export function wantsSlack(env: Env): boolean {
   return Boolean(env.SLACK_BOT_TOKEN && (env.SLACK_APP_TOKEN || env.SLACK_SIGNING_SECRET));
+}
+
+/** The Discord shards this process runs, and how many there are in all. */
+export interface DiscordSharding {
+  shards: number[];
+  shardCount: number;
+}
+
+/**
+ * DISCORD_SHARDS out of DISCORD_SHARD_COUNT; all of the count's shards when only the count is set;
+ * undefined when neither is (one process, one shard: discord.js's default, enough up to 2,500 guilds).
+ */
+export function discordSharding(env: Env): DiscordSharding | undefined {
+  const shardCount = env.DISCORD_SHARD_COUNT;
+  if (shardCount === undefined) return undefined;
+  const ranges = env.DISCORD_SHARDS ?? [[0, shardCount - 1]];
+  const shards = new Set<number>();
+  for (const [from, to] of ranges) for (let id = from; id <= to; id++) shards.add(id);
+  return { shards: [...shards].sort((a, b) => a - b), shardCount };
 }
 
 /** Socket Mode when an app-level token is set (it needs no public URL), else HTTP; undefined without Slack. */

@@ -6,7 +6,15 @@ import { Governance, systemClock, type PlatformAdapter } from './core/index.js';
 import { openDatabase } from './db/client.js';
 import { settingsStore } from './db/kv.js';
 import { sqliteStorage, type Storage } from './db/storage.js';
-import { loadEnv, secretValues, slackMode, wantsDiscord, wantsSlack, type Env } from './env.js';
+import {
+  discordSharding,
+  loadEnv,
+  secretValues,
+  slackMode,
+  wantsDiscord,
+  wantsSlack,
+  type Env,
+} from './env.js';
 import { startScheduler, type Scheduler } from './jobs/scheduler.js';
 import { createLogger, type Logger } from './log.js';
 
@@ -59,6 +67,7 @@ async function discordAdapter(env: Env, core: Governance, log: Logger): Promise<
     appId: env.DISCORD_APP_ID!,
     guildId: env.DISCORD_GUILD_ID,
     apiUrl: env.DISCORD_API_URL,
+    sharding: discordSharding(env),
   });
 }
 
