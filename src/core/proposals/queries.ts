@@ -44,7 +44,9 @@ export async function listProposals(ctx: Ctx, args: CommandArgs<'proposal list'>
   const { rows, total } = await listed(ctx, status);
   if (rows.length === 0)
     return { private: true, text: `No proposals (status:${status}). Open one with \`/propose <title>\`.` };
-  const lines = await Promise.all(rows.map(async (p) => proposalLine(p, await proposalTally(ctx, p))));
+  // One after another: a unit's queries share one connection (PostgreSQL takes one query at a time).
+  const lines: string[] = [];
+  for (const p of rows) lines.push(proposalLine(p, await proposalTally(ctx, p)));
   const more =
     total > rows.length
       ? `\n…and ${total - rows.length} more (narrow with status:open or status:closed)`

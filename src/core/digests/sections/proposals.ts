@@ -29,19 +29,19 @@ export async function closingProposals(ctx: Ctx): Promise<Listed<ProposalItem>> 
     .where(where)
     .orderBy(asc(proposals.closesAt), asc(proposals.number))
     .limit(SECTION_LOAD);
-  const items = await Promise.all(
-    rows.map(async (p) => {
-      const t = await proposalTally(ctx, p);
-      return {
-        number: p.number,
-        title: p.title,
-        closesAt: p.closesAt,
-        yes: t.yes.length,
-        no: t.no.length,
-        abstain: t.abstain.length,
-        notVoted: Math.max(0, (await eligibleMembers(ctx, p.minMemberDays)) - t.participants),
-      };
-    }),
-  );
+  // One after another: a unit's queries share one connection (PostgreSQL takes one query at a time).
+  const items: ProposalItem[] = [];
+  for (const p of rows) {
+    const t = await proposalTally(ctx, p);
+    items.push({
+      number: p.number,
+      title: p.title,
+      closesAt: p.closesAt,
+      yes: t.yes.length,
+      no: t.no.length,
+      abstain: t.abstain.length,
+      notVoted: Math.max(0, (await eligibleMembers(ctx, p.minMemberDays)) - t.participants),
+    });
+  }
   return { total, items };
 }

@@ -96,7 +96,9 @@ export async function openBySkill(ctx: Ctx): Promise<DigestData['open']> {
       .where(and(openWhere(ctx), eq(tasks.skills, '')))
       .limit(1)
   )[0]!.n;
-  const groups = await Promise.all(skills.map((s) => skillGroup(ctx, s.skill, s.n)));
+  // One after another: a unit's queries share one connection (PostgreSQL takes one query at a time).
+  const groups: SkillGroup[] = [];
+  for (const s of skills) groups.push(await skillGroup(ctx, s.skill, s.n));
   if (other > 0) groups.push(await skillGroup(ctx, null, other));
   return { total, totalGroups: skillCount + (other > 0 ? 1 : 0), groups };
 }
