@@ -141,6 +141,8 @@ export class SlackAdapter implements PlatformAdapter {
       app.event('tokens_revoked', async ({ event, body }) => {
         const e = event as TokensRevokedEvent;
         if ((e.tokens.bot ?? []).length > 0) await this.uninstalled(body.team_id, body.enterprise_id, e.type);
+        // Ostrom asks for no user scopes: a user's token going is nothing to it.
+        else this.o.log.info({ team: body.team_id }, 'Slack user tokens revoked; the installation is kept');
       });
     }
     app.error(async (err) => this.o.log.error({ err }, 'a Slack listener failed'));
