@@ -151,3 +151,63 @@ describe('Discord shards', () => {
     );
   });
 });
+
+describe('Slack distribution mode (many workspaces)', () => {
+  const key = 'ab'.repeat(32);
+  const full = {
+    SLACK_CLIENT_ID: '1000.2000',
+    SLACK_CLIENT_SECRET: 'client-secretvalue',
+    SLACK_STATE_SECRET: 'state-secretvalue',
+    SLACK_SIGNING_SECRET: 'signing-secretvalue',
+    OSTROM_SECRET_KEY: key,
+  };
+  const errorOf = (vars: Record<string, string>) => {
+    try {
+      loadEnv(vars);
+      return '';
+    } catch (e) {
+      return String(e);
+    }
+  };
+
+  it('runs with the OAuth settings, a signing secret and a secret key, and no bot token', () => {
+    const env = loadEnv({
+      ...full,
+      SLACK_INSTALL_REDIRECT_URL: 'https://ostrom.example.org/slack/oauth_redirect',
+    });
+    expect(slackMode(env)).toBe('distribution');
+    expect(wantsSlack(env)).toBe(true);
+    expect(secretValues(env)).toEqual(
+      expect.arrayContaining(['client-secretvalue', 'state-secretvalue', 'signing-secretvalue', key]),
+    );
+    expect(secretValues(env)).not.toContain('1000.2000');
+  });
+
+  it.each([
+    [{ SLACK_CLIENT_ID: '1000.2000' }, /SLACK_CLIENT_SECRET: missing: SLACK_CLIENT_ID is set/],
+    [
+      { ...full, SLACK_STATE_SECRET: '' },
+      /SLACK_STATE_SECRET: missing: .*distribution mode \(many workspaces\) needs/,
+    ],
+    [{ ...full, SLACK_SIGNING_SECRET: '' }, /SLACK_SIGNING_SECRET: missing/],
+    [{ ...full, OSTROM_SECRET_KEY: '' }, /OSTROM_SECRET_KEY: missing: .*openssl rand -hex 32/],
+    [{ ...full, OSTROM_SECRET_KEY: 'short-secretvalue' }, /OSTROM_SECRET_KEY: must be 32 random bytes/],
+    [
+      { ...full, SLACK_BOT_TOKEN: 'xoxb-1-2-secretbot' },
+      /SLACK_BOT_TOKEN: set together with SLACK_CLIENT_ID.*pick one/,
+    ],
+    [
+      { ...full, SLACK_APP_TOKEN: 'xapp-1-A1-2-secretapp' },
+      /SLACK_APP_TOKEN: distribution mode runs over HTTP/,
+    ],
+    [
+      { ...full, SLACK_INSTALL_REDIRECT_URL: 'https://x.example/oauth' },
+      /must end with \/slack\/oauth_redirect/,
+    ],
+  ])('stops a half-set or mixed configuration %#, naming what is wrong and no secret', (vars, message) => {
+    const error = errorOf(vars);
+    expect(error).toMatch(message);
+    expect(error).not.toMatch(/secretvalue|secretbot|secretapp/);
+    expect(error).not.toContain(key);
+  });
+});
