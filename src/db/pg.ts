@@ -12,7 +12,7 @@ import pg from 'pg';
 import * as schema from './schema.pg.js';
 import type { Db } from './client.js';
 import { StartupError } from './startup-checks.js';
-import type { Storage } from './storage.js';
+import type { Settled, Storage } from './storage.js';
 
 export type PgDb = NodePgDatabase<typeof schema>;
 
@@ -128,11 +128,13 @@ const MAX_TRIES = 3;
  */
 export function pgStorage(pool: pg.Pool): Storage {
   const handles = new WeakMap<pg.PoolClient, Db>();
+  const clients = new WeakMap<Db, pg.PoolClient>();
   const handle = (client: pg.PoolClient): Db => {
     let db = handles.get(client);
     if (!db) {
       db = drizzle(client) as unknown as Db;
       handles.set(client, db);
+      clients.set(db, client);
     }
     return db;
   };
@@ -155,6 +157,34 @@ export function pgStorage(pool: pg.Pool): Storage {
       client.release(broken);
     }
   };
+  /**
+   * A batch (`writeEach`): each work inside `SAVEPOINT sN … RELEASE`, one that throws rolled back to
+   * its savepoint alone. A deadlock or serialization failure in any work aborts the whole batch, which
+   * `unit` runs again like any other unit. The batch's caller keeps a batch to one community
+   * (governance.ts, handleBatch): it locks that one community row, as a single unit does, so it cannot
+   * deadlock with another process's batch over the order of several communities' locks.
+   */
+  const each =
+    <T>(works: ((db: Db) => Promise<T>)[]) =>
+    async (db: Db): Promise<Settled<T>[]> => {
+      const client = clients.get(db)!;
+      const results: Settled<T>[] = [];
+      for (const [i, work] of works.entries()) {
+        await client.query(`SAVEPOINT s${i}`);
+        try {
+          const value = await work(db);
+          await client.query(`RELEASE SAVEPOINT s${i}`);
+          results.push({ ok: true, value });
+        } catch (error) {
+          const code = (error as { code?: string }).code;
+          if (code && RETRYABLE.has(code)) throw error;
+          await client.query(`ROLLBACK TO SAVEPOINT s${i}`);
+          await client.query(`RELEASE SAVEPOINT s${i}`);
+          results.push({ ok: false, error });
+        }
+      }
+      return results;
+    };
   const unit = async <T>(begin: string, work: (db: Db) => Promise<T>): Promise<T> => {
     for (let attempt = 1; ; attempt++) {
       try {
@@ -167,6 +197,7 @@ export function pgStorage(pool: pg.Pool): Storage {
   };
   return {
     write: (work) => unit('BEGIN', work),
+    writeEach: (works) => unit('BEGIN', each(works)),
     read: (work) => unit('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', work),
     close: () => pool.end(),
   };

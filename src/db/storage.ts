@@ -9,9 +9,19 @@
  */
 import type { Db, SqliteDb } from './client.js';
 
+/** What one work of a batch came to: its value, or what it threw (it was rolled back alone). */
+export type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
 export interface Storage {
   /** Runs `work` as one write transaction; units never interleave. */
   write<T>(work: (db: Db) => Promise<T>): Promise<T>;
+  /**
+   * Runs `works` in order in ONE write transaction, each inside its own savepoint: a work that throws is
+   * rolled back alone (its result says what it threw) and the others go on; one commit at the end. The
+   * promise rejects, and nothing of any work is kept, when the transaction itself fails (its commit,
+   * or an error that aborted the whole transaction). Callers act on the results only after it resolves.
+   */
+  writeEach<T>(works: ((db: Db) => Promise<T>)[]): Promise<Settled<T>[]>;
   /** Runs `work` as one read transaction, in the same queue (a consistent snapshot, no write lock). */
   read<T>(work: (db: Db) => Promise<T>): Promise<T>;
   /** Waits for queued units, then closes the connection. */
@@ -37,8 +47,28 @@ export function sqliteStorage(db: SqliteDb): Storage {
     tail = next.catch(() => undefined);
     return next;
   };
+  const each = async <T>(db: Db, works: ((db: Db) => Promise<T>)[]): Promise<Settled<T>[]> => {
+    const results: Settled<T>[] = [];
+    for (const [i, work] of works.entries()) {
+      sqlite.exec(`SAVEPOINT s${i}`);
+      try {
+        const value = await work(db);
+        sqlite.exec(`RELEASE s${i}`);
+        results.push({ ok: true, value });
+      } catch (error) {
+        // Some errors (SQLITE_FULL, an interrupt …) roll back the whole transaction: then the works
+        // before this one are lost too, and the batch fails as a whole.
+        if (!sqlite.inTransaction) throw error;
+        sqlite.exec(`ROLLBACK TO s${i}`);
+        sqlite.exec(`RELEASE s${i}`);
+        results.push({ ok: false, error });
+      }
+    }
+    return results;
+  };
   return {
     write: (work) => unit('BEGIN IMMEDIATE', work),
+    writeEach: (works) => unit('BEGIN IMMEDIATE', (db) => each(db, works)),
     read: (work) => unit('BEGIN', work),
     close: async () => {
       await tail;
