@@ -5,7 +5,7 @@
  */
 import type { Db } from '../db/client.js';
 import { processedEvents } from '../db/schema.js';
-import type { Storage } from '../db/storage.js';
+import type { Settled, Storage } from '../db/storage.js';
 import type { CommandInput } from './commands.js';
 import { findCard, saveCard, type CardRef } from './card-store.js';
 import { ensureCommunity, findCommunity, loadRules } from './community/community.js';
@@ -94,6 +94,12 @@ export interface Outcome {
 
 export type { CardRef };
 
+/** What `handleBatch` gives for one event: its outcome, or the bug it threw (that event rolled back alone). */
+export type BatchResult = Settled<Outcome>;
+
+/** The most events `handleBatch` puts in one transaction (a longer run of one community is split). */
+export const MAX_BATCH = 200;
+
 const stderrLog: FaultLog = {
   warn: (fields, message) => console.error(message, fields),
   error: (fields, message) => console.error(message, fields),
@@ -132,6 +138,58 @@ export class Governance {
         error: toValue(e),
         reply: { private: true, text: e.message },
       };
+    }
+  }
+
+  /**
+   * Applies inbound events (a burst an adapter had queued) with the same result, event by event, as
+   * `handle` on each in turn, in fewer transactions: the events of one community share one write unit
+   * (`storage.writeEach`), each in its own savepoint. A user error comes back as that event's value;
+   * an event that throws (a bug) is rolled back alone and its result holds what it threw; a repeated
+   * event id counts once, within the batch too (the first records it, the second finds it). Nothing
+   * is returned before the transaction commits, so the caller performs effects only of what is
+   * stored; when the commit fails, every event of that transaction fails. Results are in input order.
+   *
+   * One community per transaction: on PostgreSQL every unit locks its community row first, and a
+   * transaction that held several communities' rows, taken in the order events arrived, could deadlock
+   * with another process's batch taking them in another order. Communities are batched one after the
+   * other. A command still runs alone through `handle` (in its place in the community's order): it may
+   * change rules or settings that caches keep, which must never be filled from writes a later
+   * savepoint sees before the batch has committed, and a long read is paged after its own commit.
+   */
+  async handleBatch(inputs: Inbound[]): Promise<BatchResult[]> {
+    const results: BatchResult[] = new Array<BatchResult>(inputs.length);
+    for (const run of batchRuns(inputs)) {
+      if (run.length === 1 && inputs[run[0]!]!.type === 'command') {
+        const i = run[0]!;
+        results[i] = await this.handle(inputs[i]!).then(
+          (value): BatchResult => ({ ok: true, value }),
+          (error: unknown): BatchResult => ({ ok: false, error }),
+        );
+        continue;
+      }
+      const events = run.map((i) => inputs[i] as Exclude<Inbound, CommandEvent>);
+      const settled = await this.applyEach(events);
+      run.forEach((i, k) => (results[i] = settled[k]!));
+    }
+    return results;
+  }
+
+  /** Events of one community, none a command, in one write unit: each in its own savepoint. */
+  private async applyEach(events: Exclude<Inbound, CommandEvent>[]): Promise<BatchResult[]> {
+    try {
+      await this.clock.sync?.();
+      const now = this.clock.now();
+      const settled = await this.storage.writeEach(
+        events.map((event) => (db: Db) => this.apply(db, event, now, {})),
+      );
+      return settled.map((r, k) =>
+        r.ok || !(r.error instanceof UserError)
+          ? r
+          : { ok: true, value: userErrorOutcome(events[k]!.community, r.error) },
+      );
+    } catch (error) {
+      return events.map(() => ({ ok: false, error }));
     }
   }
 
@@ -219,6 +277,44 @@ export class Governance {
     const { storage, clock, log, jobTable } = this;
     return runDueDeadlines({ storage, clock, log, jobTable }, platforms, limit);
   }
+}
+
+/**
+ * The indexes of `inputs` in the units `handleBatch` runs, in the order it runs them: community by
+ * community (first seen first), each community's events in input order, split at every command (which
+ * runs alone) and at MAX_BATCH.
+ */
+function batchRuns(inputs: Inbound[]): number[][] {
+  const byCommunity = new Map<string, number[]>();
+  inputs.forEach((input, i) => {
+    const key = `${input.community.platform}\u0000${input.community.id}`;
+    const list = byCommunity.get(key) ?? [];
+    list.push(i);
+    byCommunity.set(key, list);
+  });
+  const runs: number[][] = [];
+  for (const indexes of byCommunity.values()) {
+    let run: number[] = [];
+    for (const i of indexes) {
+      const alone = inputs[i]!.type === 'command';
+      if (run.length > 0 && (alone || run.length >= MAX_BATCH)) {
+        runs.push(run);
+        run = [];
+      }
+      run.push(i);
+      if (alone) {
+        runs.push(run);
+        run = [];
+      }
+    }
+    if (run.length > 0) runs.push(run);
+  }
+  return runs;
+}
+
+/** A user error as `handle` returns it: a private reply, nothing changed. */
+function userErrorOutcome(community: CommunityRef, e: UserError): Outcome {
+  return { community, effects: [], error: toValue(e), reply: { private: true, text: e.message } };
 }
 
 function channelOf(input: Checked): string {

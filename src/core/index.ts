@@ -10,6 +10,7 @@ export {
   type ReactionsClearedEvent,
   type ReactionsSyncEvent,
   type CardRef,
+  type BatchResult,
 } from './governance.js';
 export type { RawCommand, TypedCommand, NamedCommand } from './parse-command.js';
 export { formOf, formCommand } from './forms.js';
