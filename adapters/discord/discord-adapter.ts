@@ -19,11 +19,13 @@ import {
   formCommand,
   formOf,
   type Governance,
+  type Inbound,
   type NamedCommand,
   type Outcome,
   type PlatformAdapter,
 } from '../../src/core/index.js';
 import type { Logger } from '../../src/log.js';
+import { InboundQueue, type Prepare } from '../shared/inbound-queue.js';
 import { voteOf } from './emoji.js';
 import { actorOfInteraction, actorOfUser, commandOf, communityOf, postableChannels } from './inbound.js';
 import { DiscordOutbound } from './outbound.js';
@@ -54,6 +56,8 @@ export class DiscordAdapter implements PlatformAdapter {
   readonly platform = 'discord' as const;
   readonly client: Client;
   private readonly out: DiscordOutbound;
+  private readonly queue: InboundQueue;
+  /** Resolves once every reaction event received so far has been applied (or dropped). */
   private inbound: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly o: DiscordOptions) {
@@ -70,6 +74,7 @@ export class DiscordAdapter implements PlatformAdapter {
       ...(o.sharding ? { shards: o.sharding.shards, shardCount: o.sharding.shardCount } : {}),
     });
     this.out = new DiscordOutbound(this.client, o.core, o.log);
+    this.queue = new InboundQueue(o.core, (outcome) => this.out.perform(outcome));
     this.wire();
   }
 
@@ -144,12 +149,14 @@ export class DiscordAdapter implements PlatformAdapter {
 
   /**
    * Reaction events reach the core in gateway order, even when one must first fetch its user (a remove
-   * by an uncached member must not land after that member's re-add). Effects are queued in the same order.
+   * by an uncached member must not land after that member's re-add). Effects are queued in the same
+   * order, once the event's transaction committed. Events that pile up meanwhile (a burst) are applied
+   * together, one transaction per guild (shared/inbound-queue.ts).
    */
-  private inOrder(handle: () => Promise<Outcome | undefined>): Promise<void> {
-    const handled = this.inbound.then(handle);
-    this.inbound = handled.catch(() => undefined);
-    return handled.then((out) => (out ? this.out.perform(out) : undefined));
+  private inOrder(prepare: Prepare): Promise<void> {
+    const { applied, performed } = this.queue.push(prepare);
+    this.inbound = applied;
+    return performed;
   }
 
   /**
@@ -256,13 +263,13 @@ export class DiscordAdapter implements PlatformAdapter {
     r: MessageReaction | PartialMessageReaction,
     u: User | PartialUser,
     added: boolean,
-  ): Promise<Outcome | undefined> {
+  ): Promise<Inbound | undefined> {
     const vote = voteOf(r.emoji);
     const guildId = r.message.guildId;
     if (!vote || !guildId || u.bot) return undefined;
     const user = u.partial ? await u.fetch() : u;
     const member = r.message.guild?.members.cache.get(user.id);
-    return this.o.core.handle({
+    return {
       type: 'reaction',
       community: communityOf(guildId),
       actor: actorOfUser(user, member),
@@ -270,7 +277,7 @@ export class DiscordAdapter implements PlatformAdapter {
       emoji: vote.emoji,
       value: vote.value,
       added,
-    });
+    };
   }
 
   private cleared(
@@ -278,14 +285,14 @@ export class DiscordAdapter implements PlatformAdapter {
     channelId: string,
     messageId: string,
     emoji?: string,
-  ): Promise<Outcome> | undefined {
+  ): Inbound | undefined {
     if (!guildId) return undefined;
-    return this.o.core.handle({
+    return {
       type: 'reactions-cleared',
       community: communityOf(guildId),
       message: { channelId, messageId },
       emoji,
-    });
+    };
   }
 }
 

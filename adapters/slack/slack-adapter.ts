@@ -12,11 +12,13 @@ import {
   formOf,
   voteOfEmoji,
   type Governance,
+  type Inbound,
   type Outcome,
   type PlatformAdapter,
   type RawCommand,
   type Reply,
 } from '../../src/core/index.js';
+import { InboundQueue, type Pushed } from '../shared/inbound-queue.js';
 import { createApp, type SlackConnection } from './app.js';
 import { commandOf, Members } from './inbound.js';
 import { SlackOutbound } from './outbound.js';
@@ -51,12 +53,15 @@ export class SlackAdapter implements PlatformAdapter {
   readonly workspaces: Workspaces;
   private readonly out: SlackOutbound;
   private readonly members: Members;
+  private readonly queue: InboundQueue;
+  /** Resolves once every reaction event received so far has been applied (or dropped). */
   private inbound: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly o: SlackOptions) {
     ({ app: this.app, workspaces: this.workspaces } = createApp(o));
     this.out = new SlackOutbound(this.workspaces, o.core, o.log);
     this.members = new Members(this.workspaces);
+    this.queue = new InboundQueue(o.core, (outcome) => this.out.perform(outcome));
     this.wire();
   }
 
@@ -74,20 +79,21 @@ export class SlackAdapter implements PlatformAdapter {
     this.o.log.info({ ...known, mode: this.mode, port: this.port }, 'Slack connected');
     // Votes cast or withdrawn while Ostrom was down, in every workspace; events that arrive meanwhile
     // wait their turn.
-    await this.inOrder(async () => {
-      for (const teamId of await this.workspaces.teams()) {
-        try {
-          const ws = await this.workspaces.of(teamId);
-          const n = await reconcileCards(ws, this.o.core, this.out, this.members, this.o.log);
-          this.o.log.info({ team: teamId, cards: n }, 'Slack vote cards reconciled');
-        } catch (err) {
-          if (!this.o.distribution) throw err;
-          // One workspace's revoked token must not keep Ostrom from the others.
-          this.o.log.warn({ err, team: teamId }, 'could not reconcile the vote cards of a Slack workspace');
+    await this.inOrder(
+      this.queue.run(async () => {
+        for (const teamId of await this.workspaces.teams()) {
+          try {
+            const ws = await this.workspaces.of(teamId);
+            const n = await reconcileCards(ws, this.o.core, this.out, this.members, this.o.log);
+            this.o.log.info({ team: teamId, cards: n }, 'Slack vote cards reconciled');
+          } catch (err) {
+            if (!this.o.distribution) throw err;
+            // One workspace's revoked token must not keep Ostrom from the others.
+            this.o.log.warn({ err, team: teamId }, 'could not reconcile the vote cards of a Slack workspace');
+          }
         }
-      }
-      return undefined;
-    });
+      }),
+    );
   }
 
   async stop(): Promise<void> {
@@ -128,10 +134,10 @@ export class SlackAdapter implements PlatformAdapter {
       );
     });
     app.event('reaction_added', async ({ event, body }) => {
-      await this.inOrder(() => this.reaction(event, body.event_id, body.team_id, true));
+      await this.inOrder(this.queue.push(() => this.reaction(event, body.event_id, body.team_id, true)));
     });
     app.event('reaction_removed', async ({ event, body }) => {
-      await this.inOrder(() => this.reaction(event, body.event_id, body.team_id, false));
+      await this.inOrder(this.queue.push(() => this.reaction(event, body.event_id, body.team_id, false)));
     });
     if (this.o.distribution) {
       // Uninstalled, or the bot's token revoked: the installation goes, the community's data stays.
@@ -295,11 +301,15 @@ export class SlackAdapter implements PlatformAdapter {
     this.o.log.info({ team: teamId, enterprise: enterpriseId, event: why }, 'Slack workspace uninstalled');
   }
 
-  /** Reactions reach the core in the order Slack sent them, even when one must first look up its member. */
-  private inOrder(handle: () => Promise<Outcome | undefined>): Promise<void> {
-    const handled = this.inbound.then(handle);
-    this.inbound = handled.catch(() => undefined);
-    return handled.then((out) => (out ? this.out.perform(out) : undefined));
+  /**
+   * Reactions reach the core in the order Slack sent them, even when one must first look up its
+   * member; their effects are queued in the same order, once the event's transaction committed. Events
+   * that pile up meanwhile (a burst) are applied together, one transaction per workspace
+   * (shared/inbound-queue.ts). Resolves once the effects are performed.
+   */
+  private inOrder(pushed: Pushed): Promise<void> {
+    this.inbound = pushed.applied;
+    return pushed.performed;
   }
 
   private async reaction(
@@ -307,14 +317,14 @@ export class SlackAdapter implements PlatformAdapter {
     eventId: string,
     teamId: string,
     added: boolean,
-  ): Promise<Outcome | undefined> {
+  ): Promise<Inbound | undefined> {
     const vote = voteOfEmoji(e.reaction);
     if (e.item.type !== 'message' || !vote) return undefined;
     const ws = await this.workspaces.of(teamId);
     if (e.user === ws.botUserId) return undefined;
     const actor = await this.members.actor(teamId, e.user);
     if (actor.isBot) return undefined;
-    return this.o.core.handle({
+    return {
       type: 'reaction',
       eventId,
       community: ws.community,
@@ -323,7 +333,7 @@ export class SlackAdapter implements PlatformAdapter {
       emoji: vote.emoji,
       value: vote.value,
       added,
-    });
+    };
   }
 }
 
