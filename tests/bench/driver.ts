@@ -4,7 +4,7 @@
  * adapter does once the platform returns the message id.
  */
 import { Governance, voteOfEmoji, type MessageRef, type Outcome } from '../../src/core/index.js';
-import type { Db } from '../../src/db/client.js';
+import type { SqliteDb } from '../../src/db/client.js';
 import { sqliteStorage } from '../../src/db/storage.js';
 import { BENCH_NOW, TASKS_CHANNEL, memberName, userIdOf, type Shape } from './shape.js';
 
@@ -27,7 +27,7 @@ export class Driver {
   private t = BENCH_NOW;
   private n = 0;
 
-  constructor(readonly db: Db) {
+  constructor(readonly db: SqliteDb) {
     // Time moves by a millisecond per event, so audit times keep increasing; nothing falls due.
     this.core = new Governance(sqliteStorage(db), { now: () => this.t });
   }
