@@ -17,6 +17,7 @@ import {
   fieldOf,
   mentionSettings,
   replyOf,
+  drained,
   reviewMarks,
   startStage,
   stopStage,
@@ -141,6 +142,7 @@ describe('Discord adapter: reactions', () => {
     act.unreact('erin', review, '✅'); // carries no member: erin is a partial user, to be fetched
     act.react('erin', review, '✅'); // carries the member
     await edit;
+    await drained(bot); // the edit may be the remove's: the re-add is applied after it
     expect(await reviewMarks(bot, n)).toEqual(['erin ✅']);
     const last = () => w.fake.callsTo('PATCH', `/channels/${w.tasksId}/messages/${review.id}`).at(-1)!;
     await expect.poll(() => fieldOf(embedOf(last()), 'Approvals')).toBe('1 of 2: erin');

@@ -121,6 +121,7 @@ describe('Slack in Socket Mode: a proposal', () => {
     await act.deliver('events_api', act.reactionEvent('dave', '-1', card, false));
     await act.deliver('events_api', e1, { retryNum: 1 });
     await act.react('dave', 'thumbsup', card);
+    await act.drained(); // the reactions are applied before the button and the command below
 
     const clicked = await act.button('erin', 'ostrom:vote.no:1', card);
     expect((await clicked.answer).args).toMatchObject({

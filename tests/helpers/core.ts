@@ -150,7 +150,8 @@ export function makeCore(
     /** A full dump of every table (rows in key order), for before/after comparison. */
     async dump(): Promise<string> {
       const out: [string, unknown[]][] = [];
-      for (const name of await t.tables()) out.push([name, await t.query(`select * from "${name}" order by 1`)]);
+      for (const name of await t.tables())
+        out.push([name, await t.query(`select * from "${name}" order by 1`)]);
       return JSON.stringify(out);
     },
     /** The text of all effects of kinds 'say', 'thread', 'notify' in an outcome list. */

@@ -26,6 +26,7 @@ import { plain } from '../../adapters/discord/render.js';
 import { Governance } from '../../src/core/index.js';
 import { createLogger } from '../../src/log.js';
 import { TestClock } from './core.js';
+import { drainedQueue } from './slack-reads.js';
 import { testDb, type TestDb } from './test-db.js';
 import { startFakeDiscord, type FakeDiscord, type OptionsInput, type RecordedCall } from './fake-discord.js';
 
@@ -256,6 +257,11 @@ export class Actions {
   async settle(): Promise<void> {
     await this.command('erin', 'help');
   }
+}
+
+/** Resolves once the bot has handed every reaction it was sent to the core (see `drainedQueue`). */
+export function drained(bot: Bot): Promise<void> {
+  return drainedQueue(bot.adapter);
 }
 
 /** The vote marks on task `n`'s submission, as `name source`; one reader for both platforms' tests. */

@@ -13,6 +13,7 @@ import { SlackAdapter } from '../../adapters/slack/slack-adapter.js';
 import { Governance } from '../../src/core/index.js';
 import { createLogger } from '../../src/log.js';
 import { TestClock } from './core.js';
+import { drainedQueue } from './slack-reads.js';
 import { testDb, type TestDb } from './test-db.js';
 import { startFakeSlack, type FakeSlack, type SlackCall } from './fake-slack/index.js';
 
@@ -159,6 +160,16 @@ export class Actions {
 
   get fake(): FakeSlack {
     return this.w.fake;
+  }
+
+  /**
+   * Resolves once an adapter in this process has handed every reaction it was sent to the core. It
+   * acknowledges an event at once and queues it (in Slack's order, a member looked up first), so an
+   * acknowledged reaction may not be applied yet. Ostrom in another process: nothing to wait for here.
+   */
+  async drained(): Promise<void> {
+    if (!(this.bot.adapter instanceof SlackAdapter)) return;
+    await drainedQueue(this.bot.adapter);
   }
 
   /** Delivers a payload the way Slack does in the bot's mode. */
@@ -374,6 +385,7 @@ export class Actions {
    * Returns the event id `/help` was recorded under.
    */
   async settle(): Promise<string> {
+    await this.drained();
     const { answer, payload } = await this.command('erin', '/help', 'vote');
     await answer;
     return `command:${payload.trigger_id}`;

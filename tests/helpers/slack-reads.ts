@@ -65,6 +65,19 @@ export async function reviewMarks(b: WithDb, n: number): Promise<string[]> {
   return rows.map((r) => `${r.name} ${r.source}`);
 }
 
+/**
+ * Resolves once an adapter's queue of inbound reactions (its private `inbound` promise chain, in both
+ * adapters) is empty: every reaction it received has been through the core.
+ */
+export async function drainedQueue(adapter: object): Promise<void> {
+  const queue = () => (adapter as { inbound?: unknown }).inbound;
+  if (!(queue() instanceof Promise)) throw new Error('the adapter has no `inbound` queue to wait for');
+  for (let seen = queue(); ; seen = queue()) {
+    await seen;
+    if (queue() === seen) return;
+  }
+}
+
 /** Resolves once `check` passes (it throws or returns false until then); fails after `timeoutMs`. */
 export async function eventually<T>(check: () => T | Promise<T>, timeoutMs = 5000): Promise<T> {
   const until = Date.now() + timeoutMs;
