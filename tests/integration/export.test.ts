@@ -160,7 +160,8 @@ describe('commons export', () => {
 });
 
 describe('ledger and profile replies with hundreds of entries', () => {
-  it('fit one Discord message, latest first, and count what is cut', async () => {
+  // 1,500 commands to build: a few seconds on SQLite, half a minute on PostgreSQL (a round trip per query).
+  it('fit one Discord message, latest first, and count what is cut', { timeout: 120_000 }, async () => {
     const h = makeCore();
     const long = (n: number) =>
       `Entry ${n}: ${'a very long title that keeps going '.repeat(6)}`.slice(0, 200);
