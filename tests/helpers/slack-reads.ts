@@ -1,5 +1,6 @@
 /** Reading what the bot did: recorded Web API calls, the database, conditions to wait for. */
 import type { KnownBlock } from '@slack/types';
+import { sortedRows } from './core.js';
 import type { TestDb } from './test-db.js';
 import type { FakeSlack, SlackCall } from './fake-slack/index.js';
 
@@ -46,8 +47,8 @@ export function buttonsOf(call: SlackCall): string[] {
 export async function dbSnapshot(db: TestDb, ignoreEvents: string[] = []): Promise<string> {
   const out: [string, unknown[]][] = [];
   for (const name of await db.tables()) {
-    const rows = await db.query<{ event_id?: string }>(`select * from "${name}" order by 1`);
-    out.push([name, rows.filter((r) => !ignoreEvents.includes(r.event_id ?? ''))]);
+    const rows = await db.query<{ event_id?: string }>(`select * from "${name}"`);
+    out.push([name, sortedRows(rows.filter((r) => !ignoreEvents.includes(r.event_id ?? '')))]);
   }
   return JSON.stringify(out);
 }
