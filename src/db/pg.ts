@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import * as schema from './schema.pg.js';
 import type { Db } from './client.js';
+import { driverError } from './errors.js';
 import { StartupError } from './startup-checks.js';
 import type { Storage } from './storage.js';
 
@@ -160,7 +161,8 @@ export function pgStorage(pool: pg.Pool): Storage {
       try {
         return await once(begin, work);
       } catch (err) {
-        const code = (err as { code?: string }).code;
+        // A query's error comes wrapped by drizzle: the SQLSTATE is on the driver's error under it.
+        const code = (driverError(err) as { code?: string }).code;
         if (attempt >= MAX_TRIES || !code || !RETRYABLE.has(code)) throw err;
       }
     }
