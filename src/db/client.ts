@@ -19,7 +19,10 @@ export type SqliteDb = BetterSQLite3Database<typeof schema> & { $client: Databas
  * (`pg.ts` parses PostgreSQL's bigint and numeric as numbers). No `.get/.all/.run` (SQLite's) and no
  * `.execute` (PostgreSQL's): what only one dialect can do lives in `dialect.ts`.
  */
-export type Db = Pick<BetterSQLite3Database<typeof schema>, 'select' | 'selectDistinct' | 'insert' | 'update' | 'delete'>;
+export type Db = Pick<
+  BetterSQLite3Database<typeof schema>,
+  'select' | 'selectDistinct' | 'insert' | 'update' | 'delete'
+>;
 
 const migrationsFolder = fileURLToPath(new URL('../../migrations', import.meta.url));
 

@@ -76,4 +76,3 @@ export function sqliteStorage(db: SqliteDb): Storage {
     },
   };
 }
-
