@@ -178,37 +178,42 @@ export class Governance {
    *
    * One community per transaction: on PostgreSQL every unit locks its community row first, and a
    * transaction that held several communities' rows, taken in the order events arrived, could deadlock
-   * with another process's batch taking them in another order. Communities are batched one after the
-   * other. A command still runs alone through `handle` (in its place in the community's order): it may
+   * with another process's batch taking them in another order. Each unit takes its place in its
+   * community's order (`inOrder`) when handleBatch is called, as separate `handle` calls would. A command still runs alone through `handle` (in its place in the community's order): it may
    * change rules or settings that caches keep, which must never be filled from writes a later
    * savepoint sees before the batch has committed, and a long read is paged after its own commit.
    */
   async handleBatch(inputs: Inbound[]): Promise<BatchResult[]> {
+    // Every unit takes its place in its community's order now, as if each had been asked for in turn;
+    // units of different communities may run side by side (PostgreSQL), as separate handle calls do.
+    const units = batchRuns(inputs).map((run) => ({
+      run,
+      settled: this.batchUnit(run.map((i) => inputs[i]!)),
+    }));
     const results: BatchResult[] = new Array<BatchResult>(inputs.length);
-    for (const run of batchRuns(inputs)) {
-      if (run.length === 1 && inputs[run[0]!]!.type === 'command') {
-        const i = run[0]!;
-        results[i] = await this.handle(inputs[i]!).then(
-          (value): BatchResult => ({ ok: true, value }),
-          (error: unknown): BatchResult => ({ ok: false, error }),
-        );
-        continue;
-      }
-      const events = run.map((i) => inputs[i] as Exclude<Inbound, CommandEvent>);
-      const settled = await this.applyEach(events);
-      run.forEach((i, k) => (results[i] = settled[k]!));
-    }
+    for (const { run, settled } of units) (await settled).forEach((r, k) => (results[run[k]!] = r));
     return results;
+  }
+
+  /** One unit of `handleBatch`: a command alone through `handle`, or events of one community together. */
+  private batchUnit(events: Inbound[]): Promise<BatchResult[]> {
+    const first = events[0]!;
+    if (first.type === 'command')
+      return this.handle(first).then(
+        (value): BatchResult[] => [{ ok: true, value }],
+        (error: unknown): BatchResult[] => [{ ok: false, error }],
+      );
+    return this.applyEach(events as Exclude<Inbound, CommandEvent>[]);
   }
 
   /** Events of one community, none a command, in one write unit: each in its own savepoint. */
   private async applyEach(events: Exclude<Inbound, CommandEvent>[]): Promise<BatchResult[]> {
     try {
-      await this.clock.sync?.();
-      const now = this.clock.now();
-      const settled = await this.storage.writeEach(
-        events.map((event) => (db: Db) => this.apply(db, event, now, {})),
-      );
+      const settled = await this.inOrder(events[0]!.community, async () => {
+        await this.clock.sync?.();
+        const now = this.clock.now();
+        return this.storage.writeEach(events.map((event) => (db: Db) => this.apply(db, event, now, {})));
+      });
       return settled.map((r, k) =>
         r.ok || !(r.error instanceof UserError)
           ? r

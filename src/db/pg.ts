@@ -180,7 +180,7 @@ export function pgStorage(pool: pg.Pool): Storage {
           await client.query(`RELEASE SAVEPOINT s${i}`);
           results.push({ ok: true, value });
         } catch (error) {
-          const code = (error as { code?: string }).code;
+          const code = (driverError(error) as { code?: string }).code;
           if (code && RETRYABLE.has(code)) throw error;
           await client.query(`ROLLBACK TO SAVEPOINT s${i}`);
           await client.query(`RELEASE SAVEPOINT s${i}`);

@@ -153,6 +153,23 @@ describe('handleBatch', () => {
     ]);
   });
 
+  it('takes its place in the order of its community: units asked for before run before it, those after, after', async () => {
+    const h = await setup();
+    const carolAdds = await reaction(h, 'carol', PROPOSAL, '✅', true, 'a1');
+    const carolTakesBack = await reaction(h, 'carol', PROPOSAL, '✅', false, 'a2');
+    const daveAdds = await reaction(h, 'dave', PROPOSAL, '❌', true, 'a3');
+    const erinAdds = await reaction(h, 'erin', PROPOSAL, '✅', true, 'a4');
+    const erinTakesBack = await reaction(h, 'erin', PROPOSAL, '✅', false, 'a5');
+    // Not awaited in between: on PostgreSQL these units would otherwise race for the community's lock.
+    const before = h.core.handle(carolAdds);
+    const batch = h.core.handleBatch([carolTakesBack, daveAdds, erinAdds]);
+    const after = h.core.handle(erinTakesBack);
+    await before;
+    expect((await batch).map((r) => r.ok)).toEqual([true, true, true]);
+    await after;
+    expect(await marks(h)).toEqual([{ user: 'dave', type: 'proposal', source: '❌', value: 'no' }]);
+  });
+
   it('keeps each community apart, and answers in input order', async () => {
     const h = await setup();
     const other = { platform: 'console' as const, id: 'other' };

@@ -6,7 +6,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/client.js';
 import { kv } from '../../src/db/schema.js';
-import { testDb, type TestDb } from '../helpers/test-db.js';
+import { testDb, testDialect, type TestDb } from '../helpers/test-db.js';
 
 const open: TestDb[] = [];
 afterEach(async () => {
@@ -84,7 +84,7 @@ describe('writeEach', () => {
     await t.exec(
       'create table deferred_ref (id integer primary key, ref integer references deferred_ref(id) deferrable initially deferred)',
     );
-    const batch = t.storage.writeEach([
+    const batch = t.storage.writeEach<unknown>([
       put('a'),
       async (d) => raw(d, sql`insert into deferred_ref (id, ref) values (1, 999)`),
       put('b'),
@@ -118,4 +118,33 @@ describe('writeEach', () => {
     const t = db();
     expect(await t.storage.writeEach([])).toEqual([]);
   });
+
+  it.skipIf(testDialect !== 'pg')(
+    'runs the whole batch again when PostgreSQL aborts one of its works as a serialization conflict',
+    async () => {
+      const t = db();
+      // The second insert into kv fails with SQLSTATE 40001 (a sequence is not rolled back: once only).
+      await t.exec(`create sequence tries;
+        create function conflict_second() returns trigger language plpgsql as $$
+        begin
+          if nextval('tries') = 2 then raise exception 'could not serialize access' using errcode = '40001'; end if;
+          return new;
+        end $$;
+        create trigger conflict_second before insert on kv for each row execute function conflict_second()`);
+      let firstRuns = 0;
+      const results = await t.storage.writeEach([
+        async (d) => {
+          firstRuns++;
+          return put('a')(d);
+        },
+        put('b'),
+      ]);
+      expect(results).toEqual([
+        { ok: true, value: 'a' },
+        { ok: true, value: 'b' },
+      ]);
+      expect(firstRuns).toBe(2);
+      expect(await keys(t)).toEqual(['a', 'b']);
+    },
+  );
 });
