@@ -41,20 +41,30 @@ export class EffectQueue {
    */
   perform(outcome: Outcome, onFail?: EffectFailed): Promise<void> {
     for (const effect of outcome.effects) this.queue.push({ community: outcome.community, effect, onFail });
-    this.draining ??= this.drain().finally(() => (this.draining = undefined));
-    return this.draining;
+    // A drain with something to do awaits at least one platform call (the last queued effect is never
+    // skipped), so it is not over before `draining` is set here; it clears `draining` itself the moment
+    // it finds the queue empty, so an effect queued right after starts the next drain. (It used to be
+    // cleared a step later, by a `finally` callback: an outcome queued in between, as after one with
+    // no effects, waited forever.)
+    if (!this.draining && this.queue.length > 0) this.draining = this.drain();
+    return this.draining ?? Promise.resolve();
   }
 
   private async drain(): Promise<void> {
-    while (this.queue.length > 0) {
-      const { community, effect, onFail } = this.queue.shift()!;
-      if (effect.type === 'update' && this.superseded(community, effect.cardKey)) continue;
-      try {
-        await this.run(community, effect);
-      } catch (err) {
-        this.onError(err, effect);
-        onFail?.(effect, err instanceof Error ? err.message : String(err));
+    try {
+      while (this.queue.length > 0) {
+        const { community, effect, onFail } = this.queue.shift()!;
+        if (effect.type === 'update' && this.superseded(community, effect.cardKey)) continue;
+        try {
+          await this.run(community, effect);
+        } catch (err) {
+          this.onError(err, effect);
+          onFail?.(effect, err instanceof Error ? err.message : String(err));
+        }
       }
+    } finally {
+      // In the same step as the last check of the queue: nothing can be queued in between unseen.
+      this.draining = undefined;
     }
   }
 

@@ -65,4 +65,21 @@ describe('the shared effect queue', () => {
     expect(told).toEqual(['say: refused']);
     expect(done).toEqual(['slack:update:v1']);
   });
+
+  it('performs an outcome queued right after one without effects (a drain that had nothing to do)', async () => {
+    const { q, done } = recording();
+    const nothing = q.perform({ community: A, effects: [] });
+    const edit = q.perform({ community: A, effects: [update('task:1', 'v1')] });
+    await nothing;
+    await edit;
+    expect(done).toEqual(['slack:update:v1']);
+  });
+
+  it('performs an outcome queued the moment the last drain ended', async () => {
+    const { q, done } = recording();
+    await q
+      .perform({ community: A, effects: [update('task:1', 'v1')] })
+      .then(() => q.perform({ community: A, effects: [update('task:1', 'v2')] }));
+    expect(done).toEqual(['slack:update:v1', 'slack:update:v2']);
+  });
 });
