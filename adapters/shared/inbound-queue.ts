@@ -120,10 +120,9 @@ export class InboundQueue {
         ends.push({ failed: err });
       }
     }
-    const results = await this.apply(inputs);
-    // Committed: effects go to the outbound queue in arrival order, all at once, so a card edit that
-    // a later one of the same batch replaces is skipped there. Nothing is settled before the whole
-    // batch is, so a caller waiting for the last event queued knows the ones before it are applied.
+    const results = latestEdits(await this.apply(inputs));
+    // Committed: effects go to the outbound queue in arrival order. Nothing is settled before the
+    // whole batch is, so a caller waiting for the last event queued knows the ones before it are applied.
     taken.forEach((item, k) => {
       const end = ends[k];
       if (end === undefined) item.performed(Promise.resolve());
@@ -151,4 +150,32 @@ export class InboundQueue {
       return inputs.map(() => ({ ok: false, error }));
     }
   }
+}
+
+/**
+ * Drops each card edit that a later outcome of the same batch replaces (the same card of the same
+ * community): only the newest state of a card matters, and platforms rate-limit edits. The outbound
+ * queue skips such edits too, but only among those queued while it is busy; the first edit of a batch
+ * would otherwise go out at once, showing the card as the batch's first event left it.
+ */
+function latestEdits(results: BatchResult[]): BatchResult[] {
+  const later = new Set<string>();
+  const kept: BatchResult[] = [];
+  for (let k = results.length - 1; k >= 0; k--) {
+    const r = results[k]!;
+    if (!r.ok) {
+      kept.push(r);
+      continue;
+    }
+    const { community } = r.value;
+    const effects = r.value.effects.filter((e) => {
+      if (e.type !== 'update') return true;
+      const key = `${community.platform}\u0000${community.id}\u0000${e.cardKey}`;
+      if (later.has(key)) return false;
+      later.add(key);
+      return true;
+    });
+    kept.push(effects.length === r.value.effects.length ? r : { ok: true, value: { ...r.value, effects } });
+  }
+  return kept.reverse();
 }
