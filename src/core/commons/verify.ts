@@ -35,8 +35,13 @@ import { nothingSeen, type Anchor, type AuditRow, type Snapshot } from './verify
 
 export type { Anchor };
 
-/** Events per read transaction. */
-export const VERIFY_PAGE = 1000;
+/**
+ * Events per read transaction. A page holds SQLite's one connection (and PostgreSQL's snapshot) for
+ * as long as it takes: 1,000 events took up to ~50 ms on the bench's 1.36M-event chain (issue 12's
+ * limit for `verify.blocks`), more on a busy machine; 250 keeps each block a quarter of that, for a
+ * little more per-transaction overhead over the whole run.
+ */
+export const VERIFY_PAGE = 250;
 
 export class Verifier extends PagedRead {
   private snap?: Snapshot;
