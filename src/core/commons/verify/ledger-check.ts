@@ -28,14 +28,19 @@ interface AcceptedData {
 
 type LedgerRow = { l: typeof ledger.$inferSelect; number: number | null; title: string | null };
 
-/** The entries of these submissions, by submission id. */
+/**
+ * The entries of these submissions, by submission id. Looked up by submission id alone (its unique
+ * index), the community checked here: with the community in the WHERE clause SQLite walked the
+ * community's whole ledger (its (community, accepted_at) index) on every page of the chain, ~20 ms
+ * per page at 85,000 entries, whatever the page size.
+ */
 async function entriesOf(db: Db, communityId: number, submissionIds: number[]) {
   const rows = await db
     .select({ l: ledger, number: tasks.number, title: tasks.title })
     .from(ledger)
     .leftJoin(tasks, eq(tasks.id, ledger.taskId))
-    .where(and(eq(ledger.communityId, communityId), inArray(ledger.submissionId, submissionIds)));
-  return new Map(rows.map((r) => [r.l.submissionId, r]));
+    .where(inArray(ledger.submissionId, submissionIds));
+  return new Map(rows.filter((r) => r.l.communityId === communityId).map((r) => [r.l.submissionId, r]));
 }
 
 /** Each entry's people as sorted "role:memberId:userId", by ledger id. */
