@@ -376,3 +376,21 @@ export const kv = pgTable('kv', {
   key: text('key').primaryKey(),
   value: text('value').notNull(),
 });
+
+/** Slack installations (distribution mode); see schema.ts. */
+export const slackInstallations = pgTable(
+  'slack_installations',
+  {
+    id: id(),
+    enterpriseId: text('enterprise_id').notNull().default(''),
+    teamId: text('team_id').notNull().default(''),
+    teamName: text('team_name'),
+    appId: text('app_id'),
+    botUserId: text('bot_user_id'),
+    tokenExpiresAt: ms('token_expires_at'),
+    data: text('data').notNull(),
+    installedAt: ms('installed_at').notNull(),
+    updatedAt: ms('updated_at').notNull(),
+  },
+  (t) => [uniqueIndex('slack_installations_enterprise_team').on(t.enterpriseId, t.teamId)],
+);

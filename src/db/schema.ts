@@ -369,3 +369,28 @@ export const kv = sqliteTable('kv', {
   key: text('key').primaryKey(),
   value: text('value').notNull(),
 });
+
+/**
+ * Slack installations (distribution mode): one per workspace, or per org-wide install of an Enterprise
+ * Grid (team id ''); an absent id is '' so the unique index holds. The installation Bolt keeps
+ * (tokens, refresh token, scopes …) is `data`, sealed with OSTROM_SECRET_KEY; the columns beside it
+ * are what finds a row and what an operator may read, never a token. No link to `communities`: an
+ * uninstall deletes this row and keeps the community's ledger.
+ */
+export const slackInstallations = sqliteTable(
+  'slack_installations',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    enterpriseId: text('enterprise_id').notNull().default(''),
+    teamId: text('team_id').notNull().default(''),
+    teamName: text('team_name'),
+    appId: text('app_id'),
+    botUserId: text('bot_user_id'),
+    /** When the bot token expires (token rotation), epoch ms; null without rotation. */
+    tokenExpiresAt: integer('token_expires_at', { mode: 'number' }),
+    data: text('data').notNull(),
+    installedAt: integer('installed_at', { mode: 'number' }).notNull(),
+    updatedAt: integer('updated_at', { mode: 'number' }).notNull(),
+  },
+  (t) => [uniqueIndex('slack_installations_enterprise_team').on(t.enterpriseId, t.teamId)],
+);

@@ -14,7 +14,7 @@ import { openDatabase, type Db } from '../../src/db/client.js';
 import { sqliteStorage } from '../../src/db/storage.js';
 import { createLogger } from '../../src/log.js';
 import { TestClock } from './core.js';
-import { startFakeSlack, type FakeSlack, type SlackCall } from './fake-slack/index.js';
+import { startFakeSlack, type FakeSlack, type SlackCall, type Workspace } from './fake-slack/index.js';
 
 export * from './slack-reads.js';
 
@@ -31,6 +31,8 @@ export interface World {
   ids: Record<Name, string>;
   tasks: string;
   gov: string;
+  /** The workspace the members act in (default: the fake's first). */
+  ws?: Workspace;
 }
 
 export async function startWorld(): Promise<World> {
@@ -153,6 +155,10 @@ export class Actions {
     return this.w.fake;
   }
 
+  get ws(): Workspace {
+    return this.w.ws ?? this.w.fake.ws;
+  }
+
   /** Delivers a payload the way Slack does in the bot's mode. */
   async deliver(kind: Kind, payload: object, forge: Forgery = {}): Promise<Delivery> {
     if (this.bot.mode === 'socket') {
@@ -202,11 +208,11 @@ export class Actions {
       trigger_id: unique('trigger.'),
       user_id: this.w.ids[user],
       user_name: user,
-      team_id: this.fake.ws.team.id,
-      team_domain: this.fake.ws.team.domain,
+      team_id: this.ws.team.id,
+      team_domain: this.ws.team.domain,
       channel_id: channel,
       channel_name: channel === this.w.tasks ? 'tasks' : 'gov',
-      api_app_id: this.fake.ws.bot.appId,
+      api_app_id: this.ws.bot.appId,
     };
   }
 
@@ -238,15 +244,15 @@ export class Actions {
           action_ts: `${Date.now() / 1000}`,
         },
       ],
-      team: { id: this.fake.ws.team.id, domain: this.fake.ws.team.domain },
-      user: { id: this.w.ids[user], name: user, username: user, team_id: this.fake.ws.team.id },
+      team: { id: this.ws.team.id, domain: this.ws.team.domain },
+      user: { id: this.w.ids[user], name: user, username: user, team_id: this.ws.team.id },
       channel: { id: card.channel, name: card.channel === this.w.tasks ? 'tasks' : 'gov' },
       message: { type: 'message', ts: card.ts, text: '' },
       container: { type: 'message', message_ts: card.ts, channel_id: card.channel, is_ephemeral: false },
       token: 'deprecated-verification-token',
       response_url: this.fake.responseUrl(),
       trigger_id: unique('trigger.'),
-      api_app_id: this.fake.ws.bot.appId,
+      api_app_id: this.ws.bot.appId,
     };
     const answer = this.answerTo(payload.response_url);
     const delivery = await this.deliver('interactive', payload);
@@ -275,15 +281,15 @@ export class Actions {
     }
     const payload: ViewSubmitAction = {
       type: 'view_submission',
-      team: { id: this.fake.ws.team.id, domain: this.fake.ws.team.domain },
-      user: { id: this.w.ids[user], name: user, team_id: this.fake.ws.team.id },
+      team: { id: this.ws.team.id, domain: this.ws.team.domain },
+      user: { id: this.w.ids[user], name: user, team_id: this.ws.team.id },
       view: {
         id: response.view.id,
         callback_id: view.callback_id ?? '',
-        team_id: this.fake.ws.team.id,
-        app_id: this.fake.ws.bot.appId,
-        app_installed_team_id: this.fake.ws.team.id,
-        bot_id: this.fake.ws.bot.botId,
+        team_id: this.ws.team.id,
+        app_id: this.ws.bot.appId,
+        app_installed_team_id: this.ws.team.id,
+        bot_id: this.ws.bot.botId,
         title: view.title,
         type: 'modal',
         blocks: view.blocks,
@@ -298,7 +304,7 @@ export class Actions {
         notify_on_close: false,
         external_id: '',
       },
-      api_app_id: this.fake.ws.bot.appId,
+      api_app_id: this.ws.bot.appId,
       token: 'deprecated-verification-token',
       trigger_id: unique('trigger.'),
     };
@@ -317,14 +323,14 @@ export class Actions {
       type: added ? 'reaction_added' : 'reaction_removed',
       user: userId,
       reaction: name,
-      item_user: this.fake.ws.bot.userId,
+      item_user: this.ws.bot.userId,
       item: { type: 'message', channel: card.channel, ts: card.ts },
       event_ts: `${Date.now() / 1000}`,
     };
     const envelope: EnvelopedEvent<ReactionAddedEvent | ReactionRemovedEvent> = {
       token: 'deprecated-verification-token',
-      team_id: this.fake.ws.team.id,
-      api_app_id: this.fake.ws.bot.appId,
+      team_id: this.ws.team.id,
+      api_app_id: this.ws.bot.appId,
       event,
       type: 'event_callback',
       event_id: eventId ?? unique('Ev'),
@@ -332,8 +338,8 @@ export class Actions {
       authorizations: [
         {
           enterprise_id: null,
-          team_id: this.fake.ws.team.id,
-          user_id: this.fake.ws.bot.userId,
+          team_id: this.ws.team.id,
+          user_id: this.ws.bot.userId,
           is_bot: true,
         },
       ],
@@ -350,15 +356,15 @@ export class Actions {
     forge: Forgery = {},
   ) {
     const userId = this.userIdOf(user);
-    this.fake.ws.react(userId, card.channel, card.ts, name, added);
+    this.ws.react(userId, card.channel, card.ts, name, added);
     const envelope = this.reactionEvent(user, name, card, added);
     return { delivery: await this.deliver('events_api', envelope, forge), envelope };
   }
 
   /** A member's id; `bot` is Ostrom's own bot user, `relaybot` another app's bot. */
   userIdOf(user: Name | 'bot' | 'relaybot'): string {
-    if (user === 'bot') return this.fake.ws.bot.userId;
-    return user === 'relaybot' ? this.fake.ws.userId('relaybot') : this.w.ids[user];
+    if (user === 'bot') return this.ws.bot.userId;
+    return user === 'relaybot' ? this.ws.userId('relaybot') : this.w.ids[user];
   }
 
   /**

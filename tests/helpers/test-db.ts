@@ -123,3 +123,13 @@ export function testDb(opts: { path?: string; at?: string } = {}): TestDb {
   if (testDialect === 'pg') return pgTestDb(opts.at);
   return sqliteTestDb(opts.at ?? opts.path ?? ':memory:');
 }
+
+/**
+ * The environment that points an Ostrom process (`npm start`) at a fresh database of this project's
+ * dialect: `DATABASE_PATH` = `sqlitePath` (a file in the test's temporary directory), or in the `pg`
+ * project `DATABASE_URL` of a new migrated database (DATABASE_PATH is then ignored by Ostrom).
+ */
+export async function testDatabaseEnv(sqlitePath: string): Promise<Record<string, string>> {
+  if (testDialect === 'pg') return { DATABASE_URL: await newPgDatabase() };
+  return { DATABASE_PATH: sqlitePath };
+}

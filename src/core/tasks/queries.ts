@@ -66,11 +66,10 @@ async function firstShown(ctx: Ctx, args: ListArgs, status: ListStatus): Promise
   const first = (where: SQL | undefined) =>
     ctx.db.select().from(tasks).where(where).orderBy(asc(tasks.number)).limit(LIST_MAX);
   if (status !== 'open') return await first(listFilter(ctx, args, status));
-  const parts = await Promise.all(CLAIMABLE.map((s) => first(listFilter(ctx, args, status, s))));
-  return parts
-    .flat()
-    .sort((a, b) => a.number - b.number)
-    .slice(0, LIST_MAX);
+  // One after another: a unit's queries share one connection (PostgreSQL takes one query at a time).
+  const parts: TaskRow[] = [];
+  for (const s of CLAIMABLE) parts.push(...(await first(listFilter(ctx, args, status, s))));
+  return parts.sort((a, b) => a.number - b.number).slice(0, LIST_MAX);
 }
 
 export async function listTasks(ctx: Ctx, args: ListArgs): Promise<Reply> {

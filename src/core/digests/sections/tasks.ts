@@ -13,13 +13,14 @@ const taskItem = {
   slots: tasks.slots,
   taken: tasks.taken,
 };
-const toTask = (r: {
+interface TaskItemRow {
   number: number;
   title: string;
   skills: string;
   slots: number;
   taken: number;
-}): TaskItem => ({
+}
+const toTask = (r: TaskItemRow): TaskItem => ({
   ...r,
   skills: r.skills ? r.skills.split(',') : [],
 });
@@ -61,20 +62,18 @@ function openWhere(ctx: Ctx, status: (typeof CLAIMABLE)[number] | 'any' = 'any')
 async function skillGroup(ctx: Ctx, skill: string | null, total: number): Promise<SkillGroup> {
   const hasSkill = (s: string) =>
     sql`exists (select 1 from ${taskSkills} where ${qualified(taskSkills.taskId)} = ${qualified(tasks.id)} and ${qualified(taskSkills.skill)} = ${s})`;
-  const firsts = await Promise.all(
-    CLAIMABLE.map((status) =>
-      ctx.db
+  // One after another: a unit's queries share one connection (PostgreSQL takes one query at a time).
+  const firsts: TaskItemRow[] = [];
+  for (const status of CLAIMABLE)
+    firsts.push(
+      ...(await ctx.db
         .select(taskItem)
         .from(tasks)
         .where(and(openWhere(ctx, status), skill === null ? eq(tasks.skills, '') : hasSkill(skill)))
         .orderBy(asc(tasks.number))
-        .limit(PER_SKILL_LOAD),
-    ),
-  );
-  const items = firsts
-    .flat()
-    .sort((a, b) => a.number - b.number)
-    .slice(0, PER_SKILL_LOAD);
+        .limit(PER_SKILL_LOAD)),
+    );
+  const items = firsts.sort((a, b) => a.number - b.number).slice(0, PER_SKILL_LOAD);
   return { skill, total, items: items.map(toTask) };
 }
 
@@ -97,9 +96,9 @@ export async function openBySkill(ctx: Ctx): Promise<DigestData['open']> {
     .orderBy(desc(count()), asc(taskSkills.skill));
   const named = all.filter((s): s is { skill: string; n: number } => s.skill !== null);
   const other = all.find((s) => s.skill === null)?.n ?? 0;
-  const groups = await Promise.all(
-    named.slice(0, SKILL_GROUPS_LOAD).map((s) => skillGroup(ctx, s.skill, s.n)),
-  );
+  // One after another: a unit's queries share one connection (PostgreSQL takes one query at a time).
+  const groups: SkillGroup[] = [];
+  for (const s of named.slice(0, SKILL_GROUPS_LOAD)) groups.push(await skillGroup(ctx, s.skill, s.n));
   if (other > 0) groups.push(await skillGroup(ctx, null, other));
   return { total, totalGroups: named.length + (other > 0 ? 1 : 0), groups };
 }
