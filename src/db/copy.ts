@@ -308,6 +308,10 @@ export async function copySqliteToPg(opts: CopyOptions): Promise<CopyReport> {
           await client.query('COMMIT');
           const rows = report.tables.reduce((n, t) => n + t.rows, 0);
           log(`Committed: ${report.tables.length} tables, ${rows} rows.`);
+          // Fresh statistics: without them PostgreSQL plans the first queries on the copied tables as
+          // if they were empty (a digest over 10,000 tasks took a minute until autovacuum analysed).
+          await client.query('ANALYZE');
+          log('Analysed the copied tables.');
           return report;
         } catch (e) {
           await client.query('ROLLBACK').catch(() => {

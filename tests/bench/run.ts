@@ -106,7 +106,6 @@ async function onPostgres(ctx: Ctx, path: string): Promise<void> {
     const t = performance.now();
     await copySqliteToPg({ from: path, to: url, batchSize: 5000 });
     const { pool } = await openPgDatabase(url, 4);
-    await pool.query('ANALYZE');
     ctx.log(`PostgreSQL: the bench database copied in ${((performance.now() - t) / 1000).toFixed(0)} s.`);
     const d = pgDriver(pool);
     const [small, large] = shapes(settings.scale);

@@ -1,8 +1,9 @@
 /**
  * End-to-end harness for the Slack adapter: the fake Slack (team "Commons", #tasks and #gov, five members,
- * alice a workspace admin), a core on SQLite with a hand-moved clock, the production logger keeping its
- * lines, and the REAL Bolt app of SlackAdapter in HTTP mode (signed requests) or Socket Mode (envelopes
- * over the fake's WebSocket). Tests act as members and read the Web API calls the bot made.
+ * alice a workspace admin), a core on the test database (SQLite, or PostgreSQL in the `pg` project) with
+ * a hand-moved clock, the production logger keeping its lines, and the REAL Bolt app of SlackAdapter in
+ * HTTP mode (signed requests) or Socket Mode (envelopes over the fake's WebSocket). Tests act as members
+ * and read the Web API calls the bot made.
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
@@ -10,10 +11,10 @@ import type { BlockAction, EnvelopedEvent, SlashCommand, ViewSubmitAction } from
 import type { KnownBlock, ModalView, ReactionAddedEvent, ReactionRemovedEvent } from '@slack/types';
 import { SlackAdapter } from '../../adapters/slack/slack-adapter.js';
 import { Governance } from '../../src/core/index.js';
-import { openDatabase, type Db } from '../../src/db/client.js';
-import { sqliteStorage } from '../../src/db/storage.js';
 import { createLogger } from '../../src/log.js';
 import { TestClock } from './core.js';
+import { drainedQueue } from './slack-reads.js';
+import { testDb, type TestDb } from './test-db.js';
 import { startFakeSlack, type FakeSlack, type SlackCall, type Workspace } from './fake-slack/index.js';
 
 export * from './slack-reads.js';
@@ -60,7 +61,8 @@ export async function startWorld(): Promise<World> {
 
 /** Ostrom's side: one core and one Slack adapter on a database. */
 export interface Bot {
-  db: Db;
+  /** The bot's database (SQLite or PostgreSQL, as the vitest project runs). */
+  db: TestDb;
   core: Governance;
   clock: TestClock;
   adapter: SlackAdapter;
@@ -72,9 +74,16 @@ export interface Bot {
 
 export async function startBot(
   w: World,
-  opts: { mode: Mode; dbPath?: string; clock?: TestClock } = { mode: 'http' },
+  opts: {
+    mode: Mode;
+    /** An SQLite file (ignored on PostgreSQL, where each bot gets a new database). */
+    dbPath?: string;
+    /** A database to open again: an earlier bot's `db.location()` (a restart). */
+    at?: string;
+    clock?: TestClock;
+  } = { mode: 'http' },
 ): Promise<Bot> {
-  const db = openDatabase(opts.dbPath ?? ':memory:');
+  const db = testDb({ path: opts.dbPath, at: opts.at });
   const clock = opts.clock ?? new TestClock(Date.now());
   const logs: string[] = [];
   const sink = new Writable({
@@ -84,7 +93,7 @@ export async function startBot(
     },
   });
   const log = createLogger('debug', sink, { secrets: [w.botToken, w.appToken, w.signingSecret] });
-  const core = new Governance(sqliteStorage(db), clock, log);
+  const core = new Governance(db.storage, clock, log);
   const adapter = new SlackAdapter({
     core,
     log,
@@ -105,7 +114,7 @@ export async function startBot(
       if (stopped) return;
       stopped = true;
       await adapter.stop();
-      db.$client.close();
+      await db.storage.close();
     },
   };
 }
@@ -157,6 +166,16 @@ export class Actions {
 
   get ws(): Workspace {
     return this.w.ws ?? this.w.fake.ws;
+  }
+
+  /**
+   * Resolves once an adapter in this process has handed every reaction it was sent to the core. It
+   * acknowledges an event at once and queues it (in Slack's order, a member looked up first), so an
+   * acknowledged reaction may not be applied yet. Ostrom in another process: nothing to wait for here.
+   */
+  async drained(): Promise<void> {
+    if (!(this.bot.adapter instanceof SlackAdapter)) return;
+    await drainedQueue(this.bot.adapter);
   }
 
   /** Delivers a payload the way Slack does in the bot's mode. */
@@ -372,6 +391,7 @@ export class Actions {
    * Returns the event id `/help` was recorded under.
    */
   async settle(): Promise<string> {
+    await this.drained();
     const { answer, payload } = await this.command('erin', '/help', 'vote');
     await answer;
     return `command:${payload.trigger_id}`;
