@@ -12,6 +12,8 @@ import {
   primaryKey,
   type AnySQLiteColumn,
 } from 'drizzle-orm/sqlite-core';
+import { sql } from 'drizzle-orm';
+import { activeRank } from './expressions.js';
 
 const createdAt = () => integer('created_at', { mode: 'number' }).notNull();
 /** The owning community, declared lazily so tables may name `communities` before it is defined. */
@@ -48,6 +50,10 @@ export const members = sqliteTable(
   (t) => [
     uniqueIndex('members_community_user').on(t.communityId, t.userId),
     index('members_community_name').on(t.communityId, t.displayName),
+    /** `findMemberByName` compares `lower(display_name)`. */
+    index('members_community_lower_name').on(t.communityId, sql`lower(${t.displayName})`),
+    /** Members eligible to vote (joined long enough ago), counted from the index alone. */
+    index('members_community_joined').on(t.communityId, t.joinedAt),
   ],
 );
 
@@ -70,11 +76,20 @@ export const tasks = sqliteTable(
     cancelReason: text('cancel_reason'),
     createdAt: createdAt(),
     updatedAt: integer('updated_at').notNull(),
+    /**
+     * Claims holding the task: active ones and those of its accepted work (as counted against `slots`).
+     * Kept by `src/core/tasks/` in the unit that inserts or ends a claim, so "open with a free slot" is
+     * a comparison of two columns instead of a count of claims per task.
+     */
+    taken: integer('taken').notNull().default(0),
   },
   (t) => [
     uniqueIndex('tasks_community_number').on(t.communityId, t.number),
-    index('tasks_community_status').on(t.communityId, t.status, t.number),
+    /** slots and taken too: counts of open tasks with a free slot read the index alone. */
+    index('tasks_community_status').on(t.communityId, t.status, t.number, t.slots, t.taken),
     index('tasks_community_created').on(t.communityId, t.createdAt),
+    /** Autocomplete walks tasks active first, newest first, and stops at the first matches. */
+    index('tasks_community_active_number').on(t.communityId, activeRank(t.status), t.number),
   ],
 );
 
@@ -136,7 +151,8 @@ export const submissions = sqliteTable(
   },
   (t) => [
     index('submissions_task_status').on(t.taskId, t.status),
-    index('submissions_community_status').on(t.communityId, t.status),
+    /** Open submissions oldest first (the digest's review section) read in index order. */
+    index('submissions_community_status').on(t.communityId, t.status, t.createdAt, t.id),
   ],
 );
 
@@ -268,6 +284,8 @@ export const ledger = sqliteTable(
   (t) => [
     uniqueIndex('ledger_submission').on(t.submissionId),
     index('ledger_community_accepted').on(t.communityId, t.acceptedAt),
+    /** The ledger, newest first: by id within the community. */
+    index('ledger_community_id').on(t.communityId, t.id),
   ],
 );
 
@@ -286,7 +304,8 @@ export const ledgerPeople = sqliteTable(
   },
   (t) => [
     primaryKey({ columns: [t.ledgerId, t.memberId, t.role] }),
-    index('ledger_people_member').on(t.communityId, t.memberId, t.role),
+    /** A member's entries, newest first, and their counts by role, from the index alone. */
+    index('ledger_people_member').on(t.communityId, t.memberId, t.ledgerId, t.role),
   ],
 );
 
