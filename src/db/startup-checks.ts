@@ -29,6 +29,11 @@ function header(path: string): string {
   }
 }
 
+/** Whether the file at `path` starts with the SQLite header (an empty file does not). */
+export function isSqliteFile(path: string): boolean {
+  return header(path) === SQLITE_HEADER;
+}
+
 /** The nearest directory on the way to `path` that exists. */
 function existingAncestor(path: string): string {
   let dir = dirname(path);
