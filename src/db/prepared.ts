@@ -6,10 +6,10 @@
  * server-side prepared statement). Run it with `await q.execute({ x })` on either dialect.
  */
 import type { Db } from './client.js';
-import { isPg } from './dialect.js';
+import { isPg } from './is-pg.js';
 
-interface Preparable {
-  prepare(): { execute(values?: Record<string, unknown>): unknown };
+export interface Preparable<R = unknown> {
+  prepare(): { execute(values?: Record<string, unknown>): Promise<R> };
 }
 
 const caches = new WeakMap<Db, Map<string, unknown>>();
