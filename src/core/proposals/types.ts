@@ -6,6 +6,9 @@ export type ProposalRow = typeof proposals.$inferSelect;
 
 /** The votes that count on a proposal, by value. */
 export interface ProposalTally {
+  /** Votes that count, by value. */
+  counts: { yes: number; no: number; abstain: number };
+  /** Who cast them, in the order they last voted: every one, or the first few a card names. */
   yes: Ballot[];
   no: Ballot[];
   abstain: Ballot[];

@@ -5,6 +5,7 @@ import type { Ballot } from '../votes/types.js';
 import {
   formatTime,
   nameList,
+  NAMES_SHOWN,
   truncate,
   type Tone,
   type View,
@@ -28,7 +29,7 @@ const tones: Record<ProposalRow['status'], Tone> = {
 
 /** `2 yes, 1 no, 0 abstain`. */
 export function countsText(t: ProposalTally): string {
-  return `${t.yes.length} yes, ${t.no.length} no, ${t.abstain.length} abstain`;
+  return `${t.counts.yes} yes, ${t.counts.no} no, ${t.counts.abstain} abstain`;
 }
 
 /** Participants measured against the frozen quorum; lazy consensus has none. */
@@ -46,7 +47,12 @@ export function changeText(p: ProposalRow, ruleNow: string | undefined): string 
   return `${p.changeKey}: ${current} → ${p.changeValue}${note}`;
 }
 
-const names = (bs: Ballot[]) => nameList(bs.map((b) => b.member.displayName));
+const names = (bs: Ballot[], total: number) =>
+  nameList(
+    bs.map((b) => b.member.displayName),
+    NAMES_SHOWN,
+    total,
+  );
 
 function fieldsOf({ proposal: p, tally: t, author, ruleNow }: ProposalCardData): ViewField[] {
   const fields: ViewField[] = [
@@ -64,9 +70,9 @@ function fieldsOf({ proposal: p, tally: t, author, ruleNow }: ProposalCardData):
   if (change) fields.push({ name: 'Change', value: change, inline: false });
   fields.push(
     { name: 'Tally', value: `${countsText(t)} · ${participationText(p, t)}`, inline: false },
-    { name: 'Yes', value: names(t.yes), inline: true },
-    { name: 'No', value: names(t.no), inline: true },
-    { name: 'Abstain', value: names(t.abstain), inline: true },
+    { name: 'Yes', value: names(t.yes, t.counts.yes), inline: true },
+    { name: 'No', value: names(t.no, t.counts.no), inline: true },
+    { name: 'Abstain', value: names(t.abstain, t.counts.abstain), inline: true },
   );
   if (t.ignored > 0) {
     fields.push({
