@@ -9,12 +9,12 @@ import { proposalCardKey } from '../shared/card-keys.js';
 import { actorOf, proposalsChannel, type Ctx } from '../shared/context.js';
 import { cancelDeadline, schedule } from '../shared/deadlines.js';
 import { UserError, type ErrorCode } from '../shared/errors.js';
-import { DAY_MS, HOUR_MS, type VoteValue } from '../shared/model.js';
+import { DAY_MS, HOUR_MS } from '../shared/model.js';
 import { ruleMeaning } from './decide.js';
 import { countsText, proposalCard } from './views.js';
 import { formatRuleValue, isRuleKey, parseRuleAssignment, type RuleKey } from '../community/rules.js';
 import { addMark } from '../votes/marks.js';
-import { ALL_VOTERS, countVotes, votersOfValue, type NotCounted } from '../votes/tally.js';
+import { ALL_VOTERS, tallyVotes, type NotCounted } from '../votes/tally.js';
 import type { Target } from '../votes/types.js';
 import { formatTime, NAMES_SHOWN, truncate, type Reply } from '../shared/views.js';
 import type { ProposalCardData, ProposalRow, ProposalTally } from './types.js';
@@ -82,17 +82,13 @@ function notCountedOnProposal(ctx: Ctx, p: ProposalRow): NotCounted {
  * unless fewer are asked for, as a card shows).
  */
 export async function proposalTally(ctx: Ctx, p: ProposalRow, names = ALL_VOTERS): Promise<ProposalTally> {
-  const target = targetOf(p);
-  const who = notCountedOnProposal(ctx, p);
-  const c = await countVotes(ctx, target, who);
-  const first = (value: VoteValue) => votersOfValue(ctx, target, who, value, Math.min(names, c[value]));
+  const values = ['yes', 'no', 'abstain'] as const;
+  const t = await tallyVotes(ctx, targetOf(p), notCountedOnProposal(ctx, p), values, names);
   return {
-    counts: { yes: c.yes, no: c.no, abstain: c.abstain },
-    yes: await first('yes'),
-    no: await first('no'),
-    abstain: await first('abstain'),
-    participants: c.yes + c.no + c.abstain,
-    ignored: c.ignored,
+    counts: t.counts,
+    ...t.voters,
+    participants: t.counts.yes + t.counts.no + t.counts.abstain,
+    ignored: t.ignored,
   };
 }
 

@@ -10,8 +10,8 @@ import { submissionCardKey } from '../shared/card-keys.js';
 import type { Ctx } from '../shared/context.js';
 import { NAMES_SHOWN } from '../shared/views.js';
 import type { TaskRow } from '../tasks/types.js';
-import { DAY_MS, type VoteValue } from '../shared/model.js';
-import { ALL_VOTERS, countVotes, votersOfValue, type NotCounted } from '../votes/tally.js';
+import { DAY_MS } from '../shared/model.js';
+import { ALL_VOTERS, tallyVotes, type NotCounted } from '../votes/tally.js';
 import type { Target } from '../votes/types.js';
 import type { ReviewCardData, ReviewTally, SubmissionRow } from './types.js';
 import { reviewCard } from './views.js';
@@ -86,16 +86,14 @@ export function notCountedOnReview(ctx: Ctx, sub: Pick<SubmissionRow, 'taskId' |
  */
 export async function reviewTally(ctx: Ctx, sub: SubmissionRow, names = ALL_VOTERS): Promise<ReviewTally> {
   const target: Target = { type: 'submission', id: sub.id };
-  const who = notCountedOnReview(ctx, sub);
-  const counts = await countVotes(ctx, target, who);
-  const first = (value: VoteValue, n: number) => votersOfValue(ctx, target, who, value, Math.min(names, n));
+  const t = await tallyVotes(ctx, target, notCountedOnReview(ctx, sub), ['yes', 'no'], names);
   return {
-    approvals: counts.yes,
-    objections: counts.no,
-    approvers: (await first('yes', counts.yes)).map((b) => b.member),
-    objectors: await first('no', counts.no),
+    approvals: t.counts.yes,
+    objections: t.counts.no,
+    approvers: t.voters.yes.map((b) => b.member),
+    objectors: t.voters.no,
     needed: ctx.rules['review.approvals'],
-    ignored: counts.ignored,
+    ignored: t.ignored,
   };
 }
 

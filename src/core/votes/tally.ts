@@ -124,17 +124,31 @@ const params = (ctx: Ctx, t: Target, who: NotCounted) => ({
   submitter: who.task?.submitterId ?? 0,
 });
 
-/** The votes that count on a target, by value, and how many do not. */
+/** The votes on a target that do not count, by value. */
+async function notCountedVotes(ctx: Ctx, t: Target, who: NotCounted): Promise<Omit<VoteCounts, 'ignored'>> {
+  const q = who.task ? excluded.review(ctx.db) : excluded.proposal(ctx.db);
+  const out = { yes: 0, no: 0, abstain: 0 };
+  for (const r of await q.execute(params(ctx, t, who))) out[r.value] = r.n;
+  return out;
+}
+
+/** The votes that count on a target, by value (from `vote_tallies`), and how many do not. */
 export async function countVotes(ctx: Ctx, t: Target, who: NotCounted): Promise<VoteCounts> {
   const [all] = await totals(ctx.db).execute({ type: t.type, id: t.id });
-  const counts: VoteCounts = { yes: all?.yes ?? 0, no: all?.no ?? 0, abstain: all?.abstain ?? 0, ignored: 0 };
-  if (!all) return counts;
-  const q = who.task ? excluded.review(ctx.db) : excluded.proposal(ctx.db);
-  for (const r of await q.execute(params(ctx, t, who))) {
-    counts[r.value] -= r.n;
-    counts.ignored += r.n;
-  }
-  return counts;
+  if (!all) return { yes: 0, no: 0, abstain: 0, ignored: 0 };
+  const not = await notCountedVotes(ctx, t, who);
+  return {
+    yes: all.yes - not.yes,
+    no: all.no - not.no,
+    abstain: all.abstain - not.abstain,
+    ignored: not.yes + not.no + not.abstain,
+  };
+}
+
+/** How many votes on a target do not count. */
+export async function ignoredVotes(ctx: Ctx, t: Target, who: NotCounted): Promise<number> {
+  const not = await notCountedVotes(ctx, t, who);
+  return not.yes + not.no + not.abstain;
 }
 
 /** The first `limit` members whose counted vote is `value`, in the order they last voted. */
@@ -148,4 +162,46 @@ export async function votersOfValue(
   if (limit <= 0) return [];
   const q = who.task ? voters.review(ctx.db) : voters.proposal(ctx.db);
   return await q.execute({ ...params(ctx, t, who), value, limit });
+}
+
+/** A target's counted votes of some values, with who cast them, and how many votes do not count. */
+export interface Tally {
+  counts: Record<VoteValue, number>;
+  /** In the order they last voted: every one, or the first `names`. */
+  voters: Record<VoteValue, Ballot[]>;
+  ignored: number;
+}
+
+/**
+ * Tallies the `values` asked for. A card (`names` voters of each value) takes the counts from
+ * `vote_tallies` and reads only the names it shows. Every voter (`ALL_VOTERS`: a decision, an
+ * acceptance's credits, a digest) is read from the marks themselves and counted as read.
+ */
+export async function tallyVotes(
+  ctx: Ctx,
+  t: Target,
+  who: NotCounted,
+  values: readonly VoteValue[],
+  names: number,
+): Promise<Tally> {
+  const tally: Tally = {
+    counts: { yes: 0, no: 0, abstain: 0 },
+    voters: { yes: [], no: [], abstain: [] },
+    ignored: 0,
+  };
+  if (names >= ALL_VOTERS) {
+    for (const v of values) {
+      tally.voters[v] = await votersOfValue(ctx, t, who, v, ALL_VOTERS);
+      tally.counts[v] = tally.voters[v].length;
+    }
+    tally.ignored = await ignoredVotes(ctx, t, who);
+    return tally;
+  }
+  const c = await countVotes(ctx, t, who);
+  tally.ignored = c.ignored;
+  for (const v of values) {
+    tally.counts[v] = c[v];
+    tally.voters[v] = await votersOfValue(ctx, t, who, v, Math.min(names, c[v]));
+  }
+  return tally;
 }
