@@ -1,7 +1,8 @@
 /** Reactions on cards become vote marks on the card's target (a submission or a proposal). */
 import { and, eq, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/sqlite-core';
 import { prepared } from '../db/prepared.js';
-import { cards } from '../db/schema.js';
+import { cards, members, proposals, submissions, tasks } from '../db/schema.js';
 import { appendAudit } from './commons/audit.js';
 import { ensureMember } from './community/community.js';
 import type { Ctx } from './shared/context.js';
@@ -34,13 +35,18 @@ async function openTarget(ctx: Ctx, t: Target): Promise<OpenTarget | undefined> 
   switch (t.type) {
     case 'submission': {
       const found = await submissionForVote(ctx, t.id);
-      return found?.sub.status === 'open' ? { type: 'submission', id: t.id, ...found } : undefined;
+      return found && isOpen(ctx, { type: 'submission', id: t.id, ...found });
     }
     case 'proposal': {
       const found = await proposalForVote(ctx, t.id);
-      return found && takesVotes(ctx, found.proposal) ? { type: 'proposal', id: t.id, ...found } : undefined;
+      return found && isOpen(ctx, { type: 'proposal', id: t.id, ...found });
     }
   }
+}
+
+function isOpen(ctx: Ctx, t: OpenTarget): OpenTarget | undefined {
+  const open = t.type === 'submission' ? t.sub.status === 'open' : takesVotes(ctx, t.proposal);
+  return open ? t : undefined;
 }
 
 /** What a change of a target's votes does: re-tally, re-render, and accept a submission that now passes. */
@@ -61,12 +67,34 @@ function targetOfCard(cardKey: string): Target | undefined {
   return card && card.kind !== 'task' ? { type: card.kind, id: card.id } : undefined;
 }
 
-/** The vote target a message shows, if it is a review or proposal card. */
-export async function targetOf(ctx: Ctx, message: MessageRef): Promise<Target | undefined> {
-  const q = prepared(ctx.db, 'cards.byMessage', (d) =>
+/** The row id a card key names when it is of `kind` (SQL): `submission:12` → 12. */
+const idIn = (kind: 'submission' | 'proposal') =>
+  sql`case when ${cards.cardKey} like ${`${kind}:%`} then cast(substr(${cards.cardKey}, ${kind.length + 2}) as integer) end`;
+
+const submitters = alias(members, 'submitter');
+const authors = alias(members, 'author');
+
+/**
+ * The target a message's card votes on, if it still takes votes: the card, its submission (with task
+ * and submitter) or proposal (with author), in one query, as every reaction needs them.
+ */
+async function openTargetOf(ctx: Ctx, message: MessageRef): Promise<OpenTarget | undefined> {
+  const q = prepared(ctx.db, 'reactions.cardTarget', (d) =>
     d
-      .select({ key: cards.cardKey })
+      .select({
+        key: cards.cardKey,
+        sub: submissions,
+        task: tasks,
+        submitter: submitters.displayName,
+        proposal: proposals,
+        author: authors.displayName,
+      })
       .from(cards)
+      .leftJoin(submissions, eq(submissions.id, idIn('submission')))
+      .leftJoin(tasks, eq(tasks.id, submissions.taskId))
+      .leftJoin(submitters, eq(submitters.id, submissions.submitterId))
+      .leftJoin(proposals, eq(proposals.id, idIn('proposal')))
+      .leftJoin(authors, eq(authors.id, proposals.authorId))
       .where(
         and(
           eq(cards.communityId, sql.placeholder('community')),
@@ -75,14 +103,16 @@ export async function targetOf(ctx: Ctx, message: MessageRef): Promise<Target | 
       )
       .limit(1),
   );
-  const [card] = await q.execute({ community: ctx.community.id, message: message.messageId });
-  return card && targetOfCard(card.key);
-}
-
-/** The target a message's card votes on, if it still takes votes. */
-async function openTargetOf(ctx: Ctx, message: MessageRef): Promise<OpenTarget | undefined> {
-  const t = await targetOf(ctx, message);
-  return t && (await openTarget(ctx, t));
+  const [row] = await q.execute({ community: ctx.community.id, message: message.messageId });
+  const t = row && targetOfCard(row.key);
+  if (!t) return undefined;
+  if (t.type === 'submission')
+    return row.sub && row.task && row.submitter !== null && row.sub.communityId === ctx.community.id
+      ? isOpen(ctx, { type: 'submission', id: t.id, sub: row.sub, task: row.task, submitter: row.submitter })
+      : undefined;
+  return row.proposal && row.author !== null && row.proposal.communityId === ctx.community.id
+    ? isOpen(ctx, { type: 'proposal', id: t.id, proposal: row.proposal, author: row.author })
+    : undefined;
 }
 
 export async function applyReaction(ctx: Ctx, change: ReactionChange): Promise<void> {

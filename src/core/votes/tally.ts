@@ -172,10 +172,42 @@ export interface Tally {
   ignored: number;
 }
 
+/** A target with at most this many votes is tallied from them, read in one query. */
+const FEW_VOTES = 25;
+
+/** Every vote on a target (up to a limit), with its member and whether they claimed the task. */
+const fewVotesOf = (d: Db, claimant: SQL) =>
+  d
+    .select({
+      id: voteMarks.id,
+      member: members,
+      value: voteMarks.value,
+      reason: voteMarks.reason,
+      claimant: claimant.mapWith(Number),
+    })
+    .from(voteMarks)
+    .innerJoin(members, eq(members.id, voteMarks.memberId))
+    .where(votesOfTarget)
+    // The index's order, so a target with many votes stops after the limit (not sorting them all).
+    .orderBy(asc(voteMarks.value), asc(voteMarks.id))
+    .limit(sql.placeholder('limit'));
+
+const fewVotes = {
+  review: (db: Db) =>
+    prepared(db, 'tally.few.review', (d) =>
+      fewVotesOf(
+        d,
+        sql`case when exists (select 1 from ${claims} c where c.task_id = ${p.task} and c.member_id = ${voteMarks.memberId}) then 1 else 0 end`,
+      ),
+    ),
+  proposal: (db: Db) => prepared(db, 'tally.few.proposal', (d) => fewVotesOf(d, sql`0`)),
+};
+
 /**
- * Tallies the `values` asked for. A card (`names` voters of each value) takes the counts from
- * `vote_tallies` and reads only the names it shows. Every voter (`ALL_VOTERS`: a decision, an
- * acceptance's credits, a digest) is read from the marks themselves and counted as read.
+ * Tallies the `values` asked for, naming the first `names` voters of each. A target with few votes is
+ * tallied from all of them, read at once. With more, a card takes the counts from `vote_tallies` and
+ * reads only the names it shows, while every voter (`ALL_VOTERS`: a decision, an acceptance's credits,
+ * a digest) is read from the marks themselves and counted as read.
  */
 export async function tallyVotes(
   ctx: Ctx,
@@ -189,6 +221,23 @@ export async function tallyVotes(
     voters: { yes: [], no: [], abstain: [] },
     ignored: 0,
   };
+  const few = await (who.task ? fewVotes.review(ctx.db) : fewVotes.proposal(ctx.db)).execute({
+    ...params(ctx, t, who),
+    limit: FEW_VOTES + 1,
+  });
+  if (few.length <= FEW_VOTES) {
+    for (const v of few.sort((a, b) => a.id - b.id)) {
+      const counts =
+        !v.claimant && v.member.id !== who.task?.submitterId && v.member.joinedAt <= who.joinedAfter;
+      if (!counts) tally.ignored++;
+      else if (values.includes(v.value)) {
+        tally.counts[v.value]++;
+        if (tally.voters[v.value].length < names)
+          tally.voters[v.value].push({ member: v.member, value: v.value, reason: v.reason });
+      }
+    }
+    return tally;
+  }
   if (names >= ALL_VOTERS) {
     for (const v of values) {
       tally.voters[v] = await votersOfValue(ctx, t, who, v, ALL_VOTERS);
