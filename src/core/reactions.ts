@@ -1,6 +1,5 @@
 /** Reactions on cards become vote marks on the card's target (a submission or a proposal). */
-import { and, eq, sql } from 'drizzle-orm';
-import { alias } from 'drizzle-orm/sqlite-core';
+import { and, eq, sql, type SQL } from 'drizzle-orm';
 import { prepared } from '../db/prepared.js';
 import { cards, members, proposals, submissions, tasks } from '../db/schema.js';
 import { appendAudit } from './commons/audit.js';
@@ -71,8 +70,9 @@ function targetOfCard(cardKey: string): Target | undefined {
 const idIn = (kind: 'submission' | 'proposal') =>
   sql`case when ${cards.cardKey} like ${`${kind}:%`} then cast(substr(${cards.cardKey}, ${kind.length + 2}) as integer) end`;
 
-const submitters = alias(members, 'submitter');
-const authors = alias(members, 'author');
+/** A member's name by id (SQL), as a scalar subquery: one dialect-neutral way without a table alias. */
+const nameOf = (memberId: SQL) =>
+  sql<string | null>`(select ${members.displayName} from ${members} where ${members.id} = ${memberId})`;
 
 /**
  * The target a message's card votes on, if it still takes votes: the card, its submission (with task
@@ -85,16 +85,14 @@ async function openTargetOf(ctx: Ctx, message: MessageRef): Promise<OpenTarget |
         key: cards.cardKey,
         sub: submissions,
         task: tasks,
-        submitter: submitters.displayName,
+        submitter: nameOf(sql`${submissions.submitterId}`),
         proposal: proposals,
-        author: authors.displayName,
+        author: nameOf(sql`${proposals.authorId}`),
       })
       .from(cards)
       .leftJoin(submissions, eq(submissions.id, idIn('submission')))
       .leftJoin(tasks, eq(tasks.id, submissions.taskId))
-      .leftJoin(submitters, eq(submitters.id, submissions.submitterId))
       .leftJoin(proposals, eq(proposals.id, idIn('proposal')))
-      .leftJoin(authors, eq(authors.id, proposals.authorId))
       .where(
         and(
           eq(cards.communityId, sql.placeholder('community')),
