@@ -40,6 +40,16 @@ export default tseslint.config(
           patterns: ['discord.js', '@slack/*', '**/adapters/**', 'better-sqlite3', 'better-sqlite3/*', 'pg'],
         },
       ],
+      // A unit of work holds one connection: its queries run one after another, never side by side
+      // (node-postgres queues them with a deprecation warning today, and pg 9 will refuse).
+      'no-restricted-properties': [
+        'error',
+        ...['all', 'allSettled', 'race', 'any'].map((property) => ({
+          object: 'Promise',
+          property,
+          message: 'A unit of work has one connection: await its queries one after another.',
+        })),
+      ],
     },
   },
   {

@@ -21,7 +21,9 @@ const notOnPg = [
 function pgProject() {
   if (findPgBin()) return true;
   if (process.env.OSTROM_REQUIRE_PG === '1')
-    throw new Error('OSTROM_REQUIRE_PG=1 but PostgreSQL is not installed (no /usr/lib/postgresql/*/bin/initdb).');
+    throw new Error(
+      'OSTROM_REQUIRE_PG=1 but PostgreSQL is not installed (no /usr/lib/postgresql/*/bin/initdb).',
+    );
   console.warn(
     'PostgreSQL tests skipped: PostgreSQL is not installed. To run them, install the Debian package ' +
       '`postgresql` (apt-get install postgresql; no server needs to run: the tests start their own).',

@@ -1,5 +1,6 @@
 /** process.env → validated settings. Mirrored by .env.example; secrets are never logged. */
 import { z } from 'zod';
+import { parseSecretKey } from './secret-box.js';
 
 const optional = z
   .string()
@@ -12,7 +13,10 @@ const fields = z.object({
   DATABASE_URL: optional.pipe(
     z
       .string()
-      .regex(/^postgres(ql)?:\/\/\S+$/, 'must be a PostgreSQL URL: postgres://user:password@host:5432/database')
+      .regex(
+        /^postgres(ql)?:\/\/\S+$/,
+        'must be a PostgreSQL URL: postgres://user:password@host:5432/database',
+      )
       .optional(),
   ),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
@@ -21,22 +25,111 @@ const fields = z.object({
   DISCORD_APP_ID: optional,
   DISCORD_GUILD_ID: optional,
   DISCORD_API_URL: optional.pipe(z.url().optional()),
+  DISCORD_SHARDS: optional.pipe(
+    z
+      .string()
+      .regex(
+        /^\s*\d+(\s*-\s*\d+)?(\s*,\s*\d+(\s*-\s*\d+)?)*\s*$/,
+        'must be shard ids and ranges such as 0,1 or 0-3 or 0-3,8',
+      )
+      .transform(shardRanges)
+      .optional(),
+  ),
+  DISCORD_SHARD_COUNT: optional.pipe(
+    z.coerce
+      .number<string>({ error: 'must be a whole number' })
+      .int('must be a whole number')
+      .min(1, 'must be at least 1')
+      .optional(),
+  ),
   SLACK_BOT_TOKEN: optional,
   SLACK_APP_TOKEN: optional,
   SLACK_SIGNING_SECRET: optional,
   SLACK_PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   SLACK_API_URL: optional.pipe(z.url().optional()),
+  SLACK_CLIENT_ID: optional,
+  SLACK_CLIENT_SECRET: optional,
+  SLACK_STATE_SECRET: optional,
+  SLACK_INSTALL_REDIRECT_URL: optional.pipe(
+    z
+      .url()
+      .regex(
+        /\/slack\/oauth_redirect$/,
+        'must end with /slack/oauth_redirect (https://YOUR-HOST/slack/oauth_redirect)',
+      )
+      .optional(),
+  ),
+  OSTROM_SECRET_KEY: optional,
 });
 
+/** `0-3,8` → [[0, 3], [8, 8]] (checked against the count, then expanded, once the whole environment parsed). */
+function shardRanges(text: string): [number, number][] {
+  return text.split(',').map((part) => {
+    const [from, to = from] = part.split('-').map((n) => Number(n.trim()));
+    return [from!, to!];
+  });
+}
+
 /**
- * Slack runs with a bot token plus an app-level token (Socket Mode) or a signing secret (HTTP). Half of
- * that stops the start with the missing variable named; a token of the wrong kind (xapp- for the bot) too.
+ * Discord's shards: DISCORD_SHARDS names the ones this process runs, out of DISCORD_SHARD_COUNT in all
+ * (which it needs: a shard id means nothing without the count). Every id must be below the count.
+ */
+function checkShards(env: z.infer<typeof fields>, issue: (path: string, message: string) => void): void {
+  const ranges = env.DISCORD_SHARDS;
+  if (!ranges) return;
+  const count = env.DISCORD_SHARD_COUNT;
+  if (count === undefined) {
+    issue(
+      'DISCORD_SHARD_COUNT',
+      'missing: DISCORD_SHARDS is set, and Discord also needs the total number of shards of every process (e.g. DISCORD_SHARDS=0,1 with DISCORD_SHARD_COUNT=4)',
+    );
+    return;
+  }
+  for (const [from, to] of ranges) {
+    if (from > to) issue('DISCORD_SHARDS', `the range ${from}-${to} runs backwards: write ${to}-${from}`);
+    else if (to >= count)
+      issue(
+        'DISCORD_SHARDS',
+        `shard ${to} does not exist: with DISCORD_SHARD_COUNT=${count} the shards are 0 to ${count - 1}`,
+      );
+  }
+}
+/** The variables of Slack's distribution mode (many workspaces, OAuth install), all needed. */
+const DISTRIBUTION = [
+  'SLACK_CLIENT_ID',
+  'SLACK_CLIENT_SECRET',
+  'SLACK_STATE_SECRET',
+  'SLACK_SIGNING_SECRET',
+  'OSTROM_SECRET_KEY',
+] as const;
+
+/** Whether a distribution-mode variable is set: the operator means the OAuth install for many workspaces. */
+const wantsDistribution = (env: Record<string, unknown>) =>
+  Boolean(env.SLACK_CLIENT_ID || env.SLACK_CLIENT_SECRET || env.SLACK_STATE_SECRET);
+
+/**
+ * Slack runs with a bot token plus an app-level token (Socket Mode) or a signing secret (HTTP), or in
+ * distribution mode with the OAuth settings and a signing secret. Half of that stops the start with the
+ * missing variable named; a token of the wrong kind (xapp- for the bot) too, and so do both modes at once.
  */
 const schema = fields.superRefine((env, ctx) => {
   const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
+  checkShards(env, issue);
+  if (env.OSTROM_SECRET_KEY) {
+    try {
+      parseSecretKey(env.OSTROM_SECRET_KEY);
+    } catch (err) {
+      issue('OSTROM_SECRET_KEY', (err as Error).message.replace(/^OSTROM_SECRET_KEY /, ''));
+    }
+  }
+  if (wantsDistribution(env)) return distributionIssues(env, issue);
   const other = env.SLACK_APP_TOKEN ? 'SLACK_APP_TOKEN' : 'SLACK_SIGNING_SECRET';
   if (!env.SLACK_BOT_TOKEN && (env.SLACK_APP_TOKEN || env.SLACK_SIGNING_SECRET))
-    issue('SLACK_BOT_TOKEN', `missing: ${other} is set, and Slack also needs the bot token (xoxb-…)`);
+    issue(
+      'SLACK_BOT_TOKEN',
+      `missing: ${other} is set, and Slack also needs the bot token (xoxb-…)` +
+        (env.SLACK_APP_TOKEN ? '' : ', or SLACK_CLIENT_ID and its fellows for distribution mode'),
+    );
   if (env.SLACK_BOT_TOKEN && !env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET)
     issue(
       'SLACK_APP_TOKEN',
@@ -54,6 +147,28 @@ const schema = fields.superRefine((env, ctx) => {
     );
 });
 
+/** Distribution mode: every variable of it, over HTTP, and no single-workspace token beside it. */
+function distributionIssues(env: z.infer<typeof fields>, issue: (path: string, message: string) => void) {
+  const set = DISTRIBUTION.filter((v) => env[v]);
+  for (const v of DISTRIBUTION.filter((name) => !env[name])) {
+    const why =
+      v === 'OSTROM_SECRET_KEY'
+        ? "it encrypts the workspaces' tokens in the database (generate one: openssl rand -hex 32)"
+        : `distribution mode (many workspaces) needs ${DISTRIBUTION.join(', ')}`;
+    issue(v, `missing: ${set.join(', ')} ${set.length === 1 ? 'is' : 'are'} set, and ${why}`);
+  }
+  if (env.SLACK_BOT_TOKEN)
+    issue(
+      'SLACK_BOT_TOKEN',
+      'set together with SLACK_CLIENT_ID (distribution mode): pick one. A bot token runs one workspace; the OAuth settings run every workspace that installs the app. Unset the other.',
+    );
+  if (env.SLACK_APP_TOKEN)
+    issue(
+      'SLACK_APP_TOKEN',
+      "distribution mode runs over HTTP (Slack's Marketplace does not allow Socket Mode): unset SLACK_APP_TOKEN and expose /slack/events, /slack/install and /slack/oauth_redirect",
+    );
+}
+
 export type Env = z.infer<typeof schema>;
 
 /** Names of the variables whose values must never be printed. */
@@ -63,6 +178,9 @@ export const secretNames = [
   'SLACK_BOT_TOKEN',
   'SLACK_APP_TOKEN',
   'SLACK_SIGNING_SECRET',
+  'SLACK_CLIENT_SECRET',
+  'SLACK_STATE_SECRET',
+  'OSTROM_SECRET_KEY',
 ] as const;
 
 /**
@@ -82,7 +200,14 @@ export const platformVariables: PlatformVariables[] = [
   {
     platform: 'Discord',
     complete: [['DISCORD_TOKEN', 'DISCORD_APP_ID']],
-    all: ['DISCORD_TOKEN', 'DISCORD_APP_ID', 'DISCORD_GUILD_ID', 'DISCORD_API_URL'],
+    all: [
+      'DISCORD_TOKEN',
+      'DISCORD_APP_ID',
+      'DISCORD_GUILD_ID',
+      'DISCORD_API_URL',
+      'DISCORD_SHARDS',
+      'DISCORD_SHARD_COUNT',
+    ],
   },
 ];
 
@@ -118,12 +243,38 @@ export function wantsDiscord(env: Env): boolean {
 }
 
 export function wantsSlack(env: Env): boolean {
-  return Boolean(env.SLACK_BOT_TOKEN && (env.SLACK_APP_TOKEN || env.SLACK_SIGNING_SECRET));
+  return (
+    Boolean(env.SLACK_BOT_TOKEN && (env.SLACK_APP_TOKEN || env.SLACK_SIGNING_SECRET)) ||
+    DISTRIBUTION.every((v) => env[v])
+  );
 }
 
-/** Socket Mode when an app-level token is set (it needs no public URL), else HTTP; undefined without Slack. */
-export function slackMode(env: Env): 'socket' | 'http' | undefined {
+/** The Discord shards this process runs, and how many there are in all. */
+export interface DiscordSharding {
+  shards: number[];
+  shardCount: number;
+}
+
+/**
+ * DISCORD_SHARDS out of DISCORD_SHARD_COUNT; all of the count's shards when only the count is set;
+ * undefined when neither is (one process, one shard: discord.js's default, enough up to 2,500 guilds).
+ */
+export function discordSharding(env: Env): DiscordSharding | undefined {
+  const shardCount = env.DISCORD_SHARD_COUNT;
+  if (shardCount === undefined) return undefined;
+  const ranges = env.DISCORD_SHARDS ?? [[0, shardCount - 1]];
+  const shards = new Set<number>();
+  for (const [from, to] of ranges) for (let id = from; id <= to; id++) shards.add(id);
+  return { shards: [...shards].sort((a, b) => a - b), shardCount };
+}
+
+/**
+ * Distribution mode when the OAuth settings are set (many workspaces, HTTP); else Socket Mode when an
+ * app-level token is set (it needs no public URL), else HTTP; undefined without Slack.
+ */
+export function slackMode(env: Env): 'socket' | 'http' | 'distribution' | undefined {
   if (!wantsSlack(env)) return undefined;
+  if (wantsDistribution(env)) return 'distribution';
   return env.SLACK_APP_TOKEN ? 'socket' : 'http';
 }
 

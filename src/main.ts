@@ -6,7 +6,15 @@ import { Governance, systemClock, type PlatformAdapter } from './core/index.js';
 import { openDatabase } from './db/client.js';
 import { settingsStore } from './db/kv.js';
 import { sqliteStorage, type Storage } from './db/storage.js';
-import { loadEnv, secretValues, slackMode, wantsDiscord, wantsSlack, type Env } from './env.js';
+import {
+  discordSharding,
+  loadEnv,
+  secretValues,
+  slackMode,
+  wantsDiscord,
+  wantsSlack,
+  type Env,
+} from './env.js';
 import { startScheduler, type Scheduler } from './jobs/scheduler.js';
 import { createLogger, type Logger } from './log.js';
 
@@ -59,33 +67,50 @@ async function discordAdapter(env: Env, core: Governance, log: Logger): Promise<
     appId: env.DISCORD_APP_ID!,
     guildId: env.DISCORD_GUILD_ID,
     apiUrl: env.DISCORD_API_URL,
+    sharding: discordSharding(env),
   });
 }
 
 async function slackAdapter(
   env: Env,
-  mode: 'socket' | 'http',
+  mode: 'socket' | 'http' | 'distribution',
   core: Governance,
+  storage: Storage,
   log: Logger,
 ): Promise<PlatformAdapter> {
   const { SlackAdapter } = await import('../adapters/slack/slack-adapter.js');
+  const common = { core, log, apiUrl: env.SLACK_API_URL };
+  if (mode === 'socket')
+    return new SlackAdapter({ ...common, botToken: env.SLACK_BOT_TOKEN, appToken: env.SLACK_APP_TOKEN });
+  const http = { ...common, signingSecret: env.SLACK_SIGNING_SECRET, port: env.SLACK_PORT };
+  if (mode === 'http') return new SlackAdapter({ ...http, botToken: env.SLACK_BOT_TOKEN });
+  // Many workspaces: each one's installation (its tokens sealed with OSTROM_SECRET_KEY) in the database.
+  const { SlackInstallationStore } = await import('../adapters/slack/installation-store.js');
+  const { parseSecretKey } = await import('./secret-box.js');
+  const store = new SlackInstallationStore(storage, parseSecretKey(env.OSTROM_SECRET_KEY!), log);
   return new SlackAdapter({
-    core,
-    log,
-    botToken: env.SLACK_BOT_TOKEN!,
-    ...(mode === 'socket'
-      ? { appToken: env.SLACK_APP_TOKEN }
-      : { signingSecret: env.SLACK_SIGNING_SECRET, port: env.SLACK_PORT }),
-    apiUrl: env.SLACK_API_URL,
+    ...http,
+    distribution: {
+      clientId: env.SLACK_CLIENT_ID!,
+      clientSecret: env.SLACK_CLIENT_SECRET!,
+      stateSecret: env.SLACK_STATE_SECRET!,
+      redirectUri: env.SLACK_INSTALL_REDIRECT_URL,
+      store,
+    },
   });
 }
 
 /** The adapters of the platforms the environment configures (not yet started). */
-async function platformsFromEnv(env: Env, core: Governance, log: Logger): Promise<PlatformAdapter[]> {
+async function platformsFromEnv(
+  env: Env,
+  core: Governance,
+  storage: Storage,
+  log: Logger,
+): Promise<PlatformAdapter[]> {
   const adapters: PlatformAdapter[] = [];
   if (wantsDiscord(env)) adapters.push(await discordAdapter(env, core, log));
   const slack = slackMode(env);
-  if (slack) adapters.push(await slackAdapter(env, slack, core, log));
+  if (slack) adapters.push(await slackAdapter(env, slack, core, storage, log));
   return adapters;
 }
 
@@ -118,10 +143,10 @@ function stopOnSignal(
 /** The platforms the environment names, with the scheduler, until a signal stops them. */
 async function runPlatforms(env: Env, storage: Storage, log: Logger): Promise<void> {
   const core = new Governance(storage, systemClock, log);
-  const adapters = await platformsFromEnv(env, core, log);
+  const adapters = await platformsFromEnv(env, core, storage, log);
   if (adapters.length === 0) {
     log.error(
-      'No platform to run: set DISCORD_TOKEN and DISCORD_APP_ID, or SLACK_BOT_TOKEN with SLACK_APP_TOKEN or SLACK_SIGNING_SECRET, or unset everything to run the console.',
+      'No platform to run: set DISCORD_TOKEN and DISCORD_APP_ID, or SLACK_BOT_TOKEN with SLACK_APP_TOKEN or SLACK_SIGNING_SECRET, or the Slack distribution settings (SLACK_CLIENT_ID, SLACK_CLIENT_SECRET, SLACK_STATE_SECRET, SLACK_SIGNING_SECRET, OSTROM_SECRET_KEY), or unset everything to run the console.',
     );
     process.exitCode = 1;
     return;

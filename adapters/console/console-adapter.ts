@@ -228,10 +228,14 @@ export class ConsoleAdapter implements PlatformAdapter {
       case 'thread': {
         const card = await this.o.core.findCard(COMMUNITY, e.cardKey);
         if (!card) return;
-        return this.write(block(await this.nextRef(), `↳ thread of ${card.messageId} · `, e.text.split('\n')));
+        return this.write(
+          block(await this.nextRef(), `↳ thread of ${card.messageId} · `, e.text.split('\n')),
+        );
       }
       case 'say':
-        return this.write(block(await this.nextRef(), `#${e.channelId || this.channel} · `, e.text.split('\n')));
+        return this.write(
+          block(await this.nextRef(), `#${e.channelId || this.channel} · `, e.text.split('\n')),
+        );
       case 'notify':
         return this.write(block(await this.nextRef(), `(to ${e.userId}) `, e.text.split('\n')));
     }

@@ -39,6 +39,13 @@ export interface DiscordOptions {
   guildId?: string;
   /** REST base such as `https://discord.com/api` (a proxy, or a test server). */
   apiUrl?: string;
+  /**
+   * The gateway shards this process runs, out of how many in all (DISCORD_SHARDS, DISCORD_SHARD_COUNT).
+   * Discord sends each shard the events of the guilds with `(guild_id >> 22) % shardCount` = its id, so
+   * processes with disjoint shards split the guilds among them with no other coordination. Undefined:
+   * one shard, every guild.
+   */
+  sharding?: { shards: number[]; shardCount: number };
 }
 
 const SORRY = 'Sorry, something went wrong on our side; nothing was changed. Please try again.';
@@ -60,6 +67,7 @@ export class DiscordAdapter implements PlatformAdapter {
       partials: [Partials.Message, Partials.Channel, Partials.Reaction, Partials.User],
       allowedMentions: { parse: [] },
       rest: o.apiUrl ? { api: o.apiUrl } : {},
+      ...(o.sharding ? { shards: o.sharding.shards, shardCount: o.sharding.shardCount } : {}),
     });
     this.out = new DiscordOutbound(this.client, o.core, o.log);
     this.wire();
@@ -67,8 +75,7 @@ export class DiscordAdapter implements PlatformAdapter {
 
   async start(): Promise<void> {
     this.client.rest.setToken(this.o.token);
-    const n = await registerCommands(this.client.rest, this.o.appId, this.o.guildId);
-    this.o.log.info({ commands: n, guild: this.o.guildId ?? 'global' }, 'Discord commands registered');
+    await this.register();
     const ready = new Promise<void>((resolve) => this.client.once(Events.ClientReady, () => resolve()));
     await this.client.login(this.o.token);
     await ready;
@@ -76,6 +83,23 @@ export class DiscordAdapter implements PlatformAdapter {
 
   async stop(): Promise<void> {
     await this.client.destroy();
+  }
+
+  /**
+   * Commands are the application's, not a shard's: with several processes, only the one running shard 0
+   * registers them (every deployment has exactly one). The registration is a bulk overwrite, so a second
+   * one would do no harm, but one registrant means the processes do not spend the route's rate limit
+   * N times at each start, and during a rolling upgrade an old process restarting cannot put back the
+   * old command set over the new one. `npm run discord:register` registers them from anywhere.
+   */
+  private async register(): Promise<void> {
+    const shards = this.o.sharding?.shards;
+    if (shards && !shards.includes(0)) {
+      this.o.log.info({ shards }, 'Discord commands are left to the process running shard 0');
+      return;
+    }
+    const n = await registerCommands(this.client.rest, this.o.appId, this.o.guildId);
+    this.o.log.info({ commands: n, guild: this.o.guildId ?? 'global' }, 'Discord commands registered');
   }
 
   perform(outcome: Outcome): Promise<void> {
@@ -109,8 +133,8 @@ export class DiscordAdapter implements PlatformAdapter {
         );
     });
     // A fresh session (start, or a reconnect that could not resume) may have missed reactions;
-    // a resumed one replays what it missed, so only ShardReady reconciles.
-    c.on(Events.ShardReady, () => void guard('reconcile', () => this.reconcileAll()));
+    // a resumed one replays what it missed, so only ShardReady reconciles, the guilds of that shard.
+    c.on(Events.ShardReady, (shard) => void guard('reconcile', () => this.reconcileShard(shard)));
     c.on(Events.Error, (err) => this.o.log.error({ err }, 'Discord client error'));
     c.on(Events.ShardError, (err) => this.o.log.error({ err }, 'Discord gateway error'));
     c.rest.on('rateLimited', (info) =>
@@ -128,9 +152,13 @@ export class DiscordAdapter implements PlatformAdapter {
     return handled.then((out) => (out ? this.out.perform(out) : undefined));
   }
 
-  private async reconcileAll(): Promise<void> {
+  /**
+   * The guilds Discord gave this shard (GUILD_CREATE), never a list from REST or the database: those
+   * would hold other processes' guilds, which their own shards reconcile.
+   */
+  private async reconcileShard(shard: number): Promise<void> {
     for (const guild of this.client.guilds.cache.values())
-      await reconcileGuild(this.client, this.o.core, this.out, guild);
+      if (guild.shardId === shard) await reconcileGuild(this.client, this.o.core, this.out, guild);
   }
 
   private async interaction(i: Interaction): Promise<void> {

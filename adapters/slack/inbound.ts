@@ -1,6 +1,6 @@
 /** Slack's payloads → core input: escaped command text, the acting member, the workspace. */
-import type { WebClient } from '@slack/web-api';
 import type { Actor, CommunityRef, TypedCommand } from '../../src/core/index.js';
+import type { Workspaces } from './workspaces.js';
 
 export function communityOf(teamId: string, name?: string): CommunityRef {
   return { platform: 'slack', id: teamId, ...(name && { name }) };
@@ -69,21 +69,23 @@ interface CachedActor {
   at: number;
 }
 
-/** Members as `users.info` describes them, kept a short while (admin rights may change). */
+/** Members as `users.info` of their workspace describes them, kept a short while (admin rights may change). */
 export class Members {
   private readonly cache = new Map<string, CachedActor>();
 
   constructor(
-    private readonly client: WebClient,
+    private readonly workspaces: Pick<Workspaces, 'of'>,
     private readonly ttlMs = 60_000,
     private readonly now: () => number = Date.now,
   ) {}
 
   /** The acting member; bots, apps and Slackbot are marked as bots (they never vote). */
-  async actor(userId: string): Promise<Actor> {
-    const hit = this.cache.get(userId);
+  async actor(teamId: string, userId: string): Promise<Actor> {
+    const key = `${teamId}/${userId}`;
+    const hit = this.cache.get(key);
     if (hit && this.now() - hit.at < this.ttlMs) return hit.actor;
-    const res = await this.client.users.info({ user: userId });
+    const { client } = await this.workspaces.of(teamId);
+    const res = await client.users.info({ user: userId });
     const u = res.user;
     const actor: Actor = {
       userId,
@@ -91,7 +93,7 @@ export class Members {
       isBot: Boolean(u?.is_bot || userId === 'USLACKBOT'),
       isAdmin: Boolean(u?.is_admin || u?.is_owner || u?.is_primary_owner),
     };
-    this.cache.set(userId, { actor, at: this.now() });
+    this.cache.set(key, { actor, at: this.now() });
     return actor;
   }
 }

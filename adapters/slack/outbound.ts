@@ -1,5 +1,4 @@
 /** Performs the core's effects on Slack through the Web API, one at a time, in order. */
-import type { WebClient } from '@slack/web-api';
 import {
   cardVoteEmoji,
   voteEmojiTable,
@@ -11,6 +10,7 @@ import {
 import type { Logger } from '../../src/log.js';
 import { EffectQueue, byKind, type EffectFailed, type EffectOf } from '../shared/effect-queue.js';
 import { cardMessage, textMessage } from './render.js';
+import type { Workspaces } from './workspaces.js';
 
 /** Slack's reaction name for each emoji Ostrom seeds its vote cards with (✅ → white_check_mark). */
 const slackName = (unicode: string) => voteEmojiTable.find((e) => e.unicode === unicode)!.slack[0]!;
@@ -29,7 +29,7 @@ export class SlackOutbound {
   private readonly queue: EffectQueue;
 
   constructor(
-    private readonly client: WebClient,
+    private readonly workspaces: Pick<Workspaces, 'of'>,
     private readonly core: Governance,
     private readonly log: Logger,
   ) {
@@ -38,8 +38,8 @@ export class SlackOutbound {
         post: (c, e) => this.post(c, e),
         update: (c, e) => this.update(c, e),
         thread: (c, e) => this.thread(c, e),
-        say: (_c, e) => this.say(e),
-        notify: (_c, e) => this.notify(e),
+        say: (c, e) => this.say(c, e),
+        notify: (c, e) => this.notify(c, e),
       }),
       (err, effect) => {
         const code = slackError(err);
@@ -57,10 +57,17 @@ export class SlackOutbound {
     return this.queue.perform(outcome, onFail);
   }
 
+  /** The Web API client of the workspace an effect belongs to (its own token). */
+  private async client(community: CommunityRef) {
+    return (await this.workspaces.of(community.id)).client;
+  }
+
   private async update(community: CommunityRef, e: EffectOf<'update'>): Promise<void> {
     const card = await this.core.findCard(community, e.cardKey);
     if (!card) return;
-    await this.client.chat.update({
+    await (
+      await this.client(community)
+    ).chat.update({
       channel: card.channelId,
       ts: card.messageId,
       ...cardMessage(e.view),
@@ -70,30 +77,35 @@ export class SlackOutbound {
   private async thread(community: CommunityRef, e: EffectOf<'thread'>): Promise<void> {
     const card = await this.core.findCard(community, e.cardKey);
     if (!card) return;
-    await this.client.chat.postMessage({
+    await (
+      await this.client(community)
+    ).chat.postMessage({
       channel: card.channelId,
       thread_ts: card.threadId ?? card.messageId,
       ...textMessage(e.text),
     });
   }
 
-  private async say(e: EffectOf<'say'>): Promise<void> {
-    await this.client.chat.postMessage({ channel: e.channelId, ...textMessage(e.text) });
+  private async say(community: CommunityRef, e: EffectOf<'say'>): Promise<void> {
+    const client = await this.client(community);
+    await client.chat.postMessage({ channel: e.channelId, ...textMessage(e.text) });
   }
 
-  private async notify(e: EffectOf<'notify'>): Promise<void> {
-    await this.client.chat.postMessage({ channel: await this.dm(e.userId), ...textMessage(e.text) });
+  private async notify(community: CommunityRef, e: EffectOf<'notify'>): Promise<void> {
+    const client = await this.client(community);
+    await client.chat.postMessage({ channel: await this.dm(community.id, e.userId), ...textMessage(e.text) });
   }
 
   private async post(community: CommunityRef, e: EffectOf<'post'>): Promise<void> {
-    const res = await this.client.chat.postMessage({ channel: e.channelId, ...cardMessage(e.view) });
+    const client = await this.client(community);
+    const res = await client.chat.postMessage({ channel: e.channelId, ...cardMessage(e.view) });
     if (!e.cardKey || !res.ts || !res.channel) return;
     // Recorded at once, so reactions that come while the thread is being opened find their card.
     const at = { channelId: res.channel, messageId: res.ts };
     await this.core.recordCard(community, e.cardKey, at);
     if (e.thread) {
       // A Slack thread is the replies to the card: its first reply invites the discussion.
-      await this.client.chat.postMessage({
+      await client.chat.postMessage({
         channel: res.channel,
         thread_ts: res.ts,
         ...textMessage(`Discussion of ${e.thread.name}: reply in this thread.`),
@@ -101,22 +113,24 @@ export class SlackOutbound {
       await this.core.recordCard(community, e.cardKey, { ...at, threadId: res.ts });
     }
     for (const name of SEED[e.cardKey.split(':')[0]!] ?? []) {
-      await this.client.reactions
+      await client.reactions
         .add({ channel: res.channel, timestamp: res.ts, name })
         .catch((err: unknown) => this.log.warn({ err }, 'could not add a voting reaction'));
     }
   }
 
-  /** The id of the direct-message conversation with a member. */
-  async dm(userId: string): Promise<string> {
-    const res = await this.client.conversations.open({ users: userId });
+  /** The id of the direct-message conversation with a member of a workspace. */
+  async dm(teamId: string, userId: string): Promise<string> {
+    const { client } = await this.workspaces.of(teamId);
+    const res = await client.conversations.open({ users: userId });
     if (!res.channel?.id) throw new Error('conversations.open returned no channel');
     return res.channel.id;
   }
 
   /** Uploads a file into a conversation with the current upload API (URL, upload, complete). */
-  async upload(channelId: string, file: FileOut, comment: string): Promise<void> {
-    await this.client.filesUploadV2({
+  async upload(teamId: string, channelId: string, file: FileOut, comment: string): Promise<void> {
+    const { client } = await this.workspaces.of(teamId);
+    await client.filesUploadV2({
       channel_id: channelId,
       file: Buffer.from(file.content, 'utf8'),
       filename: file.name,

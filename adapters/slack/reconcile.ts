@@ -1,26 +1,19 @@
 /** At start: make every open vote card's votes equal to its reactions on Slack now. */
-import type { WebClient } from '@slack/web-api';
-import {
-  voteOfEmoji,
-  type CommunityRef,
-  type Governance,
-  type PresentReaction,
-} from '../../src/core/index.js';
+import { voteOfEmoji, type Governance, type PresentReaction } from '../../src/core/index.js';
 import type { Logger } from '../../src/log.js';
 import type { Members } from './inbound.js';
 import type { SlackOutbound } from './outbound.js';
+import type { Workspace } from './workspaces.js';
 
 /**
  * Reads each open review and proposal card with `reactions.get` (all users) and hands the voting
  * reactions to the core, so votes cast or withdrawn while Ostrom was down count. Returns the cards synced.
  */
 export async function reconcileCards(
-  client: WebClient,
+  { client, community, botUserId }: Workspace,
   core: Governance,
   out: SlackOutbound,
   members: Members,
-  community: CommunityRef,
-  botUserId: string,
   log: Logger,
 ): Promise<number> {
   let synced = 0;
@@ -35,7 +28,11 @@ export async function reconcileCards(
       if (!vote) continue;
       for (const user of r.users ?? []) {
         if (user === botUserId) continue;
-        present.push({ actor: await members.actor(user), emoji: vote.emoji, value: vote.value });
+        present.push({
+          actor: await members.actor(community.id, user),
+          emoji: vote.emoji,
+          value: vote.value,
+        });
       }
     }
     const message = { channelId: card.channelId, messageId: card.messageId };

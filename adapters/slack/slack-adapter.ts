@@ -1,12 +1,16 @@
 /** Ostrom on Slack through Bolt: slash commands, buttons, modals, Block Kit cards, threads and reaction votes. */
 import type { AddressInfo, Server } from 'node:net';
 import type { App, SlashCommand, ViewSubmitAction } from '@slack/bolt';
-import type { ReactionAddedEvent, ReactionRemovedEvent } from '@slack/types';
+import type {
+  AppUninstalledEvent,
+  ReactionAddedEvent,
+  ReactionRemovedEvent,
+  TokensRevokedEvent,
+} from '@slack/types';
 import {
   buttonCommand,
   formOf,
   voteOfEmoji,
-  type CommunityRef,
   type Governance,
   type Outcome,
   type PlatformAdapter,
@@ -14,7 +18,7 @@ import {
   type Reply,
 } from '../../src/core/index.js';
 import { createApp, type SlackConnection } from './app.js';
-import { commandOf, communityOf, Members } from './inbound.js';
+import { commandOf, Members } from './inbound.js';
 import { SlackOutbound } from './outbound.js';
 import { reconcileCards } from './reconcile.js';
 import {
@@ -28,6 +32,7 @@ import {
   type Answer,
 } from './interaction.js';
 import { formModal } from './render.js';
+import type { Workspaces } from './workspaces.js';
 
 export interface SlackOptions extends SlackConnection {
   core: Governance;
@@ -42,45 +47,45 @@ export class SlackAdapter implements PlatformAdapter {
   readonly app: App;
   /** The HTTP port listened on, once started in HTTP mode. */
   port?: number;
+  /** The workspaces Ostrom runs in, each with its own token's Web API client. */
+  readonly workspaces: Workspaces;
   private readonly out: SlackOutbound;
   private readonly members: Members;
-  private community?: CommunityRef;
-  private botUserId = '';
   private inbound: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly o: SlackOptions) {
-    this.app = createApp(o);
-    this.out = new SlackOutbound(this.app.client, o.core, o.log);
-    this.members = new Members(this.app.client);
+    ({ app: this.app, workspaces: this.workspaces } = createApp(o));
+    this.out = new SlackOutbound(this.workspaces, o.core, o.log);
+    this.members = new Members(this.workspaces);
     this.wire();
   }
 
+  private get mode(): string {
+    return this.o.appToken ? 'socket' : this.o.distribution ? 'distribution' : 'http';
+  }
+
   async start(): Promise<void> {
-    const auth = await this.app.client.auth.test();
-    if (!auth.team_id || !auth.user_id) throw new Error('Slack auth.test returned no team or bot user');
-    this.botUserId = auth.user_id;
-    this.community = communityOf(auth.team_id, auth.team);
+    const known = await this.workspaces.start();
     if (this.o.appToken) await this.app.start();
     else {
       const server = (await this.app.start(this.o.port ?? 3000)) as unknown as Server;
       this.port = (server.address() as AddressInfo).port;
     }
-    this.o.log.info(
-      { team: auth.team_id, mode: this.o.appToken ? 'socket' : 'http', port: this.port },
-      'Slack connected',
-    );
-    // Votes cast or withdrawn while Ostrom was down; events that arrive meanwhile wait their turn.
+    this.o.log.info({ ...known, mode: this.mode, port: this.port }, 'Slack connected');
+    // Votes cast or withdrawn while Ostrom was down, in every workspace; events that arrive meanwhile
+    // wait their turn.
     await this.inOrder(async () => {
-      const n = await reconcileCards(
-        this.app.client,
-        this.o.core,
-        this.out,
-        this.members,
-        this.community!,
-        this.botUserId,
-        this.o.log,
-      );
-      this.o.log.info({ cards: n }, 'Slack vote cards reconciled');
+      for (const teamId of await this.workspaces.teams()) {
+        try {
+          const ws = await this.workspaces.of(teamId);
+          const n = await reconcileCards(ws, this.o.core, this.out, this.members, this.o.log);
+          this.o.log.info({ team: teamId, cards: n }, 'Slack vote cards reconciled');
+        } catch (err) {
+          if (!this.o.distribution) throw err;
+          // One workspace's revoked token must not keep Ostrom from the others.
+          this.o.log.warn({ err, team: teamId }, 'could not reconcile the vote cards of a Slack workspace');
+        }
+      }
       return undefined;
     });
   }
@@ -106,7 +111,7 @@ export class SlackAdapter implements PlatformAdapter {
       const answer = respondWith(respond);
       await this.guarded(answer, () =>
         this.button(action.action_id.replace(/^ostrom:/, ''), {
-          teamId: body.team?.id ?? this.community?.id ?? '',
+          teamId: body.team?.id ?? body.user.team_id ?? '',
           userId: body.user.id,
           channelId: body.channel?.id ?? '',
           triggerId: body.trigger_id,
@@ -128,6 +133,18 @@ export class SlackAdapter implements PlatformAdapter {
     app.event('reaction_removed', async ({ event, body }) => {
       await this.inOrder(() => this.reaction(event, body.event_id, body.team_id, false));
     });
+    if (this.o.distribution) {
+      // Uninstalled, or the bot's token revoked: the installation goes, the community's data stays.
+      app.event('app_uninstalled', async ({ body }) => {
+        await this.uninstalled(body.team_id, body.enterprise_id, (body.event as AppUninstalledEvent).type);
+      });
+      app.event('tokens_revoked', async ({ event, body }) => {
+        const e = event as TokensRevokedEvent;
+        if ((e.tokens.bot ?? []).length > 0) await this.uninstalled(body.team_id, body.enterprise_id, e.type);
+        // Ostrom asks for no user scopes: a user's token going is nothing to it.
+        else this.o.log.info({ team: body.team_id }, 'Slack user tokens revoked; the installation is kept');
+      });
+    }
     app.error(async (err) => this.o.log.error({ err }, 'a Slack listener failed'));
   }
 
@@ -143,12 +160,12 @@ export class SlackAdapter implements PlatformAdapter {
   ): Promise<void> {
     const channelId = channelOfMetadata(body.view.private_metadata);
     const userId = body.user.id;
-    const chat = this.app.client.chat;
+    const teamId = body.team?.id ?? body.user.team_id ?? '';
+    const chat = (await this.workspaces.of(teamId)).client.chat;
     const answer: Answer = (reply) =>
       reply.private
         ? chat.postEphemeral({ channel: channelId, user: userId, ...replyMessage(reply) })
         : chat.postMessage({ channel: channelId, ...replyMessage(reply) });
-    const teamId = body.team?.id ?? body.user.team_id ?? this.community?.id ?? '';
     let acked = false;
     const checked = async (out: Outcome) => {
       const errors = fieldErrors(body.view.callback_id, out);
@@ -187,7 +204,7 @@ export class SlackAdapter implements PlatformAdapter {
 
   private async command(c: SlashCommand, answer: Answer): Promise<void> {
     const form = formFor(c.command, c.text);
-    if (form) return this.openForm(c.trigger_id, form, c.channel_id);
+    if (form) return this.openForm(c.team_id, c.trigger_id, form, c.channel_id);
     await this.run({
       eventId: `command:${c.trigger_id}`,
       teamId: c.team_id,
@@ -203,14 +220,20 @@ export class SlackAdapter implements PlatformAdapter {
     at: { teamId: string; userId: string; channelId: string; triggerId: string; answer: Answer },
   ): Promise<void> {
     const submit = /^task\.submit:(\d+)$/.exec(id);
-    if (submit) return this.openForm(at.triggerId, `submit:${submit[1]}`, at.channelId);
+    if (submit) return this.openForm(at.teamId, at.triggerId, `submit:${submit[1]}`, at.channelId);
     const input = buttonCommand(id);
     if (input) await this.run({ ...at, eventId: `action:${at.triggerId}`, input });
   }
 
-  private async openForm(triggerId: string, formId: string, channelId: string): Promise<void> {
+  private async openForm(
+    teamId: string,
+    triggerId: string,
+    formId: string,
+    channelId: string,
+  ): Promise<void> {
     const form = formOf(formId)!;
-    await this.app.client.views.open({
+    const { client } = await this.workspaces.of(teamId);
+    await client.views.open({
       trigger_id: triggerId,
       view: formModal(form, formMetadata(channelId)),
     });
@@ -227,11 +250,11 @@ export class SlackAdapter implements PlatformAdapter {
     /** Sees the outcome first; false when it was shown another way and needs no answer. */
     checked?: (out: Outcome) => Promise<boolean>;
   }): Promise<void> {
-    const actor = await this.members.actor(r.userId);
+    const actor = await this.members.actor(r.teamId, r.userId);
     const out = await this.o.core.handle({
       type: 'command',
       eventId: r.eventId,
-      community: this.communityOf(r.teamId),
+      community: (await this.workspaces.of(r.teamId)).community,
       channelId: r.channelId,
       actor,
       command: r.input,
@@ -239,7 +262,7 @@ export class SlackAdapter implements PlatformAdapter {
     if (out.duplicate || (r.checked && !(await r.checked(out)))) return;
     const reply = out.reply ?? { private: true, text: 'Done.' };
     // The core has committed: its effects go ahead even when the answer cannot be delivered.
-    await this.reply(reply, r.userId, r.answer).catch((err: unknown) =>
+    await this.reply(reply, r.teamId, r.userId, r.answer).catch((err: unknown) =>
       this.o.log.warn({ err }, 'could not answer a Slack request'),
     );
     const failed: string[] = [];
@@ -252,15 +275,24 @@ export class SlackAdapter implements PlatformAdapter {
         .catch((err: unknown) => this.o.log.warn({ err }, 'could not tell a member a card failed'));
   }
 
-  private async reply(reply: Reply, userId: string, answer: Answer): Promise<void> {
+  private async reply(reply: Reply, teamId: string, userId: string, answer: Answer): Promise<void> {
     if (!reply.file) return void (await answer(reply));
     // A file goes to the member's direct messages; the answer says where to find it.
-    await this.out.upload(await this.out.dm(userId), reply.file, reply.text);
+    await this.out.upload(teamId, await this.out.dm(teamId, userId), reply.file, reply.text);
     await answer({ ...reply, text: `${reply.text}: sent to you as a direct message (${reply.file.name}).` });
   }
 
-  private communityOf(teamId: string): CommunityRef {
-    return teamId === this.community?.id ? this.community : communityOf(teamId);
+  /** Forgets an uninstalled workspace: its installation and its client. Its community stays. */
+  private async uninstalled(teamId: string, enterpriseId: string | undefined, why: string): Promise<void> {
+    const store = this.o.distribution!.store;
+    const org = !teamId && Boolean(enterpriseId);
+    await store.deleteInstallation(
+      org
+        ? { teamId: undefined, enterpriseId: enterpriseId!, isEnterpriseInstall: true }
+        : { teamId, enterpriseId, isEnterpriseInstall: false },
+    );
+    this.workspaces.forget(teamId);
+    this.o.log.info({ team: teamId, enterprise: enterpriseId, event: why }, 'Slack workspace uninstalled');
   }
 
   /** Reactions reach the core in the order Slack sent them, even when one must first look up its member. */
@@ -277,13 +309,15 @@ export class SlackAdapter implements PlatformAdapter {
     added: boolean,
   ): Promise<Outcome | undefined> {
     const vote = voteOfEmoji(e.reaction);
-    if (e.item.type !== 'message' || !vote || e.user === this.botUserId) return undefined;
-    const actor = await this.members.actor(e.user);
+    if (e.item.type !== 'message' || !vote) return undefined;
+    const ws = await this.workspaces.of(teamId);
+    if (e.user === ws.botUserId) return undefined;
+    const actor = await this.members.actor(teamId, e.user);
     if (actor.isBot) return undefined;
     return this.o.core.handle({
       type: 'reaction',
       eventId,
-      community: this.communityOf(teamId),
+      community: ws.community,
       actor,
       message: { channelId: e.item.channel, messageId: e.item.ts },
       emoji: vote.emoji,

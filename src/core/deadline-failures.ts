@@ -1,4 +1,5 @@
 /** A deadline run that threw: recorded on its row, and reported loudly, with what to do, once given up. */
+import { driverError } from '../db/errors.js';
 import type { Storage } from '../db/storage.js';
 import { MAX_ATTEMPTS, recordFailure, type DeadlineRow } from './shared/deadlines.js';
 import { BadDeadline } from './jobs.js';
@@ -12,7 +13,9 @@ export async function deadlineFailed(
   now: number,
   err: unknown,
 ): Promise<void> {
-  const error = err instanceof Error ? err.message : String(err);
+  // What failed, not drizzle's wrapper (the SQL and its parameters) around a PostgreSQL error.
+  const cause = driverError(err);
+  const error = cause instanceof Error ? cause.message : String(cause);
   const fields = { deadline: d.key, kind: d.kind, payload: d.payload, attempt: d.attempts + 1, err };
   const name = `Deadline ${d.key} (${d.kind})`;
   let row: DeadlineRow | undefined;

@@ -1,7 +1,7 @@
 /**
- * handle(input) → one SQLite transaction → { reply, effects }. The only door into the core.
- * Every write transaction is BEGIN IMMEDIATE: it takes the write lock first, so a second process on the
- * same file waits (busy_timeout) instead of failing with SQLITE_BUSY when a read would turn into a write.
+ * handle(input) → one write unit of the storage port (a transaction) → { reply, effects }. The only
+ * door into the core. Units of one community run in the order this process was asked for them
+ * (`inOrder`); how they keep out of each other's way is the storage's (storage.ts, pg.ts).
  */
 import type { Db } from '../db/client.js';
 import { processedEvents } from '../db/schema.js';
@@ -113,19 +113,45 @@ export class Governance {
     private readonly jobTable: JobTable = jobs,
   ) {}
 
+  /** Per community, the last write unit this process was asked for (see `inOrder`). */
+  private readonly tails = new Map<string, Promise<unknown>>();
+
+  /**
+   * Runs `unit` once every write unit of the same community that this process was asked for earlier
+   * has finished: an adapter's events are applied in the order it hands them over (a reaction taken
+   * back and given again stays given; a card is recorded before a reaction on it is looked up).
+   * SQLite's storage runs units in call order anyway; PostgreSQL's runs them side by side, where
+   * which one takes the community's row lock first would be a race. Other communities never wait.
+   */
+  private inOrder<T>(ref: CommunityRef, unit: () => Promise<T>): Promise<T> {
+    const key = `${ref.platform}\u0000${ref.id}`;
+    const next = (this.tails.get(key) ?? Promise.resolve()).then(unit);
+    const settled = next.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.tails.set(key, settled);
+    void settled.then(() => {
+      if (this.tails.get(key) === settled) this.tails.delete(key);
+    });
+    return next;
+  }
+
   /**
    * Applies one inbound event atomically. User errors come back as values; bugs throw. A command is
    * parsed first, outside any unit of work: one rejected there changes nothing, not even the record of
    * its event id (a corrected resubmission of the same Slack form goes through).
    */
   async handle(input: Inbound): Promise<Outcome> {
-    await this.clock.sync?.();
-    const now = this.clock.now();
     try {
       const event: Checked =
         input.type === 'command' ? { ...input, command: parseCommand(input.command) } : input;
       const pending: { read?: PagedRead } = {};
-      const out = await this.storage.write((db) => this.apply(db, event, now, pending));
+      const out = await this.inOrder(input.community, async () => {
+        await this.clock.sync?.();
+        const now = this.clock.now();
+        return this.storage.write((db) => this.apply(db, event, now, pending));
+      });
       if (pending.read) out.reply = await this.readInPages(pending.read);
       return out;
     } catch (e) {
@@ -195,16 +221,14 @@ export class Governance {
   }
 
   /** An adapter reports which platform message now shows a card, so later reactions find their vote. */
-  async recordCard(
-    ref: CommunityRef,
-    cardKey: string,
-    at: MessageRef & { threadId?: string },
-  ): Promise<void> {
-    await this.clock.sync?.();
-    const now = this.clock.now();
-    return this.storage.write(async (db) => {
-      const community = await ensureCommunity(db, ref, now);
-      await saveCard(db, community.id, cardKey, at, now);
+  recordCard(ref: CommunityRef, cardKey: string, at: MessageRef & { threadId?: string }): Promise<void> {
+    return this.inOrder(ref, async () => {
+      await this.clock.sync?.();
+      const now = this.clock.now();
+      await this.storage.write(async (db) => {
+        const community = await ensureCommunity(db, ref, now);
+        await saveCard(db, community.id, cardKey, at, now);
+      });
     });
   }
 

@@ -1,5 +1,6 @@
 /** Read-only look-ups that adapters need beyond commands: autocomplete suggestions. */
-import { and, asc, desc, eq, inArray, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, or, sql } from 'drizzle-orm';
+import { activeRank } from '../db/expressions.js';
 import { proposals, tasks } from '../db/schema.js';
 import type { Ctx } from './shared/context.js';
 
@@ -7,8 +8,6 @@ export interface Suggestion {
   number: number;
   label: string;
 }
-
-const ACTIVE_TASK = ['open', 'claimed', 'review'] as const;
 
 /** Tasks or proposals whose number or title matches what is typed; open ones first. */
 export async function suggest(
@@ -27,13 +26,14 @@ export async function suggest(
           sql`cast(${tasks.number} as text) like ${`${q}%`}`,
         )
       : undefined;
-    const active = sql`case when ${inArray(tasks.status, [...ACTIVE_TASK])} then 0 else 1 end`;
+    // Active first, newest first: the (community, active rank, number) index read backwards, so the
+    // walk stops at the first `limit` matches instead of sorting every match of the community.
     return (
       await ctx.db
         .select({ number: tasks.number, title: tasks.title, status: tasks.status })
         .from(tasks)
         .where(and(eq(tasks.communityId, ctx.community.id), match))
-        .orderBy(active, desc(tasks.number))
+        .orderBy(desc(activeRank(tasks.status)), desc(tasks.number))
         .limit(limit)
     ).map((t) => ({ number: t.number, label: `#${t.number} ${t.title} (${t.status})` }));
   }

@@ -19,7 +19,10 @@ export type SqliteDb = BetterSQLite3Database<typeof schema> & { $client: Databas
  * (`pg.ts` parses PostgreSQL's bigint and numeric as numbers). No `.get/.all/.run` (SQLite's) and no
  * `.execute` (PostgreSQL's): what only one dialect can do lives in `dialect.ts`.
  */
-export type Db = Pick<BetterSQLite3Database<typeof schema>, 'select' | 'selectDistinct' | 'insert' | 'update' | 'delete'>;
+export type Db = Pick<
+  BetterSQLite3Database<typeof schema>,
+  'select' | 'selectDistinct' | 'insert' | 'update' | 'delete'
+>;
 
 const migrationsFolder = fileURLToPath(new URL('../../migrations', import.meta.url));
 
@@ -85,6 +88,11 @@ export function openDatabase(path: string): SqliteDb {
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('synchronous = NORMAL');
     migrate(sqlite);
+    // Statistics for the planner (issue 12): SQLite's advice for a long-lived connection, at open. It
+    // analyzes only tables whose statistics are missing or stale, each from a sample (analysis_limit),
+    // so a large file costs milliseconds; without statistics a few plans pick the wrong index.
+    sqlite.pragma('analysis_limit = 1000');
+    sqlite.pragma('optimize = 0x10002');
     return drizzle(sqlite, { schema }) as SqliteDb;
   } catch (e) {
     sqlite?.close();

@@ -196,7 +196,7 @@ async function copyTables(
   client: pg.PoolClient,
   where: string,
   plan: TablePlan[],
-  batchSize: number,
+  rowsPerBatch: number,
   log: (line: string) => void,
 ): Promise<CopyReport> {
   // Nobody else writes to these tables until the copy commits or rolls back.
@@ -211,6 +211,8 @@ async function copyTables(
   }
   const tables: CopyReport['tables'] = [];
   for (const t of plan) {
+    // PostgreSQL takes at most 65,535 parameters per statement: wide tables get smaller batches.
+    const batchSize = Math.max(1, Math.min(rowsPerBatch, Math.floor(65_535 / t.columns.length)));
     const expected = (source.prepare(`SELECT count(*) AS n FROM ${q(t.name)}`).get() as { n: number }).n;
     const cols = t.columns.map(q).join(', ');
     const overriding = t.identity.some((i) => i.always) ? ' OVERRIDING SYSTEM VALUE' : '';
@@ -306,6 +308,10 @@ export async function copySqliteToPg(opts: CopyOptions): Promise<CopyReport> {
           await client.query('COMMIT');
           const rows = report.tables.reduce((n, t) => n + t.rows, 0);
           log(`Committed: ${report.tables.length} tables, ${rows} rows.`);
+          // Fresh statistics: without them PostgreSQL plans the first queries on the copied tables as
+          // if they were empty (a digest over 10,000 tasks took a minute until autovacuum analysed).
+          await client.query('ANALYZE');
+          log('Analysed the copied tables.');
           return report;
         } catch (e) {
           await client.query('ROLLBACK').catch(() => {

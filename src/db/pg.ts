@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import * as schema from './schema.pg.js';
 import type { Db } from './client.js';
+import { driverError } from './errors.js';
 import { StartupError } from './startup-checks.js';
 import type { Storage } from './storage.js';
 
@@ -70,7 +71,9 @@ interface Journal {
 /** The migrations this build knows, applied in order; one transaction, under the advisory lock. */
 export async function migratePg(pool: pg.Pool, where: string): Promise<void> {
   const migrations = readMigrationFiles({ migrationsFolder });
-  const journal = JSON.parse(readFileSync(join(migrationsFolder, 'meta', '_journal.json'), 'utf8')) as Journal;
+  const journal = JSON.parse(
+    readFileSync(join(migrationsFolder, 'meta', '_journal.json'), 'utf8'),
+  ) as Journal;
   const known = new Set(journal.entries.map((e) => e.when));
   const client = await pool.connect();
   try {
@@ -80,8 +83,9 @@ export async function migratePg(pool: pg.Pool, where: string): Promise<void> {
       await client.query(
         'CREATE TABLE IF NOT EXISTS "__drizzle_migrations" (id serial PRIMARY KEY, hash text NOT NULL, created_at bigint)',
       );
-      const applied = (await client.query<{ created_at: number }>('SELECT created_at FROM "__drizzle_migrations"'))
-        .rows;
+      const applied = (
+        await client.query<{ created_at: number }>('SELECT created_at FROM "__drizzle_migrations"')
+      ).rows;
       const unknown = applied.map((r) => Number(r.created_at)).filter((t) => !known.has(t));
       if (unknown.length > 0) {
         const newest = new Date(Math.max(...unknown)).toISOString();
@@ -160,7 +164,8 @@ export function pgStorage(pool: pg.Pool): Storage {
       try {
         return await once(begin, work);
       } catch (err) {
-        const code = (err as { code?: string }).code;
+        // A query's error comes wrapped by drizzle: the SQLSTATE is on the driver's error under it.
+        const code = (driverError(err) as { code?: string }).code;
         if (attempt >= MAX_TRIES || !code || !RETRYABLE.has(code)) throw err;
       }
     }

@@ -15,6 +15,8 @@ import {
   primaryKey,
   type AnyPgColumn,
 } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import { activeRank } from './expressions.js';
 
 /** Epoch milliseconds: past 2^31, so `bigint`, read back as a JS number (exact up to 2^53). */
 const ms = (name: string) => bigint(name, { mode: 'number' });
@@ -60,7 +62,9 @@ export const members = pgTable(
   (t) => [
     uniqueIndex('members_community_user').on(t.communityId, t.userId),
     index('members_community_name').on(t.communityId, t.displayName),
-    // Members too new to vote, from the selective side: those who joined after a tally's threshold.
+    /** `findMemberByName` compares `lower(display_name)`. */
+    index('members_community_lower_name').on(t.communityId, sql`lower(${t.displayName})`),
+    /** Members eligible to vote (joined long enough ago), counted from the index alone; tallies find the few too new by it. */
     index('members_community_joined').on(t.communityId, t.joinedAt),
   ],
 );
@@ -84,11 +88,20 @@ export const tasks = pgTable(
     cancelReason: text('cancel_reason'),
     createdAt: createdAt(),
     updatedAt: ms('updated_at').notNull(),
+    /**
+     * Claims holding the task: active ones and those of its accepted work (as counted against `slots`).
+     * Kept by `src/core/tasks/` in the unit that inserts or ends a claim, so "open with a free slot" is
+     * a comparison of two columns instead of a count of claims per task.
+     */
+    taken: integer('taken').notNull().default(0),
   },
   (t) => [
     uniqueIndex('tasks_community_number').on(t.communityId, t.number),
-    index('tasks_community_status').on(t.communityId, t.status, t.number),
+    /** slots and taken too: counts of open tasks with a free slot read the index alone. */
+    index('tasks_community_status').on(t.communityId, t.status, t.number, t.slots, t.taken),
     index('tasks_community_created').on(t.communityId, t.createdAt),
+    /** Autocomplete walks tasks active first, newest first, and stops at the first matches. */
+    index('tasks_community_active_number').on(t.communityId, activeRank(t.status), t.number),
   ],
 );
 
@@ -150,7 +163,8 @@ export const submissions = pgTable(
   },
   (t) => [
     index('submissions_task_status').on(t.taskId, t.status),
-    index('submissions_community_status').on(t.communityId, t.status),
+    /** Open submissions oldest first (the digest's review section) read in index order. */
+    index('submissions_community_status').on(t.communityId, t.status, t.createdAt, t.id),
   ],
 );
 
@@ -305,6 +319,8 @@ export const ledger = pgTable(
   (t) => [
     uniqueIndex('ledger_submission').on(t.submissionId),
     index('ledger_community_accepted').on(t.communityId, t.acceptedAt),
+    /** The ledger, newest first: by id within the community. */
+    index('ledger_community_id').on(t.communityId, t.id),
   ],
 );
 
@@ -323,7 +339,8 @@ export const ledgerPeople = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.ledgerId, t.memberId, t.role] }),
-    index('ledger_people_member').on(t.communityId, t.memberId, t.role),
+    /** A member's entries, newest first, and their counts by role, from the index alone. */
+    index('ledger_people_member').on(t.communityId, t.memberId, t.ledgerId, t.role),
   ],
 );
 
@@ -387,3 +404,21 @@ export const kv = pgTable('kv', {
   key: text('key').primaryKey(),
   value: text('value').notNull(),
 });
+
+/** Slack installations (distribution mode); see schema.ts. */
+export const slackInstallations = pgTable(
+  'slack_installations',
+  {
+    id: id(),
+    enterpriseId: text('enterprise_id').notNull().default(''),
+    teamId: text('team_id').notNull().default(''),
+    teamName: text('team_name'),
+    appId: text('app_id'),
+    botUserId: text('bot_user_id'),
+    tokenExpiresAt: ms('token_expires_at'),
+    data: text('data').notNull(),
+    installedAt: ms('installed_at').notNull(),
+    updatedAt: ms('updated_at').notNull(),
+  },
+  (t) => [uniqueIndex('slack_installations_enterprise_team').on(t.enterpriseId, t.teamId)],
+);

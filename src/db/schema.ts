@@ -12,6 +12,8 @@ import {
   primaryKey,
   type AnySQLiteColumn,
 } from 'drizzle-orm/sqlite-core';
+import { sql } from 'drizzle-orm';
+import { activeRank } from './expressions.js';
 
 const createdAt = () => integer('created_at', { mode: 'number' }).notNull();
 /** The owning community, declared lazily so tables may name `communities` before it is defined. */
@@ -53,7 +55,9 @@ export const members = sqliteTable(
   (t) => [
     uniqueIndex('members_community_user').on(t.communityId, t.userId),
     index('members_community_name').on(t.communityId, t.displayName),
-    // Members too new to vote, from the selective side: those who joined after a tally's threshold.
+    /** `findMemberByName` compares `lower(display_name)`. */
+    index('members_community_lower_name').on(t.communityId, sql`lower(${t.displayName})`),
+    /** Members eligible to vote (joined long enough ago), counted from the index alone; tallies find the few too new by it. */
     index('members_community_joined').on(t.communityId, t.joinedAt),
   ],
 );
@@ -77,11 +81,20 @@ export const tasks = sqliteTable(
     cancelReason: text('cancel_reason'),
     createdAt: createdAt(),
     updatedAt: integer('updated_at').notNull(),
+    /**
+     * Claims holding the task: active ones and those of its accepted work (as counted against `slots`).
+     * Kept by `src/core/tasks/` in the unit that inserts or ends a claim, so "open with a free slot" is
+     * a comparison of two columns instead of a count of claims per task.
+     */
+    taken: integer('taken').notNull().default(0),
   },
   (t) => [
     uniqueIndex('tasks_community_number').on(t.communityId, t.number),
-    index('tasks_community_status').on(t.communityId, t.status, t.number),
+    /** slots and taken too: counts of open tasks with a free slot read the index alone. */
+    index('tasks_community_status').on(t.communityId, t.status, t.number, t.slots, t.taken),
     index('tasks_community_created').on(t.communityId, t.createdAt),
+    /** Autocomplete walks tasks active first, newest first, and stops at the first matches. */
+    index('tasks_community_active_number').on(t.communityId, activeRank(t.status), t.number),
   ],
 );
 
@@ -143,7 +156,8 @@ export const submissions = sqliteTable(
   },
   (t) => [
     index('submissions_task_status').on(t.taskId, t.status),
-    index('submissions_community_status').on(t.communityId, t.status),
+    /** Open submissions oldest first (the digest's review section) read in index order. */
+    index('submissions_community_status').on(t.communityId, t.status, t.createdAt, t.id),
   ],
 );
 
@@ -298,6 +312,8 @@ export const ledger = sqliteTable(
   (t) => [
     uniqueIndex('ledger_submission').on(t.submissionId),
     index('ledger_community_accepted').on(t.communityId, t.acceptedAt),
+    /** The ledger, newest first: by id within the community. */
+    index('ledger_community_id').on(t.communityId, t.id),
   ],
 );
 
@@ -316,7 +332,8 @@ export const ledgerPeople = sqliteTable(
   },
   (t) => [
     primaryKey({ columns: [t.ledgerId, t.memberId, t.role] }),
-    index('ledger_people_member').on(t.communityId, t.memberId, t.role),
+    /** A member's entries, newest first, and their counts by role, from the index alone. */
+    index('ledger_people_member').on(t.communityId, t.memberId, t.ledgerId, t.role),
   ],
 );
 
@@ -380,3 +397,28 @@ export const kv = sqliteTable('kv', {
   key: text('key').primaryKey(),
   value: text('value').notNull(),
 });
+
+/**
+ * Slack installations (distribution mode): one per workspace, or per org-wide install of an Enterprise
+ * Grid (team id ''); an absent id is '' so the unique index holds. The installation Bolt keeps
+ * (tokens, refresh token, scopes …) is `data`, sealed with OSTROM_SECRET_KEY; the columns beside it
+ * are what finds a row and what an operator may read, never a token. No link to `communities`: an
+ * uninstall deletes this row and keeps the community's ledger.
+ */
+export const slackInstallations = sqliteTable(
+  'slack_installations',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    enterpriseId: text('enterprise_id').notNull().default(''),
+    teamId: text('team_id').notNull().default(''),
+    teamName: text('team_name'),
+    appId: text('app_id'),
+    botUserId: text('bot_user_id'),
+    /** When the bot token expires (token rotation), epoch ms; null without rotation. */
+    tokenExpiresAt: integer('token_expires_at', { mode: 'number' }),
+    data: text('data').notNull(),
+    installedAt: integer('installed_at', { mode: 'number' }).notNull(),
+    updatedAt: integer('updated_at', { mode: 'number' }).notNull(),
+  },
+  (t) => [uniqueIndex('slack_installations_enterprise_team').on(t.enterpriseId, t.teamId)],
+);

@@ -46,4 +46,3 @@ export function sqliteStorage(db: SqliteDb): Storage {
     },
   };
 }
-

@@ -92,6 +92,8 @@ export function* taskStory(x: TaskWorld, n: number, postedAt: number): Story {
     cancelReason: fate === 'cancelled' ? 'duplicate' : null,
     createdAt: postedAt,
     updatedAt: Math.round(updatedAt),
+    // The one claim below (active, or done with the accepted work) holds a slot.
+    taken: fate === 'open' || fate === 'cancelled' ? 0 : 1,
   });
   for (const skill of skills) x.w.taskSkill({ taskId, communityId: x.communityId, skill });
   x.chain.append(postedAt, userIdOf(poster), 'task.posted', {

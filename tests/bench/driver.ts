@@ -4,8 +4,10 @@
  * adapter does once the platform returns the message id.
  */
 import { Governance, voteOfEmoji, type MessageRef, type Outcome } from '../../src/core/index.js';
-import type { Db } from '../../src/db/client.js';
-import { sqliteStorage } from '../../src/db/storage.js';
+import type pg from 'pg';
+import type { SqliteDb } from '../../src/db/client.js';
+import { pgStorage } from '../../src/db/pg.js';
+import { sqliteStorage, type Storage } from '../../src/db/storage.js';
 import { BENCH_NOW, TASKS_CHANNEL, memberName, userIdOf, type Shape } from './shape.js';
 
 /** What the bench picks from in one community, read from the database once. */
@@ -22,14 +24,22 @@ export interface Pickings {
   pools: Record<'claim' | 'submit' | 'vote' | 'ingest' | 'raw', number[]>;
 }
 
+/** Rows of one statement with `?` placeholders, on the driver's database (untimed look-ups). */
+export type Rows = <T>(sql: string, ...args: unknown[]) => Promise<T[]>;
+
 export class Driver {
   readonly core: Governance;
   private t = BENCH_NOW;
   private n = 0;
 
-  constructor(readonly db: Db) {
+  constructor(
+    readonly storage: Storage,
+    readonly rows: Rows,
+    /** The SQLite handle, for what only SQLite measures (the raw baseline, transaction timing). */
+    readonly sqlite?: SqliteDb,
+  ) {
     // Time moves by a millisecond per event, so audit times keep increasing; nothing falls due.
-    this.core = new Governance(sqliteStorage(db), { now: () => this.t });
+    this.core = new Governance(storage, { now: () => this.t });
   }
 
   actor(i: number) {
@@ -75,22 +85,28 @@ export class Driver {
     });
   }
 
-  pickings(shape: Shape): Pickings {
-    const all = <T>(sql: string, ...args: unknown[]) => this.db.$client.prepare(sql).all(...args) as T[];
-    const { id } = this.db.$client
-      .prepare('select id from communities where platform = ? and external_id = ?')
-      .get(shape.ref.platform, shape.ref.id) as { id: number };
-    const openTasks = all<{ number: number }>(
-      `select number from tasks t where community_id = ? and status = 'open' and slots = 1
+  async pickings(shape: Shape): Promise<Pickings> {
+    const all = this.rows;
+    const [{ id }] = (await all<{ id: number }>(
+      'select id from communities where platform = ? and external_id = ?',
+      shape.ref.platform,
+      shape.ref.id,
+    )) as [{ id: number }];
+    const openTasks = (
+      await all<{ number: number }>(
+        `select number from tasks t where community_id = ? and status = 'open' and slots = 1
          and not exists (select 1 from claims c where c.task_id = t.id) order by number`,
-      id,
+        id,
+      )
     ).map((r) => r.number);
-    const openProposals = all<{ number: number }>(
-      "select number from proposals where community_id = ? and status = 'open' order by number",
-      id,
+    const openProposals = (
+      await all<{ number: number }>(
+        "select number from proposals where community_id = ? and status = 'open' order by number",
+        id,
+      )
     ).map((r) => r.number);
-    const reviewCards = all<{ channelId: string; messageId: string }>(
-      `select c.channel_id channelId, c.message_id messageId from submissions s
+    const reviewCards = await all<{ channelId: string; messageId: string }>(
+      `select c.channel_id as "channelId", c.message_id as "messageId" from submissions s
          join cards c on c.community_id = s.community_id and c.card_key = 'submission:' || s.id
         where s.community_id = ? and s.status = 'open' order by s.id`,
       id,
@@ -101,4 +117,25 @@ export class Driver {
     const pools = { claim: pool(0), submit: pool(1), vote: pool(2), ingest: pool(3), raw: pool(4) };
     return { shape, communityId: id, openTasks, openProposals, reviewCards, pools };
   }
+}
+
+/** The bench driver on an SQLite database (one connection, the app's storage). */
+export function sqliteDriver(db: SqliteDb): Driver {
+  const rows: Rows = async <T>(sql: string, ...args: unknown[]) =>
+    db.$client.prepare(sql).all(...args) as T[];
+  return new Driver(sqliteStorage(db), rows, db);
+}
+
+/** The bench driver on a PostgreSQL pool (the app's pgStorage). */
+export function pgDriver(pool: pg.Pool): Driver {
+  const rows: Rows = async <T>(sql: string, ...args: unknown[]) => {
+    let n = 0;
+    return (
+      await pool.query(
+        sql.replace(/\?/g, () => `$${++n}`),
+        args,
+      )
+    ).rows as T[];
+  };
+  return new Driver(pgStorage(pool), rows);
 }

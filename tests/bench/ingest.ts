@@ -49,7 +49,8 @@ export async function coreBlock(d: Driver, p: Pickings, rs: Reaction[]): Promise
 
 /** The raw baseline's statements, on the bench connection; `bench_tally` exists only in the work copy. */
 export function rawVoter(d: Driver, p: Pickings) {
-  const sqlite = d.db.$client;
+  if (!d.sqlite) throw new Error('the raw baseline is SQLite only');
+  const sqlite = d.sqlite.$client;
   sqlite.exec(`create table if not exists bench_tally (
     target_id integer primary key, yes integer not null default 0, no integer not null default 0)`);
   const memberId = sqlite.prepare('select id from members where community_id = ? and user_id = ?').pluck();

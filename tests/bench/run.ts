@@ -13,9 +13,19 @@ import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { openDatabase } from '../../src/db/client.js';
+import { copySqliteToPg } from '../../src/db/copy.js';
+import { openPgDatabase } from '../../src/db/pg.js';
+import { findPgBin, startPgCluster } from '../helpers/pg-cluster.js';
 import { benchDatabase } from './build.js';
-import { Driver } from './driver.js';
-import { measureCommands, measureIngest, measureStartup, measureVerify, type Ctx } from './sections.js';
+import { pgDriver, sqliteDriver } from './driver.js';
+import {
+  measureCommands,
+  measureIngest,
+  measurePg,
+  measureStartup,
+  measureVerify,
+  type Ctx,
+} from './sections.js';
 import { Report } from './report.js';
 import { shapes } from './shape.js';
 
@@ -35,7 +45,7 @@ export const settings = {
   ingestSize: num('BENCH_INGEST_SIZE', 250),
   bursts: num('BENCH_BURSTS', 3),
   startups: num('BENCH_STARTUPS', 5),
-  only: (process.env.BENCH_ONLY ?? 'ingest,commands,verify,startup').split(','),
+  only: (process.env.BENCH_ONLY ?? 'ingest,commands,verify,startup,pg').split(','),
 };
 
 async function main(): Promise<void> {
@@ -58,19 +68,21 @@ async function main(): Promise<void> {
       `Machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${Math.round(totalmem() / 2 ** 30)} GB; ` +
         `Node ${process.version}, SQLite ${sqliteVersion}. Settings: ${JSON.stringify(settings)}`,
     );
-    const d = new Driver(db);
+    const d = sqliteDriver(db);
     const [small, large] = shapes(settings.scale);
     const ctx: Ctx = {
       d,
-      picks: { small: d.pickings(small), large: d.pickings(large) },
+      picks: { small: await d.pickings(small), large: await d.pickings(large) },
       report: new Report(log),
       settings,
       log,
+      sqlite: {},
     };
     if (settings.only.includes('ingest')) await measureIngest(ctx);
     if (settings.only.includes('commands')) await measureCommands(ctx);
     if (settings.only.includes('verify')) await measureVerify(ctx);
     db.$client.close();
+    if (settings.only.includes('pg')) await onPostgres(ctx, built.path);
     if (settings.only.includes('startup')) await measureStartup(ctx, work);
     const seconds = (performance.now() - t0) / 1000;
     log(
@@ -79,6 +91,28 @@ async function main(): Promise<void> {
     for (const line of ctx.report.benchLines()) log(line);
   } finally {
     removeWork();
+  }
+}
+
+/** A throwaway PostgreSQL cluster on loopback, the bench database copied in (`db:copy`), then measurePg. */
+async function onPostgres(ctx: Ctx, path: string): Promise<void> {
+  if (!findPgBin()) {
+    ctx.log('\nPostgreSQL: not installed (apt-get install postgresql), so its figures are left out.');
+    return;
+  }
+  const cluster = await startPgCluster();
+  try {
+    const url = await cluster.createDatabase('bench');
+    const t = performance.now();
+    await copySqliteToPg({ from: path, to: url, batchSize: 5000 });
+    const { pool } = await openPgDatabase(url, 4);
+    ctx.log(`PostgreSQL: the bench database copied in ${((performance.now() - t) / 1000).toFixed(0)} s.`);
+    const d = pgDriver(pool);
+    const [small, large] = shapes(settings.scale);
+    await measurePg(ctx, { d, picks: { small: await d.pickings(small), large: await d.pickings(large) } });
+    await pool.end();
+  } finally {
+    await cluster.stop();
   }
 }
 

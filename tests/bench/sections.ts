@@ -1,7 +1,7 @@
 /** The parts of a bench run, each printing its table and recording its figures. */
 import { performance } from 'node:perf_hooks';
 import { Burst } from './burst.js';
-import { measureOps } from './commands.js';
+import { measureOps, type Samples } from './commands.js';
 import type { Driver, Pickings } from './driver.js';
 import { coreBlock, rawVoter, reactions } from './ingest.js';
 import { median, quantile, type Report } from './report.js';
@@ -15,6 +15,8 @@ export interface Ctx {
   report: Report;
   settings: typeof Settings;
   log: (s: string) => void;
+  /** What the SQLite sections measured, for the PostgreSQL table to stand next to. */
+  sqlite: { ingest?: number; commands?: Samples };
 }
 
 /** Core and raw in alternating blocks (core small, core large, raw, …), then bursts; rates are medians. */
@@ -36,6 +38,7 @@ export async function measureIngest(c: Ctx): Promise<void> {
     if (b >= 0) for (const k of ['small', 'large', 'raw'] as const) rates[k].push(r[k]);
   }
   const m = { small: median(rates.small), large: median(rates.large), raw: median(rates.raw) };
+  c.sqlite.ingest = m.large;
 
   c.log(`Burst: ${s.bursts} × (1,000 added, then 1,000 removed) through the Discord adapter …`);
   const burst = new Burst(d);
@@ -70,6 +73,7 @@ export async function measureCommands(c: Ctx): Promise<void> {
   const s = c.settings;
   c.log(`\nCommands: ${s.blocks} blocks of up to ${s.rounds} rounds (≤ ${s.blockSeconds} s) per size …`);
   const samples = await measureOps(c.d, c.picks, s, undefined, c.log);
+  c.sqlite.commands = samples;
   const rows: (string | number)[][] = [];
   for (const [op, { small, large }] of samples) {
     const p50 = { small: median(small), large: median(large) };
@@ -101,7 +105,7 @@ export async function measureVerify(c: Ctx): Promise<void> {
   for (const key of ['small', 'large'] as const) {
     const p = c.picks[key];
     c.log(`Verify: ${key} …`);
-    const timer = timeTransactions(c.d.db.$client);
+    const timer = timeTransactions(c.d.sqlite!.$client);
     const t = performance.now();
     const out = await c.d.command(p.shape, 1, '/commons verify');
     const total = performance.now() - t;
@@ -137,4 +141,40 @@ export async function measureStartup(c: Ctx, dbPath: string): Promise<void> {
   );
   c.report.figure('startup', seconds, 's');
   c.report.figure('rss', rss, 'MB');
+}
+
+/**
+ * The hot paths again on PostgreSQL over loopback (a throwaway cluster holding a copy of the same
+ * database), next to SQLite's figures of this run: reaction ingest through `core.handle` and the
+ * commands at full size. The raw baseline and verify's transaction timing stay SQLite's.
+ */
+export async function measurePg(c: Ctx, pgCtx: Pick<Ctx, 'd' | 'picks'>): Promise<void> {
+  const { d, picks } = pgCtx;
+  const s = c.settings;
+  c.log(`\nPostgreSQL: ingest (${s.ingestBlocks} blocks) and commands …`);
+  const reacts = reactions(picks.large.pools.ingest, picks.large.reviewCards, s.ingestSize);
+  const rates: number[] = [];
+  for (let b = -1; b < s.ingestBlocks; b++) {
+    const r = await coreBlock(d, picks.large, reacts);
+    if (b >= 0) rates.push(r);
+  }
+  const ingest = median(rates);
+  const samples = await measureOps(d, picks, s, undefined, c.log);
+  const rows: (string | number)[][] = [
+    ['ingest (reactions/s)', c.sqlite.ingest ?? NaN, ingest, ingest / (c.sqlite.ingest ?? NaN), ''],
+  ];
+  c.report.figure('pg.ingest.core', ingest, 'reactions/s');
+  for (const [op, { small, large }] of samples) {
+    const lite = c.sqlite.commands?.get(op)?.large ?? [];
+    const p50 = median(large);
+    rows.push([`${op} p50 ms`, median(lite), p50, p50 / median(lite), quantile(large, 0.99)]);
+    const name = op === 'digest' ? 'pg.digest' : `pg.cmd.${op}`;
+    c.report.figure(`${name}.p50`, p50, 'ms');
+    c.report.figure(`${name}.ratio`, p50 / median(small), 'x');
+  }
+  c.report.table(
+    'SQLite and PostgreSQL (loopback), full size: the same core, the same data',
+    ['hot path', 'SQLite', 'PostgreSQL', 'PG ÷ SQLite', 'PG p99'],
+    rows,
+  );
 }

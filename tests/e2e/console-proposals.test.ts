@@ -3,13 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { refOf, runConsole } from '../helpers/console-process.js';
+import { testDatabaseEnv } from '../helpers/test-db.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ostrom-console-p-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('proposals in the console', () => {
   it('a lazy proposal lowering the review bar passes, and the next submission needs one approval', async () => {
-    const env = { DATABASE_PATH: join(dir, 'lazy.db') };
+    const env = await testDatabaseEnv(join(dir, 'lazy.db'));
     const run = await runConsole(
       [
         '/as alice',
@@ -32,7 +33,7 @@ describe('proposals in the console', () => {
   });
 
   it('a consent proposal with one ❌ is rejected at its deadline, naming the objection', async () => {
-    const env = { DATABASE_PATH: join(dir, 'consent.db') };
+    const env = await testDatabaseEnv(join(dir, 'consent.db'));
     const first = await runConsole(
       ['/as alice', '/propose Adopt a code of conduct rule:consent hours:48'],
       env,

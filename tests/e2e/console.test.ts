@@ -3,9 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { refOf, runConsole } from '../helpers/console-process.js';
+import { testDatabaseEnv, testDb } from '../helpers/test-db.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ostrom-console-'));
-const env = { DATABASE_PATH: join(dir, 'ostrom.db') };
+// One database for the whole file: later runs continue on what earlier ones left (SQLite or PostgreSQL).
+const env = await testDatabaseEnv(join(dir, 'ostrom.db'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('the console through a pipe', () => {
@@ -49,6 +51,16 @@ describe('the console through a pipe', () => {
     const third = await runConsole(['/as alice', '/task show 1'], env);
     expect(third.stdout).toMatch(/Status: done ✅/);
     expect(third.stderr).toBe('');
+
+    // It was this project's database the runs wrote (PostgreSQL in the `pg` project), not a default file.
+    const db = testDb({ at: env.DATABASE_URL ?? env.DATABASE_PATH });
+    try {
+      expect(await db.query('select number, title, status from tasks')).toEqual([
+        { number: 1, title: 'Write the contributor guide', status: 'done' },
+      ]);
+    } finally {
+      await db.storage.close();
+    }
   });
 
   it('answers bad input with a clear private error and exits cleanly at /quit', async () => {

@@ -22,7 +22,7 @@ beforeAll(async () => ({ w, bot, act } = await startStage()));
 afterAll(() => stopStage({ w, bot }));
 
 const channelId = (name: string) => w.fake.guilds[0]!.channels.find((c) => c.name === name)!.id;
-const rules = () => bot.db.$client.prepare('select key, value from rules order by key').all();
+const rules = () => bot.db.query('select key, value from rules order by key');
 
 describe('Discord: channel rules name channels Ostrom can post in', () => {
   it.each(['voice', 'locked'])(
@@ -33,7 +33,7 @@ describe('Discord: channel rules name channels Ostrom can post in', () => {
       expect(replyOf(callback).content).toMatch(/could not|cannot|no channel/i);
       expect(replyOf(callback).content).toContain('#tasks');
       expect(replyOf(callback).content).not.toContain('#locked');
-      expect(rules()).toEqual([]);
+      expect(await rules()).toEqual([]);
     },
   );
 
@@ -43,7 +43,7 @@ describe('Discord: channel rules name channels Ostrom can post in', () => {
       change: 'channels.tasks=#locked',
     });
     expect(replyOf(callback).content).toMatch(/no channel `locked`/);
-    expect(bot.db.$client.prepare('select count(*) n from proposals').get()).toEqual({ n: 0 });
+    expect(await bot.db.one('select count(*) as n from proposals')).toEqual({ n: 0 });
   });
 
   it('setup by name stores the channel id', async () => {
@@ -52,7 +52,7 @@ describe('Discord: channel rules name channels Ostrom can post in', () => {
       proposals: w.tasksId,
     });
     expect(replyOf(callback).content).toContain('Ostrom is set up');
-    expect(rules()).toContainEqual({ key: 'channels.tasks', value: JSON.stringify(w.tasksId) });
+    expect(await rules()).toContainEqual({ key: 'channels.tasks', value: JSON.stringify(w.tasksId) });
   });
 
   it('when Discord refuses a card, the member is told privately what to do', async () => {

@@ -179,9 +179,9 @@ describe('Discord adapter: the task lifecycle', () => {
       .callsTo('POST', `/channels/${w.tasksId}/messages`)
       .filter((c) => JSON.stringify(c.body).includes('Sent twice by the gateway'));
     expect(cards).toHaveLength(1);
-    const n = bot.db.$client
-      .prepare("select count(*) n from tasks where title = 'Sent twice by the gateway'")
-      .get() as { n: number };
+    const n = (await bot.db.one<{ n: number }>(
+      "select count(*) as n from tasks where title = 'Sent twice by the gateway'",
+    ))!;
     expect(n.n).toBe(1);
   });
 });

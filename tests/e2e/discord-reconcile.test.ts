@@ -40,7 +40,9 @@ afterAll(async () => {
 });
 
 async function boot(): Promise<Bot> {
-  const b = await startBot(w, { dbPath: join(dir, 'ostrom.db') });
+  // After the first, each bot opens the first one's database again (a restart).
+  const at = bots[0] ? await bots[0].db.location() : undefined;
+  const b = await startBot(w, { dbPath: join(dir, 'ostrom.db'), at });
   bots.push(b);
   return b;
 }
@@ -72,7 +74,7 @@ describe('Discord adapter: reconciling reactions', () => {
     const tally = embedOf(await synced);
     expect(fieldOf(tally, 'Approvals')).toBe('1 of 2: carol');
     expect(fieldOf(tally, 'Status')).toBe('awaiting review');
-    expect(reviewMarks(second, 1)).toEqual(['carol ✅']);
+    expect(await reviewMarks(second, 1)).toEqual(['carol ✅']);
     // The same database file: the second core knows the card the first one posted.
     expect(
       (await second.core.findCard({ platform: 'discord', id: w.guildId }, 'submission:1'))?.messageId,
@@ -94,6 +96,6 @@ describe('Discord adapter: reconciling reactions', () => {
     expect(((await notice).body as { content: string }).content).toContain(
       'Task #1 "Draw the logo" accepted',
     );
-    expect(reviewMarks(second, 1)).toEqual(['carol ✅', 'erin 👍']);
+    expect(await reviewMarks(second, 1)).toEqual(['carol ✅', 'erin 👍']);
   }, 15_000);
 });

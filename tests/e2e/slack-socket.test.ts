@@ -33,7 +33,9 @@ const bots: Bot[] = [];
 const acks: number[] = [];
 
 async function start(): Promise<Bot> {
-  const b = await startBot(w, { mode: 'socket', dbPath: join(dir, 'ostrom.db'), clock });
+  // After the first, each bot opens the first one's database again (a restart).
+  const at = bots[0] ? await bots[0].db.location() : undefined;
+  const b = await startBot(w, { mode: 'socket', dbPath: join(dir, 'ostrom.db'), at, clock });
   bots.push(b);
   return b;
 }
@@ -119,6 +121,7 @@ describe('Slack in Socket Mode: a proposal', () => {
     await act.deliver('events_api', act.reactionEvent('dave', '-1', card, false));
     await act.deliver('events_api', e1, { retryNum: 1 });
     await act.react('dave', 'thumbsup', card);
+    await act.drained(); // the reactions are applied before the button and the command below
 
     const clicked = await act.button('erin', 'ostrom:vote.no:1', card);
     expect((await clicked.answer).args).toMatchObject({
@@ -127,7 +130,7 @@ describe('Slack in Socket Mode: a proposal', () => {
     });
     const { answer } = await act.command('bob', '/vote', 'P1 yes reason:"as proposed"');
     expect((await answer).args.text).toMatch(/^You voted yes on P1\. Now 3 yes, 1 no, 0 abstain/);
-    expect(proposalMarks(bot, 1)).toEqual([
+    expect(await proposalMarks(bot, 1)).toEqual([
       'bob command yes',
       'carol +1::skin-tone-3 yes',
       'dave thumbsup yes',
@@ -162,7 +165,7 @@ describe('Slack in Socket Mode: a restart', () => {
     );
     await act.react('carol', 'white_check_mark', card);
     await act.settle();
-    expect(proposalMarks(bot, 2)).toEqual(['carol white_check_mark yes']);
+    expect(await proposalMarks(bot, 2)).toEqual(['carol white_check_mark yes']);
     await bot.stop();
 
     // While Ostrom is down: carol takes her ✅ back, dave and erin object, a bot's reaction is there too.
@@ -176,7 +179,7 @@ describe('Slack in Socket Mode: a restart', () => {
     const reads = w.fake.calls.slice(before).filter((c) => c.method === 'reactions.get');
     // Only the open proposal's card: P1 is closed, so its card takes no votes.
     expect(reads.map((c) => c.args)).toEqual([{ channel: card.channel, timestamp: card.ts, full: 'true' }]);
-    expect(proposalMarks(bot, 2)).toEqual(['dave x no', 'erin -1::skin-tone-5 no']);
+    expect(await proposalMarks(bot, 2)).toEqual(['dave x no', 'erin -1::skin-tone-5 no']);
     await eventually(() => expect(blocksText(lastUpdate(w.fake, card)!)).toContain('0 yes, 2 no, 0 abstain'));
     expect(w.fake.socketCount).toBe(1);
   });

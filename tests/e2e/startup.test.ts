@@ -15,6 +15,11 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runConsole, type Run, type SpawnOptions } from '../helpers/console-process.js';
 
+/*
+ * SQLite only (the `pg` project does not include this file): each case is about the SQLite file that
+ * DATABASE_PATH names. PostgreSQL's start-up faults (no server, no database, a newer Ostrom's
+ * database, the password kept out of every message) are in console-faults.test.ts.
+ */
 const dir = mkdtempSync(join(tmpdir(), 'ostrom-start-'));
 chmodSync(dir, 0o755); // a test run as root starts one process as `nobody`, who must reach it
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -147,10 +147,14 @@ export function makeCore(
         counts[name] = Number((await t.one<{ n: number }>(`select count(*) as n from "${name}"`))!.n);
       return counts;
     },
-    /** A full dump of every table (rows in key order), for before/after comparison. */
+    /**
+     * A full dump of every table, for before/after comparison: rows sorted by their text, as neither
+     * dialect orders rows that tie on an `order by` the same way.
+     */
     async dump(): Promise<string> {
       const out: [string, unknown[]][] = [];
-      for (const name of await t.tables()) out.push([name, await t.query(`select * from "${name}" order by 1`)]);
+      for (const name of await t.tables())
+        out.push([name, sortedRows(await t.query(`select * from "${name}"`))]);
       return JSON.stringify(out);
     },
     /** The text of all effects of kinds 'say', 'thread', 'notify' in an outcome list. */
@@ -162,6 +166,14 @@ export function makeCore(
 }
 
 export type Harness = ReturnType<typeof makeCore>;
+
+/** Rows in the order of their JSON text: a table's content, whatever order the database returned. */
+export function sortedRows<T>(rows: T[]): T[] {
+  return rows
+    .map((r) => [JSON.stringify(r), r] as const)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([, r]) => r);
+}
 
 /** Posts task 1 by alice, claimed by bob and submitted: the usual start of a review test. */
 export async function submittedTask(h: Harness, opts: { slots?: number } = {}) {

@@ -1,7 +1,7 @@
 /**
  * End-to-end harness for the Discord adapter: the fake Discord (one guild, #tasks, five members, alice an
- * admin with Manage Server), a core on SQLite with a hand-moved clock, the production logger keeping its
- * lines, and the REAL DiscordAdapter logged in through discord.js. Tests act through gateway dispatches
+ * admin with Manage Server), a core on the test database (SQLite, or PostgreSQL in the `pg` project) with
+ * a hand-moved clock, the production logger keeping its lines, and the REAL DiscordAdapter logged in through discord.js. Tests act through gateway dispatches
  * and read the REST calls the bot made.
  */
 import { randomBytes } from 'node:crypto';
@@ -24,10 +24,10 @@ import {
 import { DiscordAdapter } from '../../adapters/discord/discord-adapter.js';
 import { plain } from '../../adapters/discord/render.js';
 import { Governance } from '../../src/core/index.js';
-import { openDatabase, type Db } from '../../src/db/client.js';
-import { sqliteStorage } from '../../src/db/storage.js';
 import { createLogger } from '../../src/log.js';
 import { TestClock } from './core.js';
+import { drainedQueue } from './slack-reads.js';
+import { testDb, type TestDb } from './test-db.js';
 import { startFakeDiscord, type FakeDiscord, type OptionsInput, type RecordedCall } from './fake-discord.js';
 
 export const NAMES = ['alice', 'bob', 'carol', 'dave', 'erin'] as const;
@@ -88,7 +88,8 @@ export function denyBot(channel: { permission_overwrites?: APIOverwrite[] }, bot
 
 /** Ostrom's side: one core and one adapter on a database. */
 export interface Bot {
-  db: Db;
+  /** The bot's database (SQLite or PostgreSQL, as the vitest project runs). */
+  db: TestDb;
   core: Governance;
   clock: TestClock;
   adapter: DiscordAdapter;
@@ -99,11 +100,17 @@ export interface Bot {
 
 export async function startBot(
   world: World,
-  opts: { dbPath?: string; clock?: TestClock } = {},
+  opts: {
+    /** An SQLite file (ignored on PostgreSQL, where each bot gets a new database). */
+    dbPath?: string;
+    /** A database to open again: an earlier bot's `db.location()` (a restart). */
+    at?: string;
+    clock?: TestClock;
+  } = {},
 ): Promise<Bot> {
-  const db = openDatabase(opts.dbPath ?? ':memory:');
+  const db = testDb({ path: opts.dbPath, at: opts.at });
   const clock = opts.clock ?? new TestClock(Date.now());
-  const core = new Governance(sqliteStorage(db), clock);
+  const core = new Governance(db.storage, clock);
   const logs: string[] = [];
   // The production logger, so the redaction the tests check is the one that runs.
   const log = createLogger('debug', { write: (line: string) => void logs.push(line) });
@@ -127,7 +134,7 @@ export async function startBot(
       if (stopped) return;
       stopped = true;
       await adapter.stop();
-      db.$client.close();
+      await db.storage.close();
     },
   };
 }
@@ -250,6 +257,11 @@ export class Actions {
   async settle(): Promise<void> {
     await this.command('erin', 'help');
   }
+}
+
+/** Resolves once the bot has handed every reaction it was sent to the core (see `drainedQueue`). */
+export function drained(bot: Bot): Promise<void> {
+  return drainedQueue(bot.adapter);
 }
 
 /** The vote marks on task `n`'s submission, as `name source`; one reader for both platforms' tests. */

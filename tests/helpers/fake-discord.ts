@@ -43,3 +43,4 @@ export {
   type FakeUserInput,
 } from './fake-discord/entities.js';
 export type { EmojiInput } from './fake-discord/state.js';
+export { shardOf, snowflakeOnShard } from './fake-discord/snowflake.js';

@@ -1,8 +1,9 @@
 /**
  * End-to-end harness for the Slack adapter: the fake Slack (team "Commons", #tasks and #gov, five members,
- * alice a workspace admin), a core on SQLite with a hand-moved clock, the production logger keeping its
- * lines, and the REAL Bolt app of SlackAdapter in HTTP mode (signed requests) or Socket Mode (envelopes
- * over the fake's WebSocket). Tests act as members and read the Web API calls the bot made.
+ * alice a workspace admin), a core on the test database (SQLite, or PostgreSQL in the `pg` project) with
+ * a hand-moved clock, the production logger keeping its lines, and the REAL Bolt app of SlackAdapter in
+ * HTTP mode (signed requests) or Socket Mode (envelopes over the fake's WebSocket). Tests act as members
+ * and read the Web API calls the bot made.
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
@@ -10,11 +11,11 @@ import type { BlockAction, EnvelopedEvent, SlashCommand, ViewSubmitAction } from
 import type { KnownBlock, ModalView, ReactionAddedEvent, ReactionRemovedEvent } from '@slack/types';
 import { SlackAdapter } from '../../adapters/slack/slack-adapter.js';
 import { Governance } from '../../src/core/index.js';
-import { openDatabase, type Db } from '../../src/db/client.js';
-import { sqliteStorage } from '../../src/db/storage.js';
 import { createLogger } from '../../src/log.js';
 import { TestClock } from './core.js';
-import { startFakeSlack, type FakeSlack, type SlackCall } from './fake-slack/index.js';
+import { drainedQueue } from './slack-reads.js';
+import { testDb, type TestDb } from './test-db.js';
+import { startFakeSlack, type FakeSlack, type SlackCall, type Workspace } from './fake-slack/index.js';
 
 export * from './slack-reads.js';
 
@@ -31,6 +32,8 @@ export interface World {
   ids: Record<Name, string>;
   tasks: string;
   gov: string;
+  /** The workspace the members act in (default: the fake's first). */
+  ws?: Workspace;
 }
 
 export async function startWorld(): Promise<World> {
@@ -58,7 +61,8 @@ export async function startWorld(): Promise<World> {
 
 /** Ostrom's side: one core and one Slack adapter on a database. */
 export interface Bot {
-  db: Db;
+  /** The bot's database (SQLite or PostgreSQL, as the vitest project runs). */
+  db: TestDb;
   core: Governance;
   clock: TestClock;
   adapter: SlackAdapter;
@@ -70,9 +74,16 @@ export interface Bot {
 
 export async function startBot(
   w: World,
-  opts: { mode: Mode; dbPath?: string; clock?: TestClock } = { mode: 'http' },
+  opts: {
+    mode: Mode;
+    /** An SQLite file (ignored on PostgreSQL, where each bot gets a new database). */
+    dbPath?: string;
+    /** A database to open again: an earlier bot's `db.location()` (a restart). */
+    at?: string;
+    clock?: TestClock;
+  } = { mode: 'http' },
 ): Promise<Bot> {
-  const db = openDatabase(opts.dbPath ?? ':memory:');
+  const db = testDb({ path: opts.dbPath, at: opts.at });
   const clock = opts.clock ?? new TestClock(Date.now());
   const logs: string[] = [];
   const sink = new Writable({
@@ -82,7 +93,7 @@ export async function startBot(
     },
   });
   const log = createLogger('debug', sink, { secrets: [w.botToken, w.appToken, w.signingSecret] });
-  const core = new Governance(sqliteStorage(db), clock, log);
+  const core = new Governance(db.storage, clock, log);
   const adapter = new SlackAdapter({
     core,
     log,
@@ -103,7 +114,7 @@ export async function startBot(
       if (stopped) return;
       stopped = true;
       await adapter.stop();
-      db.$client.close();
+      await db.storage.close();
     },
   };
 }
@@ -151,6 +162,20 @@ export class Actions {
 
   get fake(): FakeSlack {
     return this.w.fake;
+  }
+
+  get ws(): Workspace {
+    return this.w.ws ?? this.w.fake.ws;
+  }
+
+  /**
+   * Resolves once an adapter in this process has handed every reaction it was sent to the core. It
+   * acknowledges an event at once and queues it (in Slack's order, a member looked up first), so an
+   * acknowledged reaction may not be applied yet. Ostrom in another process: nothing to wait for here.
+   */
+  async drained(): Promise<void> {
+    if (!(this.bot.adapter instanceof SlackAdapter)) return;
+    await drainedQueue(this.bot.adapter);
   }
 
   /** Delivers a payload the way Slack does in the bot's mode. */
@@ -202,11 +227,11 @@ export class Actions {
       trigger_id: unique('trigger.'),
       user_id: this.w.ids[user],
       user_name: user,
-      team_id: this.fake.ws.team.id,
-      team_domain: this.fake.ws.team.domain,
+      team_id: this.ws.team.id,
+      team_domain: this.ws.team.domain,
       channel_id: channel,
       channel_name: channel === this.w.tasks ? 'tasks' : 'gov',
-      api_app_id: this.fake.ws.bot.appId,
+      api_app_id: this.ws.bot.appId,
     };
   }
 
@@ -238,15 +263,15 @@ export class Actions {
           action_ts: `${Date.now() / 1000}`,
         },
       ],
-      team: { id: this.fake.ws.team.id, domain: this.fake.ws.team.domain },
-      user: { id: this.w.ids[user], name: user, username: user, team_id: this.fake.ws.team.id },
+      team: { id: this.ws.team.id, domain: this.ws.team.domain },
+      user: { id: this.w.ids[user], name: user, username: user, team_id: this.ws.team.id },
       channel: { id: card.channel, name: card.channel === this.w.tasks ? 'tasks' : 'gov' },
       message: { type: 'message', ts: card.ts, text: '' },
       container: { type: 'message', message_ts: card.ts, channel_id: card.channel, is_ephemeral: false },
       token: 'deprecated-verification-token',
       response_url: this.fake.responseUrl(),
       trigger_id: unique('trigger.'),
-      api_app_id: this.fake.ws.bot.appId,
+      api_app_id: this.ws.bot.appId,
     };
     const answer = this.answerTo(payload.response_url);
     const delivery = await this.deliver('interactive', payload);
@@ -275,15 +300,15 @@ export class Actions {
     }
     const payload: ViewSubmitAction = {
       type: 'view_submission',
-      team: { id: this.fake.ws.team.id, domain: this.fake.ws.team.domain },
-      user: { id: this.w.ids[user], name: user, team_id: this.fake.ws.team.id },
+      team: { id: this.ws.team.id, domain: this.ws.team.domain },
+      user: { id: this.w.ids[user], name: user, team_id: this.ws.team.id },
       view: {
         id: response.view.id,
         callback_id: view.callback_id ?? '',
-        team_id: this.fake.ws.team.id,
-        app_id: this.fake.ws.bot.appId,
-        app_installed_team_id: this.fake.ws.team.id,
-        bot_id: this.fake.ws.bot.botId,
+        team_id: this.ws.team.id,
+        app_id: this.ws.bot.appId,
+        app_installed_team_id: this.ws.team.id,
+        bot_id: this.ws.bot.botId,
         title: view.title,
         type: 'modal',
         blocks: view.blocks,
@@ -298,7 +323,7 @@ export class Actions {
         notify_on_close: false,
         external_id: '',
       },
-      api_app_id: this.fake.ws.bot.appId,
+      api_app_id: this.ws.bot.appId,
       token: 'deprecated-verification-token',
       trigger_id: unique('trigger.'),
     };
@@ -317,14 +342,14 @@ export class Actions {
       type: added ? 'reaction_added' : 'reaction_removed',
       user: userId,
       reaction: name,
-      item_user: this.fake.ws.bot.userId,
+      item_user: this.ws.bot.userId,
       item: { type: 'message', channel: card.channel, ts: card.ts },
       event_ts: `${Date.now() / 1000}`,
     };
     const envelope: EnvelopedEvent<ReactionAddedEvent | ReactionRemovedEvent> = {
       token: 'deprecated-verification-token',
-      team_id: this.fake.ws.team.id,
-      api_app_id: this.fake.ws.bot.appId,
+      team_id: this.ws.team.id,
+      api_app_id: this.ws.bot.appId,
       event,
       type: 'event_callback',
       event_id: eventId ?? unique('Ev'),
@@ -332,8 +357,8 @@ export class Actions {
       authorizations: [
         {
           enterprise_id: null,
-          team_id: this.fake.ws.team.id,
-          user_id: this.fake.ws.bot.userId,
+          team_id: this.ws.team.id,
+          user_id: this.ws.bot.userId,
           is_bot: true,
         },
       ],
@@ -350,15 +375,15 @@ export class Actions {
     forge: Forgery = {},
   ) {
     const userId = this.userIdOf(user);
-    this.fake.ws.react(userId, card.channel, card.ts, name, added);
+    this.ws.react(userId, card.channel, card.ts, name, added);
     const envelope = this.reactionEvent(user, name, card, added);
     return { delivery: await this.deliver('events_api', envelope, forge), envelope };
   }
 
   /** A member's id; `bot` is Ostrom's own bot user, `relaybot` another app's bot. */
   userIdOf(user: Name | 'bot' | 'relaybot'): string {
-    if (user === 'bot') return this.fake.ws.bot.userId;
-    return user === 'relaybot' ? this.fake.ws.userId('relaybot') : this.w.ids[user];
+    if (user === 'bot') return this.ws.bot.userId;
+    return user === 'relaybot' ? this.ws.userId('relaybot') : this.w.ids[user];
   }
 
   /**
@@ -366,6 +391,7 @@ export class Actions {
    * Returns the event id `/help` was recorded under.
    */
   async settle(): Promise<string> {
+    await this.drained();
     const { answer, payload } = await this.command('erin', '/help', 'vote');
     await answer;
     return `command:${payload.trigger_id}`;

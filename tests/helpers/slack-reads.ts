@@ -1,11 +1,12 @@
 /** Reading what the bot did: recorded Web API calls, the database, conditions to wait for. */
 import type { KnownBlock } from '@slack/types';
-import type { Db } from '../../src/db/client.js';
+import { sortedRows } from './core.js';
+import type { TestDb } from './test-db.js';
 import type { FakeSlack, SlackCall } from './fake-slack/index.js';
 
 /** Anything with a database: a bot of either platform's harness. */
 interface WithDb {
-  db: Db;
+  db: TestDb;
 }
 
 /** Where a recorded chat.postMessage put its message. */
@@ -43,38 +44,47 @@ export function buttonsOf(call: SlackCall): string[] {
  * Every row of every table, as text: two equal snapshots mean nothing changed. `ignoreEvents` leaves out
  * those processed event ids (a `/help` sent to settle).
  */
-export function dbSnapshot(db: Db, ignoreEvents: string[] = []): string {
-  const tables = db.$client
-    .prepare(`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name`)
-    .all() as { name: string }[];
-  return JSON.stringify(
-    tables.map((t) => {
-      const rows = db.$client.prepare(`select * from "${t.name}"`).all() as { event_id?: string }[];
-      return [t.name, rows.filter((r) => !ignoreEvents.includes(r.event_id ?? ''))];
-    }),
-  );
+export async function dbSnapshot(db: TestDb, ignoreEvents: string[] = []): Promise<string> {
+  const out: [string, unknown[]][] = [];
+  for (const name of await db.tables()) {
+    const rows = await db.query<{ event_id?: string }>(`select * from "${name}"`);
+    out.push([name, sortedRows(rows.filter((r) => !ignoreEvents.includes(r.event_id ?? '')))]);
+  }
+  return JSON.stringify(out);
 }
 
 /** The vote marks on task `n`'s open or accepted submission, as `name source` (`carol ✅`, `dave +1::skin-tone-3`, `erin command`). */
-export function reviewMarks(b: WithDb, n: number): string[] {
-  const rows = b.db.$client
-    .prepare(
-      `select mb.display_name name, m.source source from vote_marks m
+export async function reviewMarks(b: WithDb, n: number): Promise<string[]> {
+  const rows = await b.db.query<{ name: string; source: string }>(
+    `select mb.display_name as name, m.source as source from vote_marks m
        join members mb on mb.id = m.member_id join submissions s on s.id = m.target_id
        join tasks t on t.id = s.task_id
        where m.target_type = 'submission' and t.number = ? and s.status in ('open', 'accepted')
        order by mb.display_name, m.source`,
-    )
-    .all(n) as { name: string; source: string }[];
+    n,
+  );
   return rows.map((r) => `${r.name} ${r.source}`);
 }
 
+/**
+ * Resolves once an adapter's queue of inbound reactions (its private `inbound` promise chain, in both
+ * adapters) is empty: every reaction it received has been through the core.
+ */
+export async function drainedQueue(adapter: object): Promise<void> {
+  const queue = () => (adapter as { inbound?: unknown }).inbound;
+  if (!(queue() instanceof Promise)) throw new Error('the adapter has no `inbound` queue to wait for');
+  for (let seen = queue(); ; seen = queue()) {
+    await seen;
+    if (queue() === seen) return;
+  }
+}
+
 /** Resolves once `check` passes (it throws or returns false until then); fails after `timeoutMs`. */
-export async function eventually<T>(check: () => T, timeoutMs = 5000): Promise<T> {
+export async function eventually<T>(check: () => T | Promise<T>, timeoutMs = 5000): Promise<T> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     try {
-      const v = check();
+      const v = await check();
       if (v !== false) return v;
     } catch (err) {
       if (Date.now() > until) throw err;
@@ -93,13 +103,12 @@ export function lastUpdate(fake: FakeSlack, card: { channel: string; ts: string 
 }
 
 /** The vote marks on proposal `n`, as `name source value`. */
-export function proposalMarks(b: WithDb, n: number): string[] {
-  const rows = b.db.$client
-    .prepare(
-      `select mb.display_name name, m.source source, m.value value from vote_marks m
-       join members mb on mb.id = m.member_id join proposals p on p.id = m.target_id
-       where m.target_type = 'proposal' and p.number = ? order by mb.display_name, m.source`,
-    )
-    .all(n) as { name: string; source: string; value: string }[];
+export async function proposalMarks(b: WithDb, n: number): Promise<string[]> {
+  const rows = await b.db.query<{ name: string; source: string; value: string }>(
+    `select mb.display_name as name, m.source as source, m.value as value from vote_marks m
+     join members mb on mb.id = m.member_id join proposals p on p.id = m.target_id
+     where m.target_type = 'proposal' and p.number = ? order by mb.display_name, m.source`,
+    n,
+  );
   return rows.map((r) => `${r.name} ${r.source} ${r.value}`);
 }

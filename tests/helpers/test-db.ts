@@ -18,7 +18,7 @@ export const testDialect: Dialect = process.env.OSTROM_TEST_DB === 'pg' ? 'pg' :
 export interface TestDb {
   dialect: Dialect;
   storage: Storage;
-  /** Rows of one statement; `?` placeholders on both dialects. */
+  /** Rows of one statement (none for a statement that returns none); `?` placeholders on both dialects. */
   query<T = Record<string, unknown>>(text: string, ...params: unknown[]): Promise<T[]>;
   /** The first row, or undefined. */
   one<T = Record<string, unknown>>(text: string, ...params: unknown[]): Promise<T | undefined>;
@@ -63,8 +63,18 @@ function sqliteTestDb(path: string): TestDb {
     location: async () => path,
     storage: sqliteStorage(db),
     sqlite: db,
-    query: async <T>(text: string, ...params: unknown[]) => client.prepare(text).all(...params) as T[],
-    one: async <T>(text: string, ...params: unknown[]) => client.prepare(text).get(...params) as T | undefined,
+    query: async <T>(text: string, ...params: unknown[]) => {
+      const statement = client.prepare(text);
+      if (statement.reader) return statement.all(...params) as T[];
+      statement.run(...params); // an insert, update or delete without `returning`
+      return [];
+    },
+    one: async <T>(text: string, ...params: unknown[]) => {
+      const statement = client.prepare(text);
+      if (statement.reader) return statement.get(...params) as T | undefined;
+      statement.run(...params);
+      return undefined;
+    },
     exec: async (text) => {
       client.exec(text);
     },
@@ -122,4 +132,14 @@ function pgTestDb(at?: string): TestDb {
 export function testDb(opts: { path?: string; at?: string } = {}): TestDb {
   if (testDialect === 'pg') return pgTestDb(opts.at);
   return sqliteTestDb(opts.at ?? opts.path ?? ':memory:');
+}
+
+/**
+ * The environment that points an Ostrom process (`npm start`) at a fresh database of this project's
+ * dialect: `DATABASE_PATH` = `sqlitePath` (a file in the test's temporary directory), or in the `pg`
+ * project `DATABASE_URL` of a new migrated database (DATABASE_PATH is then ignored by Ostrom).
+ */
+export async function testDatabaseEnv(sqlitePath: string): Promise<Record<string, string>> {
+  if (testDialect === 'pg') return { DATABASE_URL: await newPgDatabase() };
+  return { DATABASE_PATH: sqlitePath };
 }

@@ -34,16 +34,16 @@ describe('bad input gets a clear error and changes nothing', async () => {
     ['carol', '/commons ledger nobody', 'member.notFound'],
     ['carol', '/task submit 1 link:ftp://x', 'option.invalid'],
   ])('%s: %s → %s', async (user, line, code) => {
-    const before = h.dump();
+    const before = await h.dump();
     expect(await errorCode(h, user, line)).toBe(code);
-    expect(h.dump()).toBe(before);
+    expect(await h.dump()).toBe(before);
   });
 
   it('a first command that fails does not even create the member or community', async () => {
     const fresh = makeCore();
-    const before = fresh.counts();
+    const before = await fresh.counts();
     expect((await fresh.cmd('zoe', '/task claim 1')).error?.code).toBe('task.notFound');
-    expect(fresh.counts()).toEqual(before);
+    expect(await fresh.counts()).toEqual(before);
     expect(before.members).toBe(0);
   });
 });

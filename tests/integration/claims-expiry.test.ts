@@ -25,7 +25,7 @@ describe('claim expiry on the injected clock', () => {
     const texts = h.texts(await h.advance(h.days(30)));
     expect(texts).toHaveLength(1);
     expect(texts[0]).toMatch(/expired/);
-    expect(h.counts().deadlines).toBe(2);
+    expect((await h.counts()).deadlines).toBe(2);
   });
 
   it('a submission stops the expiry; an unclaim cancels it', async () => {

@@ -3,10 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { ConsoleAdapter } from '../../adapters/console/console-adapter.js';
 import { ConsoleClock } from '../../adapters/console/clock.js';
 import { Governance } from '../../src/core/index.js';
-import { openDatabase } from '../../src/db/client.js';
-import { sqliteStorage } from '../../src/db/storage.js';
 import { settingsStore, type Settings } from '../../src/db/kv.js';
 import { T0 } from '../helpers/core.js';
+import { testDb } from '../helpers/test-db.js';
 
 /** A console on `core` fed `lines`; resolves with what it printed. */
 async function consoleRun(
@@ -28,11 +27,11 @@ async function consoleRun(
 
 describe('two consoles on one database', () => {
   it('commands typed in both at the same instant are both carried out, never taken for repeats', async () => {
-    const db = openDatabase(':memory:');
-    const settings = settingsStore(db);
+    const { storage } = testDb();
+    const settings = settingsStore(storage);
     const clock = new ConsoleClock(settings, () => T0); // the same instant for both
-    // One connection, one queue of units: the two consoles' commands interleave as two processes' would.
-    const storage = sqliteStorage(db);
+    // One storage for both: their commands interleave as two processes' would (on SQLite one queue of
+    // units; on PostgreSQL a pool, units side by side).
     const one = new Governance(storage, clock);
     const two = new Governance(storage, clock);
     const [a, b] = await Promise.all([
@@ -44,10 +43,10 @@ describe('two consoles on one database', () => {
   });
 
   it('says so when a line is not a command, or a /react names no message', async () => {
-    const db = openDatabase(':memory:');
-    const settings = settingsStore(db);
+    const { storage } = testDb();
+    const settings = settingsStore(storage);
     const clock = new ConsoleClock(settings, () => T0);
-    const core = new Governance(sqliteStorage(db), clock);
+    const core = new Governance(storage, clock);
     const printed = await consoleRun(core, settings, clock, [
       '/as alice',
       'hello there',

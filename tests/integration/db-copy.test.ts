@@ -159,6 +159,9 @@ describe.skipIf(testDialect !== 'pg')(
         `  console:test: #${sqliteHead.seq} ${sqliteHead.hash} → #${sqliteHead.seq} ${sqliteHead.hash}`,
       );
       expect(report.heads[0]).toEqual({ community: 'console:test', ...sqliteHead });
+      // Analysed after the copy, so the first queries are not planned as if the tables were empty.
+      const stats = await rows(to, "select last_analyze from pg_stat_user_tables where relname = 'tasks'");
+      expect(stats[0]?.last_analyze).toBeTruthy();
 
       const storage = pgStorage(pool(to));
       const copy = driver(new Governance(storage, clock), 'copy-e');

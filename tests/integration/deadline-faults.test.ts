@@ -28,19 +28,34 @@ interface DeadlineState {
   due_at: number;
 }
 
-function addDeadline(h: Harness, key: string, kind: string, dueAt: number, payload: string): void {
-  h.db.$client
-    .prepare(
-      `insert into deadlines (community_id, key, kind, due_at, payload, status)
-       values ((select id from communities limit 1), ?, ?, ?, ?, 'pending')`,
-    )
-    .run(key, kind, dueAt, payload);
+async function addDeadline(h: Harness, key: string, kind: string, dueAt: number, payload: string) {
+  await h.query(
+    `insert into deadlines (community_id, key, kind, due_at, payload, status)
+     values ((select id from communities limit 1), ?, ?, ?, ?, 'pending')`,
+    key,
+    kind,
+    dueAt,
+    payload,
+  );
 }
 
-function deadline(h: Harness, key: string): DeadlineState {
-  return h.db.$client
-    .prepare('select status, attempts, last_error, due_at from deadlines where key = ?')
-    .get(key) as DeadlineState;
+async function deadline(h: Harness, key: string): Promise<DeadlineState> {
+  return (await h.one<DeadlineState>(
+    'select status, attempts, last_error, due_at from deadlines where key = ?',
+    key,
+  ))!;
+}
+
+/** Makes every insert of a `proposal.closed` audit event fail, as a full disk would. */
+async function breakClosing(h: Harness): Promise<void> {
+  if (h.dialect === 'pg')
+    await h.exec(`create function fault() returns trigger language plpgsql as $$
+      begin raise exception 'the disk is full'; end $$;
+      create trigger fault before insert on audit for each row when (new.type = 'proposal.closed')
+      execute function fault()`);
+  else
+    await h.exec(`create trigger fault before insert on audit when new.type = 'proposal.closed'
+      begin select raise(abort, 'the disk is full'); end`);
 }
 
 const outcomeTexts = (h: Harness, outs: Awaited<ReturnType<Harness['advance']>>) => h.texts(outs).join('\n');
@@ -50,14 +65,14 @@ describe('the deadline runner under faults', () => {
     const { log, entries } = recordingLog();
     const h = makeCore({ log, jobs: withExplosions });
     await h.ok('alice', '/propose First rule:lazy hours:1'); // closes at T0+1h
-    addDeadline(h, 'test:boom', 'test.explode', T0 + 2 * HOUR_MS, '{"why":"disk on fire"}');
+    await addDeadline(h, 'test:boom', 'test.explode', T0 + 2 * HOUR_MS, '{"why":"disk on fire"}');
     await h.ok('alice', '/propose Second rule:lazy hours:3'); // closes at T0+3h
 
     const outs = await h.advance(4 * HOUR_MS);
     const text = outcomeTexts(h, outs);
     expect(text).toMatch(/P1 "First" passed/);
     expect(text).toMatch(/P2 "Second" passed/);
-    const first = deadline(h, 'test:boom');
+    const first = await deadline(h, 'test:boom');
     expect(first).toMatchObject({ status: 'pending', attempts: 1, last_error: 'disk on fire' });
     expect(first.due_at).toBe(h.clock.t + 60_000); // first retry a minute later
     expect(entries).toHaveLength(1);
@@ -71,7 +86,7 @@ describe('the deadline runner under faults', () => {
       await h.advance(wait * 60_000);
     }
     expect(explosions).toBe(MAX_ATTEMPTS);
-    expect(deadline(h, 'test:boom')).toMatchObject({ status: 'failed', attempts: MAX_ATTEMPTS });
+    expect(await deadline(h, 'test:boom')).toMatchObject({ status: 'failed', attempts: MAX_ATTEMPTS });
     const last = entries.at(-1)!;
     expect(last.level).toBe('error');
     expect(last.message).toMatch(/Deadline test:boom \(test\.explode\) FAILED after 5 attempt\(s\)/);
@@ -86,17 +101,16 @@ describe('the deadline runner under faults', () => {
     const h = makeCore({ log });
     await h.ok('alice', '/propose Lower the bar rule:lazy hours:1 change:review.approvals=1');
     // A fault inside the job, after it changed the rule: the whole run must roll back.
-    h.db.$client.exec(`create trigger fault before insert on audit when new.type = 'proposal.closed'
-      begin select raise(abort, 'the disk is full'); end`);
+    await breakClosing(h);
     expect(await h.advance(2 * HOUR_MS)).toEqual([]);
     expect((await h.ok('alice', '/commons config')).reply?.text).toMatch(/review\.approvals = 2 /);
-    expect(deadline(h, closeKey(h))).toMatchObject({
+    expect(await deadline(h, await closeKey(h))).toMatchObject({
       status: 'pending',
       attempts: 1,
       last_error: 'the disk is full',
     });
 
-    h.db.$client.exec('drop trigger fault');
+    await h.exec(h.dialect === 'pg' ? 'drop trigger fault on audit' : 'drop trigger fault');
     const outs = await h.advance(60_000);
     expect(outcomeTexts(h, outs).match(/P1 "Lower the bar" passed/g)).toHaveLength(1);
     expect((await h.ok('alice', '/commons config')).reply?.text).toMatch(/review\.approvals = 1 /);
@@ -107,13 +121,13 @@ describe('the deadline runner under faults', () => {
     const { log, entries } = recordingLog();
     const h = makeCore({ log });
     await h.ok('alice', '/propose Fine rule:lazy hours:2');
-    addDeadline(h, 'bad:1', 'proposal.close', T0 + HOUR_MS, '{"proposalId":"one"}');
-    addDeadline(h, 'bad:2', 'digest.post', T0 + HOUR_MS, 'not json');
+    await addDeadline(h, 'bad:1', 'proposal.close', T0 + HOUR_MS, '{"proposalId":"one"}');
+    await addDeadline(h, 'bad:2', 'digest.post', T0 + HOUR_MS, 'not json');
     const outs = await h.advance(3 * HOUR_MS);
     expect(outcomeTexts(h, outs)).toMatch(/P1 "Fine" passed/);
-    expect(deadline(h, 'bad:1')).toMatchObject({ status: 'failed', attempts: 1 });
-    expect(deadline(h, 'bad:1').last_error).toMatch(/bad payload for proposal\.close.*proposalId/);
-    expect(deadline(h, 'bad:2').last_error).toMatch(/payload is not JSON/);
+    expect(await deadline(h, 'bad:1')).toMatchObject({ status: 'failed', attempts: 1 });
+    expect((await deadline(h, 'bad:1')).last_error).toMatch(/bad payload for proposal\.close.*proposalId/);
+    expect((await deadline(h, 'bad:2')).last_error).toMatch(/payload is not JSON/);
     expect(entries.map((e) => e.level)).toEqual(['error', 'error']);
   });
 
@@ -121,21 +135,18 @@ describe('the deadline runner under faults', () => {
     const path = join(dir, 'rearm.db');
     const clock = new TestClock();
     const one = makeCore({ path, clock });
-    const two = makeCore({ path, clock });
+    const two = makeCore({ path, at: await one.t.location(), clock });
     await one.ok('alice', '/digest schedule daily at:13:00 tz:UTC');
     clock.advance(2 * HOUR_MS);
     // Process two lists what is due, then process one runs it first (and re-arms it for tomorrow).
-    const listed = await dueDeadlines(two.db, clock.now(), jobKinds());
+    const listed = await two.storage.read((db) => dueDeadlines(db, clock.now(), jobKinds()));
     expect(listed.map((d) => d.kind)).toEqual(['digest.post']);
     expect(await one.core.runDue()).toHaveLength(1);
-    expect(await claimDeadline(two.db, listed[0]!.id, clock.now())).toBe(false);
+    expect(await two.storage.write((db) => claimDeadline(db, listed[0]!.id, clock.now()))).toBe(false);
     expect(await two.core.runDue()).toEqual([]);
   });
 });
 
-function closeKey(h: Harness): string {
-  const row = h.db.$client.prepare("select key from deadlines where kind = 'proposal.close'").get() as {
-    key: string;
-  };
-  return row.key;
+async function closeKey(h: Harness): Promise<string> {
+  return (await h.one<{ key: string }>("select key from deadlines where kind = 'proposal.close'"))!.key;
 }

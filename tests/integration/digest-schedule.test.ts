@@ -24,10 +24,10 @@ async function runUntil(h: Harness, until: string, step = 15 * MIN): Promise<str
 }
 
 /** The audit log's record of posted digests: when, where, and by what. */
-function auditedDigests(h: Harness): string[] {
-  const rows = h.db.$client
-    .prepare("select at, actor, data from audit where type = 'digest.posted' order by seq")
-    .all() as { at: number; actor: string | null; data: string }[];
+async function auditedDigests(h: Harness): Promise<string[]> {
+  const rows = await h.query<{ at: number; actor: string | null; data: string }>(
+    "select at, actor, data from audit where type = 'digest.posted' order by seq",
+  );
   return rows.map((r) => {
     const d = JSON.parse(r.data) as { channel: string; via: string };
     return `${iso(r.at)} #${d.channel} ${d.via}`;
@@ -35,9 +35,9 @@ function auditedDigests(h: Harness): string[] {
 }
 
 function pendingDigestDeadlines(h: Harness) {
-  return h.db.$client
-    .prepare("select key, due_at as dueAt from deadlines where kind = 'digest.post' and status = 'pending'")
-    .all() as { key: string; dueAt: number }[];
+  return h.query<{ key: string; dueAt: number }>(
+    `select key, due_at as "dueAt" from deadlines where kind = 'digest.post' and status = 'pending' order by due_at, key`,
+  );
 }
 
 describe('scheduled digests', () => {
@@ -64,13 +64,13 @@ describe('scheduled digests', () => {
     expect(digests).toHaveLength(1);
     expect(iso(h.clock.t)).toBe('2026-04-03T12:00Z');
     // …and the schedule picks up at the next regular time, not three more.
-    expect(pendingDigestDeadlines(h).map((d) => iso(d.dueAt))).toEqual(['2026-04-04T07:00Z']);
+    expect((await pendingDigestDeadlines(h)).map((d) => iso(d.dueAt))).toEqual(['2026-04-04T07:00Z']);
     expect(await runUntil(h, '2026-04-05T12:00:00Z')).toEqual([
       '2026-04-04T07:00Z #general',
       '2026-04-05T07:00Z #general',
     ]);
 
-    expect(auditedDigests(h)).toEqual([
+    expect(await auditedDigests(h)).toEqual([
       '2026-03-28T08:00Z #general schedule',
       '2026-03-29T07:00Z #general schedule',
       '2026-03-30T07:00Z #general schedule',
@@ -88,15 +88,15 @@ describe('scheduled digests', () => {
     const off = await h.ok('bob', '/digest schedule off');
     expect(off.reply?.text).toBe('Scheduled digests in #general are off. `/digest now` still posts one.');
     expect(await runUntil(h, '2026-04-02T12:00:00Z', HOUR)).toEqual([]);
-    expect(h.counts()['digest_schedules']).toBe(0);
-    expect(pendingDigestDeadlines(h)).toEqual([]);
+    expect((await h.counts())['digest_schedules']).toBe(0);
+    expect(await pendingDigestDeadlines(h)).toEqual([]);
     // Turning off what is not on changes nothing (but the record of the event id) and says so.
-    const state = () => h.dump().replace(/\["processed_events",\[.*?\]\]/, '');
-    const before = state();
+    const state = async () => (await h.dump()).replace(/\["processed_events",\[.*?\]\]/, '');
+    const before = await state();
     expect((await h.ok('bob', '/digest schedule off')).reply?.text).toBe(
       'No digests are scheduled in #general; nothing to turn off.',
     );
-    expect(state()).toBe(before);
+    expect(await state()).toBe(before);
   });
 
   it('weekly on the given day, at the right instant on both sides of the US DST change', async () => {
@@ -117,7 +117,7 @@ describe('scheduled digests', () => {
   it('bad time or zone is refused with its code and changes nothing', async () => {
     const h = harnessAt('2026-03-27T10:00:00Z');
     await h.ok('alice', '/digest schedule daily at:07:30 tz:Europe/Lisbon');
-    const before = h.dump();
+    const before = await h.dump();
     for (const [line, code] of [
       ['/digest schedule daily at:25:00', 'digest.badTime'],
       ['/digest schedule weekly at:9am', 'digest.badTime'],
@@ -129,7 +129,7 @@ describe('scheduled digests', () => {
       expect(out.error?.code, line).toBe(code);
       expect(out.reply?.private).toBe(true);
       expect(out.effects).toEqual([]);
-      expect(h.dump(), line).toBe(before);
+      expect(await h.dump(), line).toBe(before);
     }
     expect((await h.cmd('alice', '/digest schedule daily tz:Mars/Olympus')).reply?.text).toBe(
       '`Mars/Olympus` is not a time zone; write Area/City, e.g. Europe/Berlin.',
@@ -149,11 +149,7 @@ describe('scheduled digests', () => {
     expect((await h.ok('alice', '/digest schedule daily at:18:00')).reply?.text).toBe(
       'Digests in #general: daily at 18:00 Asia/Tokyo. Next: Tue 6 Jan 2026, 18:00 Asia/Tokyo (09:00 UTC).',
     );
-    expect(
-      pendingDigestDeadlines(h)
-        .map((d) => d.key)
-        .sort(),
-    ).toHaveLength(2);
+    expect((await pendingDigestDeadlines(h)).map((d) => d.key).sort()).toHaveLength(2);
     expect(await runUntil(h, '2026-01-13T00:00:00Z', HOUR)).toEqual([
       '2026-01-06T09:00Z #general',
       '2026-01-07T09:00Z #general',

@@ -72,7 +72,7 @@ describe('commons export', () => {
   it("JSON keeps the exact text; CSV parses back to the same rows, formula-like cells prefixed with '", async () => {
     const h = makeCore();
     await acceptAll(h, TITLES);
-    const before = h.dump();
+    const before = await h.dump();
 
     const json = await exported(h);
     expect(json).toMatchObject({
@@ -89,9 +89,9 @@ describe('commons export', () => {
       count: TITLES.length,
     });
     expect(data.entries.map((e) => e.title)).toEqual(TITLES);
-    const hashes = h.db.$client
-      .prepare("select hash from audit where type = 'contribution.accepted' order by seq")
-      .all() as { hash: string }[];
+    const hashes = await h.query<{ hash: string }>(
+      "select hash from audit where type = 'contribution.accepted' order by seq",
+    );
     const t0 = Date.UTC(2026, 0, 5, 12, 0);
     expect(data.entries).toEqual(
       TITLES.map((title, i): ExportEntry => ({
@@ -146,7 +146,7 @@ describe('commons export', () => {
     expect(cells.filter((c) => FORMULA_START.test(c))).toEqual([]);
     // An export reads; it changes nothing but the record of the command's event id.
     const state = (d: string) => d.replace(/\["processed_events",\[.*?\]\]/, '');
-    expect(state(h.dump())).toBe(state(before));
+    expect(state(await h.dump())).toBe(state(before));
   });
 
   it('an empty ledger exports a valid empty file', async () => {
@@ -160,7 +160,8 @@ describe('commons export', () => {
 });
 
 describe('ledger and profile replies with hundreds of entries', () => {
-  it('fit one Discord message, latest first, and count what is cut', async () => {
+  // 1,500 commands to build: a few seconds on SQLite, half a minute on PostgreSQL (a round trip per query).
+  it('fit one Discord message, latest first, and count what is cut', { timeout: 120_000 }, async () => {
     const h = makeCore();
     const long = (n: number) =>
       `Entry ${n}: ${'a very long title that keeps going '.repeat(6)}`.slice(0, 200);

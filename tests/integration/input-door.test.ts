@@ -23,8 +23,8 @@ const alice: Actor = { userId: 'alice', name: 'alice', isAdmin: true };
 const zoe: Actor = { userId: 'zoe', name: 'zoe', isAdmin: true };
 
 /** Every table but the console's own store (its message counter moves with each reply it prints). */
-function coreDump(h: Harness): string {
-  const tables = JSON.parse(h.dump()) as [string, unknown][];
+async function coreDump(h: Harness): Promise<string> {
+  const tables = JSON.parse(await h.dump()) as [string, unknown][];
   return JSON.stringify(tables.filter(([name]) => name !== 'kv'));
 }
 
@@ -41,13 +41,13 @@ function send(h: Harness, command: RawCommand, actor: Actor, eventId: string): P
 
 /** Sends a bad raw command; checks it is answered privately by its error and changed nothing. */
 async function rejected(h: Harness, command: RawCommand, actor: Actor, eventId: string) {
-  const before = coreDump(h);
+  const before = await coreDump(h);
   const out = await send(h, command, actor, eventId);
   expect(out.error).toBeDefined();
   expect(out.reply).toEqual({ private: true, text: out.error!.message });
   expect(out.effects).toEqual([]);
   expect(out.duplicate).toBeUndefined();
-  expect(coreDump(h)).toBe(before);
+  expect(await coreDump(h)).toBe(before);
   return out;
 }
 
@@ -85,7 +85,7 @@ describe('one door for input errors', () => {
   });
 
   it('console text: a bad line is printed back to its member only, and changes nothing', async () => {
-    const settings = settingsStore(h.db);
+    const settings = settingsStore(h.storage);
     const input = new PassThrough();
     const output = new PassThrough();
     let printed = '';
@@ -99,7 +99,7 @@ describe('one door for input errors', () => {
       output,
       runDue: async () => 0,
     });
-    const before = coreDump(h);
+    const before = await coreDump(h);
     await adapter.start();
     input.end('/as bob\n/task claim abc\n/task frobnicate\n');
     await adapter.finished();
@@ -109,7 +109,7 @@ describe('one door for input errors', () => {
     expect(printed).toContain(
       '(only bob sees this) Unknown subcommand `frobnicate` of `/task`. Valid: post, list, show, claim, unclaim, submit, cancel.',
     );
-    expect(coreDump(h)).toBe(before);
+    expect(await coreDump(h)).toBe(before);
 
     // What the console hands the core: the line as typed.
     const out = await rejected(h, { text: '/task claim "1' }, zoe, 'console:1');
@@ -150,7 +150,7 @@ describe('one door for input errors', () => {
     // Only read as its URL (the adapter's unescape, applied by the core to the value) is the link valid.
     const link = 'link:<https://example.org/pr/1?a=1&amp;b=2|example.org/pr/1>';
     await retried(h, slackCommand('/task', `submit 1 ${link}`), bob, 'command:T1');
-    expect(h.db.$client.prepare('select link from submissions').get()).toEqual({
+    expect(await h.one('select link from submissions')).toEqual({
       link: 'https://example.org/pr/1?a=1&b=2',
     });
   });

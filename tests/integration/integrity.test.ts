@@ -6,12 +6,12 @@ import { makeCore, submittedTask, type Harness } from '../helpers/core.js';
 const SUB = 'submission:1';
 const HOUR = 3_600_000;
 
+/** Who a ledger entry names: per entry, contributors first ('contributor' < 'reviewer'), then by user. */
 function ledgerPeople(h: Harness) {
-  return h.db.$client
-    .prepare(
-      `select m.user_id u, lp.role r from ledger_people lp join members m on m.id = lp.member_id order by lp.rowid`,
-    )
-    .all() as { u: string; r: string }[];
+  return h.query<{ u: string; r: string }>(
+    `select m.user_id as u, lp.role as r from ledger_people lp join members m on m.id = lp.member_id
+     order by lp.ledger_id, lp.role, m.user_id`,
+  );
 }
 
 /** Passes a lazy proposal carrying `change` after its deadline. */
@@ -33,9 +33,9 @@ describe('peer review cannot be bypassed', () => {
     expect(own.error?.code).toBe('review.ownTask');
     await h.react('bob', SUB, '✅');
     await h.react('dave', SUB, '✅');
-    expect(ledgerPeople(h)).toEqual([]); // bob's reaction does not count: 1 of 2
+    expect(await ledgerPeople(h)).toEqual([]); // bob's reaction does not count: 1 of 2
     await h.react('erin', SUB, '✅');
-    expect(ledgerPeople(h)).toEqual([
+    expect(await ledgerPeople(h)).toEqual([
       { u: 'carol', r: 'contributor' },
       { u: 'dave', r: 'reviewer' },
       { u: 'erin', r: 'reviewer' },
@@ -51,7 +51,7 @@ describe('peer review cannot be bypassed', () => {
     expect((await h.cmd('carol', '/review 1 approve')).error?.code).toBe('review.ownTask');
     await h.react('carol', SUB, '✅');
     await h.react('dave', SUB, '✅');
-    expect(ledgerPeople(h)).toEqual([]);
+    expect(await ledgerPeople(h)).toEqual([]);
   });
 
   it("the last claimant's unclaim withdraws the open submission, and says so; the task reopens", async () => {
@@ -59,12 +59,12 @@ describe('peer review cannot be bypassed', () => {
     await submittedTask(h);
     const out = await h.ok('bob', '/task unclaim 1');
     expect(out.reply?.text).toMatch(/withdrawn/i);
-    const sub = h.db.$client.prepare('select status from submissions').get() as { status: string };
+    const sub = (await h.one<{ status: string }>('select status from submissions'))!;
     expect(sub.status).toBe('withdrawn');
     expect((await h.cmd('carol', '/review 1 approve')).error?.code).toBe('review.noSubmission');
     await h.react('carol', SUB, '✅');
     await h.react('dave', SUB, '✅');
-    expect(h.db.$client.prepare('select count(*) n from ledger').get()).toEqual({ n: 0 });
+    expect(await h.one('select count(*) as n from ledger')).toEqual({ n: 0 });
     expect((await h.ok('carol', '/task claim 1')).reply?.text).toMatch(/claimed task #1/);
   });
 
@@ -73,7 +73,7 @@ describe('peer review cannot be bypassed', () => {
     await submittedTask(h);
     await h.react('carol', SUB, '✅');
     await h.react('dave', SUB, '✅');
-    const rows = ledgerPeople(h);
+    const rows = await ledgerPeople(h);
     expect(rows.filter((r) => r.r === 'contributor').length).toBeGreaterThan(0);
   });
 });
@@ -135,20 +135,20 @@ describe('channel rules name real channels', () => {
     ['proposals:"#two words"', /`proposals`.*is not a channel/],
   ])('setup refuses %s, naming what is wrong, and changes nothing', async (arg, why) => {
     const h = makeCore();
-    const before = h.dump();
+    const before = await h.dump();
     const out = await h.cmd('alice', `/commons setup ${arg}`);
     expect(out.error?.message).toMatch(why);
     expect(out.reply).toEqual({ private: true, text: out.error?.message });
-    expect(h.dump()).toBe(before);
+    expect(await h.dump()).toBe(before);
   });
 
   it.each(['channels.tasks=#', 'channels.tasks=', 'channels.proposals=<@U1>', 'channels.tasks=@bob'])(
     'a proposal to set %s is refused when proposed',
     async (change) => {
       const h = makeCore();
-      const before = h.dump();
+      const before = await h.dump();
       expect((await h.cmd('alice', `/propose Move it change:${change}`)).error?.code).toBe('rule.badValue');
-      expect(h.dump()).toBe(before);
+      expect(await h.dump()).toBe(before);
     },
   );
 
@@ -177,7 +177,7 @@ describe('a lowered bar applies at once', () => {
     await h.react('carol', SUB, '✅'); // 1 of 2
     const outs = await passChange(h, 'review.approvals=1');
     expect(h.texts(outs).join('\n')).toMatch(/Task #1 "Write the guide" accepted/);
-    expect(ledgerPeople(h)).toEqual([
+    expect(await ledgerPeople(h)).toEqual([
       { u: 'bob', r: 'contributor' },
       { u: 'carol', r: 'reviewer' },
     ]);
@@ -191,9 +191,9 @@ describe('a lowered bar applies at once', () => {
     await h.react('erin', SUB, '❌');
     await h.react('carol', SUB, '✅');
     await h.react('dave', SUB, '✅');
-    expect(ledgerPeople(h)).toEqual([]);
+    expect(await ledgerPeople(h)).toEqual([]);
     await passChange(h, 'review.objectionsBlock=false');
-    expect(ledgerPeople(h).map((p) => p.u)).toEqual(['bob', 'carol', 'dave']);
+    expect((await ledgerPeople(h)).map((p) => p.u)).toEqual(['bob', 'carol', 'dave']);
   });
 
   it('a raised bar accepts nothing but updates the cards to show it', async () => {
@@ -203,7 +203,7 @@ describe('a lowered bar applies at once', () => {
     const update = outs.flatMap((o) => o.effects).find((e) => e.type === 'update' && e.cardKey === SUB) as
       { view: View } | undefined;
     expect(JSON.stringify(update?.view)).toMatch(/0\/3|0 of 3/);
-    expect(ledgerPeople(h)).toEqual([]);
+    expect(await ledgerPeople(h)).toEqual([]);
   });
 });
 

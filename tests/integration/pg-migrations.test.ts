@@ -64,9 +64,9 @@ function sqliteShape(): Shape {
         origin: string;
       }[]) {
         if (i.origin !== 'c') continue; // 'pk' and 'u' are SQLite's own indexes for keys
-        const cols = (db.pragma(`index_info("${i.name}")`) as { seqno: number; name: string }[])
+        const cols = (db.pragma(`index_info("${i.name}")`) as { seqno: number; name: string | null }[])
           .sort((a, b) => a.seqno - b.seqno)
-          .map((c) => c.name);
+          .map((c) => c.name ?? '<expr>'); // an expression's text differs by dialect: its place is compared
         indexes.push([i.name, `${table}(${cols.join(',')})${i.unique ? ' unique' : ''}`]);
       }
       const fks = db.pragma(`foreign_key_list("${table}")`) as {
@@ -124,8 +124,8 @@ async function pgShape(client: pg.Client): Promise<Shape> {
     columns: string[];
   }>(
     `SELECT t.relname AS "table", i.relname AS "index", x.indisunique AS "unique", x.indisprimary AS "primary",
-            array(SELECT a.attname::text FROM unnest(x.indkey) WITH ORDINALITY AS k(attnum, ord)
-                  JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum ORDER BY k.ord) AS columns
+            array(SELECT coalesce(a.attname::text, '<expr>') FROM unnest(x.indkey) WITH ORDINALITY AS k(attnum, ord)
+                  LEFT JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum ORDER BY k.ord) AS columns
        FROM pg_index x
        JOIN pg_class i ON i.oid = x.indexrelid
        JOIN pg_class t ON t.oid = x.indrelid

@@ -50,7 +50,7 @@ describe('user text is plain text', () => {
         true,
       );
       expect(text).not.toContain(ch);
-      expect(h.counts().tasks).toBe(0);
+      expect((await h.counts()).tasks).toBe(0);
       expect(await typedError(h, 'task post', { title: `Fix ${ch}` })).toMatch(
         /^Invalid `title` for `\/task post`: must be plain text/,
       );
@@ -92,7 +92,7 @@ describe('user text is plain text', () => {
       'alice',
       '/task post "Line one\r\nLine\ttwo" description:"First\r\nsecond\rthird\u2028fourth\tend"',
     );
-    const task = h.db.$client.prepare('select title, description from tasks').get();
+    const task = await h.one('select title, description from tasks');
     expect(task).toEqual({ title: 'Line one Line two', description: 'First\nsecond\nthird\nfourth end' });
   });
 
@@ -113,7 +113,7 @@ describe('user text is plain text', () => {
       command: { name: 'task post', options: { title: 'Hello' } },
     });
     expect(out.error).toBeUndefined();
-    const m = h.db.$client.prepare("select display_name from members where user_id = 'mallory'").get();
+    const m = await h.one("select display_name from members where user_id = 'mallory'");
     expect(m).toEqual({ display_name: 'Malyrol[5m X' });
   });
 });

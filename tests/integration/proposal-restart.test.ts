@@ -11,7 +11,7 @@ afterEach(() => {
 });
 
 function statuses(h: Harness) {
-  return h.db.$client.prepare('select number, status from proposals order by number').all();
+  return h.query('select number, status from proposals order by number');
 }
 
 describe('proposals across a restart', () => {
@@ -26,9 +26,10 @@ describe('proposals across a restart', () => {
     await first.react('bob', 'proposal:2', '✅');
     await first.react('carol', 'proposal:2', '✅');
     await first.react('dave', 'proposal:2', '❌');
-    first.db.$client.close(); // stopped before either deadline
+    const at = await first.t.location();
+    await first.storage.close(); // stopped before either deadline
 
-    const second = makeCore({ path, clock: new TestClock(T0 + 100 * HOUR_MS) });
+    const second = makeCore({ path, at, clock: new TestClock(T0 + 100 * HOUR_MS) });
     const outs = await second.core.runDue();
     const threads = outs.flatMap((o) => o.effects.filter((e) => e.type === 'thread'));
     expect(threads.map((e) => e.type === 'thread' && [e.cardKey, e.text])).toEqual([
@@ -39,25 +40,22 @@ describe('proposals across a restart', () => {
       ['proposal:2', '✅ P2 "Adopt a license" passed: 2 yes, 1 no, 0 abstain.'],
     ]);
     expect((await second.core.findCard(second.community, 'proposal:2'))?.threadId).toBeTruthy();
-    expect(statuses(second)).toEqual([
+    expect(await statuses(second)).toEqual([
       { number: 1, status: 'passed' },
       { number: 2, status: 'passed' },
     ]);
     expect(await second.core.runDue()).toEqual([]);
-    second.db.$client.close();
+    await second.storage.close();
 
-    const third = makeCore({ path, clock: new TestClock(T0 + 200 * HOUR_MS) });
+    const third = makeCore({ path, at, clock: new TestClock(T0 + 200 * HOUR_MS) });
     expect(await third.core.runDue()).toEqual([]);
-    expect(
-      (
-        third.db.$client.prepare("select count(*) n from audit where type = 'proposal.closed'").get() as {
-          n: number;
-        }
-      ).n,
-    ).toBe(2);
-    expect(
-      third.db.$client.prepare("select value, set_by from rules where key = 'review.approvals'").get(),
-    ).toEqual({ value: '1', set_by: 'P1' });
-    third.db.$client.close();
+    expect(await third.one("select count(*) as n from audit where type = 'proposal.closed'")).toEqual({
+      n: 2,
+    });
+    expect(await third.one("select value, set_by from rules where key = 'review.approvals'")).toEqual({
+      value: '1',
+      set_by: 'P1',
+    });
+    await third.storage.close();
   });
 });

@@ -5,8 +5,8 @@ import type { Outcome } from '../../src/core/index.js';
 
 const CARD = 'proposal:1';
 
-function row(h: Harness, number = 1) {
-  return h.db.$client.prepare('select * from proposals where number = ?').get(number) as {
+async function row(h: Harness, number = 1) {
+  return (await h.one<{
     id: number;
     status: string;
     outcome: string | null;
@@ -17,7 +17,7 @@ function row(h: Harness, number = 1) {
     closed_at: number | null;
     change_key: string | null;
     change_value: string | null;
-  };
+  }>('select * from proposals where number = ?', number))!;
 }
 
 /** A field of the private `/proposal show` view. */
@@ -30,16 +30,18 @@ function threadPosts(outs: Outcome[]) {
   return outs.flatMap((o) => o.effects.filter((e) => e.type === 'thread'));
 }
 
-function rule(h: Harness, key: string): unknown {
-  const r = h.db.$client.prepare('select value, set_by from rules where key = ?').get(key) as
-    { value: string; set_by: string } | undefined;
+async function rule(h: Harness, key: string): Promise<unknown> {
+  const r = await h.one<{ value: string; set_by: string }>(
+    'select value, set_by from rules where key = ?',
+    key,
+  );
   return r && { value: JSON.parse(r.value), setBy: r.set_by };
 }
 
-function auditTypes(h: Harness, type: string) {
-  return (
-    h.db.$client.prepare('select data from audit where type = ? order by seq').all(type) as { data: string }[]
-  ).map((r) => JSON.parse(r.data));
+async function auditTypes(h: Harness, type: string) {
+  return (await h.query<{ data: string }>('select data from audit where type = ? order by seq', type)).map(
+    (r) => JSON.parse(r.data) as Record<string, unknown>,
+  );
 }
 
 describe('opening a proposal', () => {
@@ -65,18 +67,20 @@ describe('opening a proposal', () => {
     expect(view?.fields.find((f) => f.name === 'Rule')?.value).toMatch(
       /^consent: passes if no one votes no and at least 3 members vote/,
     );
-    expect(row(h)).toMatchObject({
+    expect(await row(h)).toMatchObject({
       status: 'open',
       rule: 'consent',
       quorum: 3,
       min_member_days: 0,
       closes_at: T0 + 48 * HOUR_MS,
     });
-    const deadline = h.db.$client
-      .prepare("select kind, due_at, status from deadlines where key = 'proposal:1:close'")
-      .get();
+    const deadline = await h.one("select kind, due_at, status from deadlines where key = 'proposal:1:close'");
     expect(deadline).toEqual({ kind: 'proposal.close', due_at: T0 + 48 * HOUR_MS, status: 'pending' });
-    expect(auditTypes(h, 'proposal.opened')[0]).toMatchObject({ proposal: 1, rule: 'consent', quorum: 3 });
+    expect((await auditTypes(h, 'proposal.opened'))[0]).toMatchObject({
+      proposal: 1,
+      rule: 'consent',
+      quorum: 3,
+    });
     expect((await h.ok('bob', '/propose Second')).reply?.text).toMatch(/^Opened P2: Second/);
   });
 
@@ -84,7 +88,7 @@ describe('opening a proposal', () => {
     const h = makeCore();
     await h.ok('alice', '/commons setup proposal.defaultRule=majority proposal.hours=10 proposal.quorum=2');
     await h.ok('alice', '/propose Defaults');
-    expect(row(h)).toMatchObject({ rule: 'majority', quorum: 2, closes_at: T0 + 10 * HOUR_MS });
+    expect(await row(h)).toMatchObject({ rule: 'majority', quorum: 2, closes_at: T0 + 10 * HOUR_MS });
   });
 
   it('shows the proposed change as old → new', async () => {
@@ -94,7 +98,7 @@ describe('opening a proposal', () => {
     expect(view?.type === 'post' && view.view.fields.find((f) => f.name === 'Change')?.value).toBe(
       'review.approvals: 2 → 1',
     );
-    expect(row(h)).toMatchObject({ change_key: 'review.approvals', change_value: '1' });
+    expect(await row(h)).toMatchObject({ change_key: 'review.approvals', change_value: '1' });
   });
 
   it.each([
@@ -112,18 +116,18 @@ describe('opening a proposal', () => {
   ])('a bad %s is refused with what is valid, and changes nothing', async (opt, message) => {
     const h = makeCore();
     await h.ok('alice', '/propose Warm up');
-    const before = h.dump();
+    const before = await h.dump();
     const out = await h.cmd('alice', `/propose Bad ${opt}`);
     expect(out.error?.message).toMatch(message);
     expect(out.effects).toEqual([]);
-    expect(h.dump()).toBe(before);
+    expect(await h.dump()).toBe(before);
     expect((await h.ok('alice', '/propose Next')).reply?.text).toMatch(/^Opened P2:/);
   });
 
   it('a channel change takes the channel id from a mention', async () => {
     const h = makeCore();
     await h.ok('alice', '/propose Move change:channels.proposals=<#C42|decisions>');
-    expect(row(h)).toMatchObject({ change_key: 'channels.proposals', change_value: 'C42' });
+    expect(await row(h)).toMatchObject({ change_key: 'channels.proposals', change_value: 'C42' });
   });
 });
 
@@ -225,10 +229,10 @@ describe('each rule at its deadline', () => {
     await h.ok('alice', `/propose Decide it rule:${ruleName}`);
     for (const [who, emoji] of votes) await h.react(who, CARD, emoji);
     expect(await h.advance(71 * HOUR_MS)).toEqual([]);
-    expect(row(h).status).toBe('open');
+    expect((await row(h)).status).toBe('open');
     const outs = await h.advance(HOUR_MS);
-    expect(row(h)).toMatchObject({ status, closed_at: T0 + 72 * HOUR_MS });
-    expect(row(h).outcome).toMatch(reason);
+    expect(await row(h)).toMatchObject({ status, closed_at: T0 + 72 * HOUR_MS });
+    expect((await row(h)).outcome).toMatch(reason);
     const posts = threadPosts(outs);
     expect(posts).toHaveLength(1);
     expect(posts[0]).toMatchObject({ cardKey: CARD });
@@ -286,7 +290,7 @@ describe('votes', () => {
     expect(err.error?.code).toBe('proposal.ineligible');
     expect(err.error?.message).toBe('Only members of at least 7 days may vote on P1.');
     await h.advance(24 * HOUR_MS);
-    expect(row(h)).toMatchObject({ status: 'passed', min_member_days: 7 });
+    expect(await row(h)).toMatchObject({ status: 'passed', min_member_days: 7 });
   });
 
   it('votes after the deadline are ignored, even before the close has run', async () => {
@@ -300,9 +304,9 @@ describe('votes', () => {
     expect(err.error?.message).toBe(
       'The deadline of P1 passed at 2026-01-05 17:00 UTC; it can no longer be voted on.',
     );
-    expect(h.db.$client.prepare('select count(*) n from vote_marks').get()).toEqual({ n: 0 });
+    expect(await h.one('select count(*) as n from vote_marks')).toEqual({ n: 0 });
     await h.advance(0);
-    expect(row(h).status).toBe('passed');
+    expect((await row(h)).status).toBe('passed');
     expect((await h.cmd('carol', '/vote P1 no')).error?.message).toBe(
       'Proposal P1 is passed; voting has ended.',
     );
@@ -319,23 +323,23 @@ describe('withdrawal', () => {
   it('only the author may withdraw; it cancels the close and says so in the thread', async () => {
     const h = makeCore();
     await h.ok('alice', '/propose Decide it rule:lazy');
-    const before = h.dump();
+    const before = await h.dump();
     expect((await h.cmd('bob', '/proposal withdraw P1')).error?.message).toBe(
       'Only the author of P1 may withdraw it.',
     );
-    expect(h.dump()).toBe(before);
+    expect(await h.dump()).toBe(before);
     const out = await h.ok('alice', '/proposal withdraw P1');
     expect(out.reply?.text).toBe('You withdrew P1.');
     expect(threadPosts([out])).toEqual([
       { type: 'thread', cardKey: CARD, text: 'P1 was withdrawn by alice; no decision was made.' },
     ]);
-    expect(row(h).status).toBe('withdrawn');
-    expect(h.db.$client.prepare("select status from deadlines where key = 'proposal:1:close'").get()).toEqual(
-      { status: 'cancelled' },
-    );
+    expect((await row(h)).status).toBe('withdrawn');
+    expect(await h.one("select status from deadlines where key = 'proposal:1:close'")).toEqual({
+      status: 'cancelled',
+    });
     expect((await h.react('carol', CARD, '✅')).effects).toEqual([]);
     expect(await h.advance(100 * HOUR_MS)).toEqual([]);
-    expect(row(h).status).toBe('withdrawn');
+    expect((await row(h)).status).toBe('withdrawn');
     expect((await h.cmd('alice', '/proposal withdraw P1')).error?.message).toBe(
       'Proposal P1 is withdrawn; it can no longer be withdrawn.',
     );
@@ -362,8 +366,8 @@ describe('rule changes by proposal', () => {
     expect(h.texts(outs)).toEqual([
       '✅ P1 "Lower the bar" passed: no objection (0 yes, 0 no, 0 abstain). Rule review.approvals changed: 2 → 1 (set by P1).',
     ]);
-    expect(rule(h, 'review.approvals')).toEqual({ value: 1, setBy: 'P1' });
-    expect(auditTypes(h, 'rule.changed')).toEqual([
+    expect(await rule(h, 'review.approvals')).toEqual({ value: 1, setBy: 'P1' });
+    expect(await auditTypes(h, 'rule.changed')).toEqual([
       { key: 'review.approvals', from: 2, to: 1, proposal: 'P1' },
     ]);
     expect((await h.ok('alice', '/commons config')).reply?.text).toMatch(
@@ -381,8 +385,8 @@ describe('rule changes by proposal', () => {
     await h.ok('alice', '/propose Lower the bar change:review.approvals=1 rule:lazy hours:24');
     await h.react('carol', CARD, '❌');
     await h.advance(24 * HOUR_MS);
-    expect(row(h).status).toBe('rejected');
-    expect(rule(h, 'review.approvals')).toBeUndefined();
+    expect((await row(h)).status).toBe('rejected');
+    expect(await rule(h, 'review.approvals')).toBeUndefined();
     expect(await field(h, 'Change')).toBe('review.approvals: 2 → 1 (not applied)');
   });
 
@@ -395,18 +399,18 @@ describe('rule changes by proposal', () => {
       '/propose Majority by default change:proposal.defaultRule=majority rule:lazy hours:1',
     );
     await h.advance(HOUR_MS);
-    expect([row(h, 2).status, row(h, 3).status]).toEqual(['passed', 'passed']);
+    expect([(await row(h, 2)).status, (await row(h, 3)).status]).toEqual(['passed', 'passed']);
     await h.react('bob', CARD, '✅');
     expect(await field(h, 'Quorum')).toBe('3');
     await h.advance(71 * HOUR_MS);
-    expect(row(h)).toMatchObject({
+    expect(await row(h)).toMatchObject({
       status: 'rejected',
       rule: 'consent',
       quorum: 3,
       outcome: 'Rejected: quorum 3 not met: 1 participant.',
     });
     await h.ok('alice', '/propose Next one');
-    expect(row(h, 4)).toMatchObject({ rule: 'majority', quorum: 1 });
+    expect(await row(h, 4)).toMatchObject({ rule: 'majority', quorum: 1 });
   });
 
   it('two passed changes of one key apply in the order the proposals close', async () => {
@@ -414,11 +418,11 @@ describe('rule changes by proposal', () => {
     await h.ok('alice', '/propose Five change:review.approvals=5 rule:lazy hours:10');
     await h.ok('alice', '/propose Four change:review.approvals=4 rule:lazy hours:5');
     await h.advance(11 * HOUR_MS); // both due in one run: P2 closes first, then P1
-    expect(auditTypes(h, 'rule.changed').map((d) => [d.proposal, d.from, d.to])).toEqual([
+    expect((await auditTypes(h, 'rule.changed')).map((d) => [d.proposal, d.from, d.to])).toEqual([
       ['P2', 2, 4],
       ['P1', 4, 5],
     ]);
-    expect(rule(h, 'review.approvals')).toEqual({ value: 5, setBy: 'P1' });
+    expect(await rule(h, 'review.approvals')).toEqual({ value: 5, setBy: 'P1' });
   });
 
   it('the close runs exactly once, and the outcome is posted once in the thread', async () => {
@@ -430,11 +434,11 @@ describe('rule changes by proposal', () => {
     expect(await h.core.runDue()).toEqual([]);
     expect(await h.advance(100 * HOUR_MS)).toEqual([]);
     // Even if the deadline row ran again, the job sees the proposal is closed and does nothing.
-    h.db.$client.prepare("update deadlines set status = 'pending' where key = 'proposal:1:close'").run();
+    await h.exec("update deadlines set status = 'pending' where key = 'proposal:1:close'");
     expect(threadPosts(await h.advance(0))).toEqual([]);
-    expect(row(h).status).toBe('passed');
-    expect(auditTypes(h, 'proposal.closed')).toHaveLength(1);
-    expect(auditTypes(h, 'rule.changed')).toHaveLength(1);
+    expect((await row(h)).status).toBe('passed');
+    expect(await auditTypes(h, 'proposal.closed')).toHaveLength(1);
+    expect(await auditTypes(h, 'rule.changed')).toHaveLength(1);
     expect((await h.ok('alice', '/commons verify')).reply?.text).toMatch(/^Audit chain intact/);
   });
 });

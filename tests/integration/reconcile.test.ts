@@ -40,9 +40,9 @@ describe('reconciling reactions after downtime', () => {
         fields: expect.arrayContaining([expect.objectContaining({ name: 'Objections', value: '1: erin' })]),
       },
     });
-    const before = h.dump();
+    const before = await h.dump();
     expect((await sync()).effects).toEqual([]);
-    expect(h.dump()).toBe(before);
+    expect(await h.dump()).toBe(before);
   });
 
   it('suggests matching tasks for autocomplete, open ones first', async () => {

@@ -4,12 +4,9 @@ import { makeCore, submittedTask } from '../helpers/core.js';
 const SUB = 'submission:1';
 
 function ledgerRows(h: ReturnType<typeof makeCore>) {
-  return h.db.$client.prepare('select contributors, reviewers, link, license from ledger').all() as {
-    contributors: string;
-    reviewers: string;
-    link: string;
-    license: string;
-  }[];
+  return h.query<{ contributors: string; reviewers: string; link: string; license: string }>(
+    'select contributors, reviewers, link, license from ledger order by id',
+  );
 }
 
 describe('peer review by emoji', () => {
@@ -18,12 +15,12 @@ describe('peer review by emoji', () => {
     await submittedTask(h);
     await h.react('bob', SUB, '✅');
     await h.react('carol', SUB, '✅');
-    expect(ledgerRows(h)).toHaveLength(0);
+    expect(await ledgerRows(h)).toHaveLength(0);
     const out = await h.react('dave', SUB, '👍');
     expect(h.texts([out])[0]).toMatch(
       /Task #1 "Write the guide" accepted\. Contributors: bob\. Reviewers: carol, dave\./,
     );
-    const [row] = ledgerRows(h);
+    const [row] = await ledgerRows(h);
     expect(JSON.parse(row!.contributors).map((p: { name: string }) => p.name)).toEqual(['bob']);
     expect(JSON.parse(row!.reviewers).map((p: { name: string }) => p.name)).toEqual(['carol', 'dave']);
     expect(row).toMatchObject({ link: 'https://example.org/pr/1', license: 'CC-BY-SA-4.0' });
@@ -51,10 +48,10 @@ describe('peer review by emoji', () => {
     await h.react('erin', SUB, '👎');
     await h.react('carol', SUB, '✅');
     await h.react('dave', SUB, '✅');
-    expect(ledgerRows(h)).toHaveLength(0);
+    expect(await ledgerRows(h)).toHaveLength(0);
     const out = await h.unreact('erin', SUB, '👎');
     expect(h.texts([out])[0]).toMatch(/accepted/);
-    expect(ledgerRows(h)).toHaveLength(1);
+    expect(await ledgerRows(h)).toHaveLength(1);
   });
 
   it('with review.objectionsBlock off, approvals accept despite an objection', async () => {
@@ -64,7 +61,7 @@ describe('peer review by emoji', () => {
     await h.react('erin', SUB, '❌');
     await h.react('carol', SUB, '✅');
     await h.react('dave', SUB, '✅');
-    expect(ledgerRows(h)).toHaveLength(1);
+    expect(await ledgerRows(h)).toHaveLength(1);
   });
 
   it('/review and a reaction are the same vote', async () => {
@@ -72,10 +69,10 @@ describe('peer review by emoji', () => {
     await submittedTask(h);
     await h.react('carol', SUB, '✅');
     await h.ok('carol', '/review 1 approve');
-    expect(ledgerRows(h)).toHaveLength(0); // still one approver
+    expect(await ledgerRows(h)).toHaveLength(0); // still one approver
     expect((await h.cmd('bob', '/review 1 approve')).error?.code).toBe('review.ownTask');
     await h.ok('dave', '/review 1 approve reason:"looks good"');
-    expect(ledgerRows(h)).toHaveLength(1);
+    expect(await ledgerRows(h)).toHaveLength(1);
     expect((await h.cmd('erin', '/review 1 object')).error?.code).toBe('review.final');
   });
 
@@ -87,11 +84,11 @@ describe('peer review by emoji', () => {
     await h.react('robot', SUB, '✅', true, { isBot: true });
     await h.react('newbie', SUB, '✅', true, { joinedAt: h.clock.t - h.days(1) });
     await h.react('carol', SUB, '✅', true, { joinedAt: old });
-    expect(ledgerRows(h)).toHaveLength(0);
-    expect(h.counts().members).toBe(4); // alice, bob, newbie, carol — never the bot
+    expect(await ledgerRows(h)).toHaveLength(0);
+    expect((await h.counts()).members).toBe(4); // alice, bob, newbie, carol — never the bot
     await h.react('dave', SUB, '✅', true, { joinedAt: old });
-    expect(ledgerRows(h)).toHaveLength(1);
-    expect(JSON.parse(ledgerRows(h)[0]!.reviewers).map((p: { name: string }) => p.name)).toEqual([
+    expect(await ledgerRows(h)).toHaveLength(1);
+    expect(JSON.parse((await ledgerRows(h))[0]!.reviewers).map((p: { name: string }) => p.name)).toEqual([
       'carol',
       'dave',
     ]);
@@ -101,13 +98,13 @@ describe('peer review by emoji', () => {
     const h = makeCore();
     await submittedTask(h);
     await h.react('carol', SUB, '✅');
-    const before = h.dump();
+    const before = await h.dump();
     await h.react('carol', SUB, '✅'); // the same reaction again
-    expect(h.dump()).toBe(before);
+    expect(await h.dump()).toBe(before);
     await h.ok('alice', '/task post Y', { eventId: 'evt-1' });
     const again = await h.cmd('alice', '/task post Y', { eventId: 'evt-1' });
     expect(again.duplicate).toBe(true);
-    expect(h.counts().tasks).toBe(2);
+    expect((await h.counts()).tasks).toBe(2);
   });
 
   it('a new submission supersedes the open one, whose card stops taking votes', async () => {
@@ -118,7 +115,7 @@ describe('peer review by emoji', () => {
     await h.react('carol', SUB, '✅'); // on the superseded card: ignored
     await h.react('dave', 'submission:2', '✅');
     await h.react('erin', 'submission:2', '✅');
-    expect(ledgerRows(h)[0]).toMatchObject({ link: 'https://example.org/pr/2' });
+    expect((await ledgerRows(h))[0]).toMatchObject({ link: 'https://example.org/pr/2' });
   });
 
   it('acceptance is recorded in the audit chain, which /commons verify checks', async () => {
@@ -126,15 +123,15 @@ describe('peer review by emoji', () => {
     await submittedTask(h);
     await h.react('carol', SUB, '✅');
     await h.react('dave', SUB, '✅');
-    const hash = (h.db.$client.prepare('select audit_hash h from ledger').get() as { h: string }).h;
-    const audit = h.db.$client
-      .prepare("select hash from audit where type = 'contribution.accepted'")
-      .get() as { hash: string };
+    const hash = (await h.one<{ h: string }>('select audit_hash as h from ledger'))!.h;
+    const audit = (await h.one<{ hash: string }>(
+      "select hash from audit where type = 'contribution.accepted'",
+    ))!;
     expect(hash).toBe(audit.hash);
     expect((await h.ok('alice', '/commons verify')).reply?.text).toMatch(
       /intact: \d+ events, head #\d+ [0-9a-f]{64}/,
     );
-    h.db.$client.prepare("update audit set data = replace(data, 'bob', 'mallory') where seq = 3").run();
+    await h.exec("update audit set data = replace(data, 'bob', 'mallory') where seq = 3");
     expect((await h.ok('alice', '/commons verify')).reply?.text).toMatch(
       /BROKEN at event #3: content does not match/,
     );

@@ -27,9 +27,9 @@ describe('tasks and claims', () => {
     const h = makeCore();
     for (let i = 1; i <= 4; i++) await h.ok('alice', `/task post Task ${i}`);
     for (let i = 1; i <= 3; i++) await h.ok('bob', `/task claim ${i}`);
-    const before = h.dump();
+    const before = await h.dump();
     expect((await h.cmd('bob', '/task claim 4')).error?.message).toMatch(/3 open claims.*\(3\)/);
-    expect(h.dump()).toBe(before);
+    expect(await h.dump()).toBe(before);
     await h.ok('bob', '/task unclaim 1');
     await h.ok('bob', '/task claim 4');
     expect((await h.ok('bob', '/task list mine:yes')).reply?.text).toMatch(/#2[\s\S]*#3[\s\S]*#4/);
@@ -39,9 +39,9 @@ describe('tasks and claims', () => {
     const h = makeCore();
     await h.ok('alice', '/task post X');
     await h.ok('bob', '/task claim 1');
-    const before = h.dump();
+    const before = await h.dump();
     expect((await h.cmd('carol', '/task unclaim 1')).error?.code).toBe('task.notClaimant');
-    expect(h.dump()).toBe(before);
+    expect(await h.dump()).toBe(before);
   });
 
   it('lets only the poster cancel, and only while unclaimed', async () => {
@@ -85,13 +85,13 @@ describe('tasks and claims', () => {
 
   it('refuses a rule value out of bounds at setup, naming the range', async () => {
     const h = makeCore();
-    const before = h.dump();
+    const before = await h.dump();
     expect((await h.cmd('alice', '/commons setup review.approvals=0')).error?.message).toMatch(
       /from 1 to 50/,
     );
     expect((await h.cmd('alice', '/commons setup bogus.key=1')).error?.message).toMatch(
       /Unknown rule `bogus.key`/,
     );
-    expect(h.dump()).toBe(before);
+    expect(await h.dump()).toBe(before);
   });
 });

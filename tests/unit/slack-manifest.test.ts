@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { BOT_SCOPES, REDIRECT_PATH } from '../../adapters/slack/app.js';
 import { groups } from '../../src/core/index.js';
 
 const manifest = readFileSync(new URL('../../slack-manifest.yml', import.meta.url), 'utf8');
@@ -38,6 +39,15 @@ describe('slack-manifest.yml', () => {
         'users:read',
       ].sort(),
     );
+  });
+
+  it('lists the same scopes the OAuth install of distribution mode asks for', () => {
+    expect(listUnder('bot').sort()).toEqual([...BOT_SCOPES].sort());
+  });
+
+  it("gives distribution mode's redirect URL, on the path Ostrom serves, to uncomment", () => {
+    expect(manifest).toMatch(/\n {2}# redirect_urls: +# Distribution\n/);
+    expect(manifest).toContain(`#   - https://YOUR-HOST${REDIRECT_PATH}   # Distribution`);
   });
 
   it('subscribes to reactions, turns interactivity on and runs Socket Mode by default', () => {

@@ -20,11 +20,12 @@ describe('the SQLite storage port', () => {
     const db = openDatabase(':memory:');
     const s = sqliteStorage(db);
     db.$client.exec("insert into kv(key, value) values ('n', '0')");
+    // Each unit runs on the port's one connection: `db.$client` is what its handle writes through.
     const bump = () =>
-      s.write(async (d) => {
-        const n = Number((kv(d).get('n') as { value: string }).value);
+      s.write(async () => {
+        const n = Number((kv(db).get('n') as { value: string }).value);
         await new Promise((r) => setTimeout(r, 1));
-        d.$client.prepare("update kv set value = ? where key = 'n'").run(String(n + 1));
+        db.$client.prepare("update kv set value = ? where key = 'n'").run(String(n + 1));
       });
     await Promise.all(Array.from({ length: 20 }, bump));
     expect(kv(db).get('n')).toEqual({ value: '20' });
@@ -34,13 +35,13 @@ describe('the SQLite storage port', () => {
   it('rolls a unit back whole when it throws, and the next unit still runs', async () => {
     const db = openDatabase(':memory:');
     const s = sqliteStorage(db);
-    const failing = s.write(async (d) => {
-      d.$client.exec("insert into kv(key, value) values ('a', '1')");
+    const failing = s.write(async () => {
+      db.$client.exec("insert into kv(key, value) values ('a', '1')");
       await Promise.resolve();
       throw new Error('boom');
     });
     await expect(failing).rejects.toThrow('boom');
-    await s.write(async (d) => void d.$client.exec("insert into kv(key, value) values ('b', '2')"));
+    await s.write(async () => void db.$client.exec("insert into kv(key, value) values ('b', '2')"));
     expect(kv(db).get('a')).toBeUndefined();
     expect(kv(db).get('b')).toEqual({ value: '2' });
     await s.close();

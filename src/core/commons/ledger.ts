@@ -27,22 +27,29 @@ export interface LedgerEntry {
   auditHash: string;
 }
 
-function entryIdsOf(ctx: Ctx, member: MemberRow, role?: 'contributor' | 'reviewer') {
-  const conds = [eq(ledgerPeople.communityId, ctx.community.id), eq(ledgerPeople.memberId, member.id)];
-  if (role) conds.push(eq(ledgerPeople.role, role));
-  return ctx.db
-    .select({ id: ledgerPeople.ledgerId })
+/**
+ * The ids of a member's ledger entries, newest first, from the (community, member, ledger id) index
+ * alone; `limit` stops the walk at what is shown.
+ */
+function entryIdsOf(ctx: Ctx, member: MemberRow, limit?: number) {
+  const q = ctx.db
+    .selectDistinct({ id: ledgerPeople.ledgerId })
     .from(ledgerPeople)
-    .where(and(...conds));
+    .where(and(eq(ledgerPeople.communityId, ctx.community.id), eq(ledgerPeople.memberId, member.id)))
+    .orderBy(desc(ledgerPeople.ledgerId));
+  return limit ? q.limit(limit) : q;
 }
 
-/** Ledger entries, newest first; `member` narrows to entries they took part in. */
+/**
+ * Ledger entries, newest first; `member` narrows to entries they took part in. The order is the id's,
+ * read from the (community, id) index, so a limit reads only the entries shown.
+ */
 export async function ledgerEntries(
   ctx: Ctx,
   opts: { member?: MemberRow; limit?: number; newestFirst?: boolean } = {},
 ): Promise<LedgerEntry[]> {
   const conds = [eq(ledger.communityId, ctx.community.id)];
-  if (opts.member) conds.push(inArray(ledger.id, entryIdsOf(ctx, opts.member)));
+  if (opts.member) conds.push(inArray(ledger.id, entryIdsOf(ctx, opts.member, opts.limit)));
   const q = ctx.db
     .select({ l: ledger, number: tasks.number, title: tasks.title })
     .from(ledger)
@@ -63,13 +70,25 @@ export async function ledgerEntries(
   }));
 }
 
+/**
+ * Entries of the community, or those a member took part in (in a role): a member's are counted on
+ * `ledger_people` alone, one row per (entry, member, role), so the cost follows their entries.
+ */
 async function ledgerCount(ctx: Ctx, member?: MemberRow, role?: 'contributor' | 'reviewer'): Promise<number> {
-  const conds = [eq(ledger.communityId, ctx.community.id)];
-  if (member) conds.push(inArray(ledger.id, entryIdsOf(ctx, member, role)));
+  if (!member)
+    return (
+      await ctx.db
+        .select({ n: count() })
+        .from(ledger)
+        .where(eq(ledger.communityId, ctx.community.id))
+        .limit(1)
+    )[0]!.n;
+  const conds = [eq(ledgerPeople.communityId, ctx.community.id), eq(ledgerPeople.memberId, member.id)];
+  if (role) conds.push(eq(ledgerPeople.role, role));
   return (
     await ctx.db
-      .select({ n: count() })
-      .from(ledger)
+      .select({ n: role ? count() : countDistinct(ledgerPeople.ledgerId) })
+      .from(ledgerPeople)
       .where(and(...conds))
       .limit(1)
   )[0]!.n;

@@ -1,11 +1,14 @@
 /** `/proposal list` and `/proposal show`: private, read-only. */
-import { and, asc, count, desc, eq, ne, type SQL } from 'drizzle-orm';
-import { proposals } from '../../db/schema.js';
+import { and, asc, count, desc, eq, gt, inArray, ne, notExists, sql, type SQL } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/sqlite-core';
+import { members, proposals, voteMarks } from '../../db/schema.js';
+import { DAY_MS } from '../shared/model.js';
+import { qualified } from '../shared/sql-helpers.js';
 import type { CommandArgs } from '../commands.js';
 import type { Ctx } from '../shared/context.js';
 import { proposalCard, proposalLine } from './views.js';
-import { getProposal, proposalCardData, proposalTally } from './proposals.js';
-import type { ProposalRow } from './types.js';
+import { getProposal, proposalCardData } from './proposals.js';
+import type { ProposalRow, TallyCounts } from './types.js';
 import { truncate, type Reply } from '../shared/views.js';
 
 const LIST_MAX = 25;
@@ -39,12 +42,67 @@ async function listed(
   return { rows, total };
 }
 
+/**
+ * The tallies of many proposals in one aggregate: each member's latest mark (the highest id, as in
+ * `currentVotes`) on each proposal, counted by value among members eligible then (joined at least the
+ * frozen `min_member_days` before now, or before the deadline if earlier), as `proposalTally` counts.
+ * Reads the marks of these proposals only, by the (target type, target id, member) index.
+ */
+export async function tallyCounts(
+  ctx: Ctx,
+  ps: Pick<ProposalRow, 'id'>[],
+): Promise<Map<number, TallyCounts>> {
+  const out = new Map<number, TallyCounts>(
+    ps.map((p) => [p.id, { yes: 0, no: 0, abstain: 0, participants: 0 }]),
+  );
+  if (ps.length === 0) return out;
+  const later = alias(voteMarks, 'later');
+  const at = sql`(case when ${proposals.closesAt} < ${ctx.now} then ${proposals.closesAt} else ${ctx.now} end)`;
+  const rows = await ctx.db
+    .select({ id: voteMarks.targetId, value: voteMarks.value, n: count() })
+    .from(voteMarks)
+    .innerJoin(proposals, eq(proposals.id, voteMarks.targetId))
+    .innerJoin(members, eq(members.id, voteMarks.memberId))
+    .where(
+      and(
+        eq(voteMarks.targetType, 'proposal'),
+        inArray(
+          voteMarks.targetId,
+          ps.map((p) => p.id),
+        ),
+        sql`${members.joinedAt} + ${proposals.minMemberDays} * cast(${DAY_MS} as bigint) <= ${at}`,
+        notExists(
+          ctx.db
+            .select({ one: sql`1` })
+            .from(later)
+            .where(
+              and(
+                eq(later.targetType, 'proposal'),
+                // The outer mark's columns qualified: unqualified, they would bind to `later`.
+                eq(later.targetId, qualified(voteMarks.targetId)),
+                eq(later.memberId, qualified(voteMarks.memberId)),
+                gt(later.id, qualified(voteMarks.id)),
+              ),
+            ),
+        ),
+      ),
+    )
+    .groupBy(voteMarks.targetId, voteMarks.value);
+  for (const r of rows) {
+    const c = out.get(r.id)!;
+    c[r.value] = r.n;
+    c.participants += r.n;
+  }
+  return out;
+}
+
 export async function listProposals(ctx: Ctx, args: CommandArgs<'proposal list'>): Promise<Reply> {
   const status = args.status ?? 'all';
   const { rows, total } = await listed(ctx, status);
   if (rows.length === 0)
     return { private: true, text: `No proposals (status:${status}). Open one with \`/propose <title>\`.` };
-  const lines = await Promise.all(rows.map(async (p) => proposalLine(p, await proposalTally(ctx, p))));
+  const counts = await tallyCounts(ctx, rows);
+  const lines = rows.map((p) => proposalLine(p, counts.get(p.id)!));
   const more =
     total > rows.length
       ? `\n…and ${total - rows.length} more (narrow with status:open or status:closed)`

@@ -5,6 +5,14 @@ import type { Ballot } from '../votes/types.js';
 export type ProposalRow = typeof proposals.$inferSelect;
 
 /** The votes that count on a proposal, by value. */
+/** How many eligible members vote each way, and how many took part: what a list line shows. */
+export interface TallyCounts {
+  yes: number;
+  no: number;
+  abstain: number;
+  participants: number;
+}
+
 export interface ProposalTally {
   /** Votes that count, by value. */
   counts: { yes: number; no: number; abstain: number };

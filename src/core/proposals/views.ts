@@ -1,6 +1,6 @@
 /** The proposal card as a neutral view, and the short texts shared by replies and lists. */
 import { ruleMeaning } from './decide.js';
-import type { ProposalCardData, ProposalRow, ProposalTally } from './types.js';
+import type { ProposalCardData, ProposalRow, ProposalTally, TallyCounts } from './types.js';
 import type { Ballot } from '../votes/types.js';
 import {
   formatTime,
@@ -29,11 +29,15 @@ const tones: Record<ProposalRow['status'], Tone> = {
 
 /** `2 yes, 1 no, 0 abstain`. */
 export function countsText(t: ProposalTally): string {
-  return `${t.counts.yes} yes, ${t.counts.no} no, ${t.counts.abstain} abstain`;
+  return countsLine(t.counts);
+}
+
+function countsLine(c: Pick<TallyCounts, 'yes' | 'no' | 'abstain'>): string {
+  return `${c.yes} yes, ${c.no} no, ${c.abstain} abstain`;
 }
 
 /** Participants measured against the frozen quorum; lazy consensus has none. */
-export function participationText(p: ProposalRow, t: ProposalTally): string {
+export function participationText(p: ProposalRow, t: Pick<TallyCounts, 'participants'>): string {
   const who = `${t.participants} participant${t.participants === 1 ? '' : 's'}`;
   return p.rule === 'lazy' ? who : `${who} of quorum ${p.quorum}`;
 }
@@ -110,11 +114,11 @@ export function proposalCard(data: ProposalCardData): View {
 }
 
 /** One line of `/proposal list`. */
-export function proposalLine(p: ProposalRow, t: ProposalTally): string {
+export function proposalLine(p: ProposalRow, t: TallyCounts): string {
   const when =
     p.status === 'open'
       ? `closes ${formatTime(p.closesAt)}`
       : `closed ${formatTime(p.closedAt ?? p.closesAt)}`;
   const change = p.changeKey ? ` · change ${p.changeKey}=${p.changeValue}` : '';
-  return `P${p.number} ${truncate(p.title, 80)} — ${p.status} · ${p.rule} · ${countsText(t)} (${participationText(p, t)}) · ${when}${change}`;
+  return `P${p.number} ${truncate(p.title, 80)} — ${p.status} · ${p.rule} · ${countsLine(t)} (${participationText(p, t)}) · ${when}${change}`;
 }

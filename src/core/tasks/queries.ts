@@ -7,6 +7,7 @@ import { latestSubmissions, reviewTally } from '../reviews/reviews.js';
 import { taskDetail, taskLine } from './views.js';
 import { getTask, takenSlots, taskCardData } from './tasks.js';
 import type { Reply } from '../shared/views.js';
+import type { TaskRow } from './types.js';
 
 const LIST_MAX = 25;
 
@@ -35,9 +36,18 @@ function claimedByActor(ctx: Ctx) {
     );
 }
 
-function listFilter(ctx: Ctx, args: ListArgs, status: ListStatus): SQL | undefined {
+/** "open" lists tasks in these statuses that have a free slot. */
+const CLAIMABLE = ['open', 'claimed'] as const;
+
+/** `only` narrows to one status of "open" (see `firstShown`); the others ignore it. */
+function listFilter(
+  ctx: Ctx,
+  args: ListArgs,
+  status: ListStatus,
+  only?: (typeof CLAIMABLE)[number],
+): SQL | undefined {
   const conds: SQL[] = [eq(tasks.communityId, ctx.community.id)];
-  if (status === 'open') conds.push(inArray(tasks.status, ['open', 'claimed']));
+  if (status === 'open') conds.push(only ? eq(tasks.status, only) : inArray(tasks.status, [...CLAIMABLE]));
   else if (status !== 'all') conds.push(eq(tasks.status, status));
   if (args.skill) conds.push(inArray(tasks.id, withSkill(ctx, args.skill)));
   if (args.mine === 'yes') conds.push(inArray(tasks.id, claimedByActor(ctx)));
@@ -47,17 +57,27 @@ function listFilter(ctx: Ctx, args: ListArgs, status: ListStatus): SQL | undefin
   return and(...conds);
 }
 
+/**
+ * The first LIST_MAX tasks in number order. For "open", one query per claimable status, merged here:
+ * each reads the (community, status, number) index in order and stops at the limit, where an IN over
+ * both statuses would sort every open task of the community first.
+ */
+async function firstShown(ctx: Ctx, args: ListArgs, status: ListStatus): Promise<TaskRow[]> {
+  const first = (where: SQL | undefined) =>
+    ctx.db.select().from(tasks).where(where).orderBy(asc(tasks.number)).limit(LIST_MAX);
+  if (status !== 'open') return await first(listFilter(ctx, args, status));
+  // One after another: a unit's queries share one connection (PostgreSQL takes one query at a time).
+  const parts: TaskRow[] = [];
+  for (const s of CLAIMABLE) parts.push(...(await first(listFilter(ctx, args, status, s))));
+  return parts.sort((a, b) => a.number - b.number).slice(0, LIST_MAX);
+}
+
 export async function listTasks(ctx: Ctx, args: ListArgs): Promise<Reply> {
   // Your own claims are rarely "open" (a free slot), so mine:yes shows every status by default.
   const status = args.status ?? (args.mine === 'yes' ? 'all' : 'open');
   const where = listFilter(ctx, args, status);
   const total = (await ctx.db.select({ n: count() }).from(tasks).where(where).limit(1))[0]!.n;
-  const shown = await ctx.db
-    .select({ task: tasks, taken: takenSlots })
-    .from(tasks)
-    .where(where)
-    .orderBy(asc(tasks.number))
-    .limit(LIST_MAX);
+  const shown = (await firstShown(ctx, args, status)).map((task) => ({ task, taken: task.taken }));
   const filters = [`status:${status}`, args.skill && `skill:${args.skill}`, args.mine === 'yes' && 'mine:yes']
     .filter(Boolean)
     .join(' ');

@@ -9,14 +9,15 @@ import { actorOf, tasksChannel, type Ctx } from '../shared/context.js';
 import { cancelDeadline, schedule } from '../shared/deadlines.js';
 import { UserError } from '../shared/errors.js';
 import { DAY_MS, HOUR_MS } from '../shared/model.js';
-import { qualified } from '../shared/sql-helpers.js';
 import type { ClaimRow, HeldClaim, TaskCardData, TaskRow } from './types.js';
 import { taskCard } from './views.js';
 import type { Reply } from '../shared/views.js';
 
-/** The active claims of the task row in the outer query: a correlated subquery, fully qualified. */
-/** The claims holding the task row of the outer query: active ones, or those of its accepted work. */
-export const takenSlots = sql<number>`(select count(*) from ${claims} where ${qualified(claims.taskId)} = ${qualified(tasks.id)} and ${qualified(claims.status)} in ('active', 'done'))`;
+/**
+ * The claims holding a task: active ones, or those of its accepted work. Kept in `tasks.taken` by
+ * `claimTask` and `endClaim` (accepting turns active claims into done ones: the count stays).
+ */
+export const takenSlots = tasks.taken;
 
 export async function getTask(ctx: Ctx, number: number): Promise<TaskRow> {
   const t = (
@@ -61,9 +62,15 @@ export async function refreshTaskCard(ctx: Ctx, task: TaskRow): Promise<void> {
   ctx.effects.push({ type: 'update', cardKey: taskCardKey(task.number), view });
 }
 
-async function setStatus(ctx: Ctx, task: TaskRow, status: TaskRow['status']): Promise<TaskRow> {
+/** Sets the status; `held` adds to (or takes from) the claims holding the task in the same update. */
+async function setStatus(ctx: Ctx, task: TaskRow, status: TaskRow['status'], held = 0): Promise<TaskRow> {
+  const taken = held === 0 ? {} : { taken: sql`${tasks.taken} + ${held}` };
   return (
-    await ctx.db.update(tasks).set({ status, updatedAt: ctx.now }).where(eq(tasks.id, task.id)).returning()
+    await ctx.db
+      .update(tasks)
+      .set({ status, updatedAt: ctx.now, ...taken })
+      .where(eq(tasks.id, task.id))
+      .returning()
   )[0]!;
 }
 
@@ -166,7 +173,7 @@ export async function claimTask(ctx: Ctx, number: number): Promise<Reply> {
       .returning()
   )[0]!;
   await scheduleClaimDeadlines(ctx, claim);
-  const updated = await setStatus(ctx, task, 'claimed');
+  const updated = await setStatus(ctx, task, 'claimed', 1);
   await appendAudit(ctx, 'task.claimed', { task: number, member: actor.userId, expiresAt });
   await refreshTaskCard(ctx, updated);
   const taken = holders.length + 1;
@@ -202,7 +209,15 @@ export async function endClaim(
   await cancelClaimDeadlines(ctx, claim.id);
   const left = (await activeClaims(ctx, task.id)).length;
   const reopens = left === 0 && (task.status === 'claimed' || task.status === 'review');
-  return reopens ? await setStatus(ctx, task, 'open') : task;
+  if (reopens) return await setStatus(ctx, task, 'open', -1);
+  // The ended claim no longer holds a slot; the task keeps its status (and its updated_at).
+  return (
+    await ctx.db
+      .update(tasks)
+      .set({ taken: sql`${tasks.taken} - 1` })
+      .where(eq(tasks.id, task.id))
+      .returning()
+  )[0]!;
 }
 
 export async function cancelTask(ctx: Ctx, args: CommandArgs<'task cancel'>): Promise<Reply> {

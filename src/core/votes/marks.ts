@@ -182,7 +182,7 @@ export async function clearReactionMarks(ctx: Ctx, t: Target, sources?: string[]
 
 /**
  * Sets the `latest` flags and the counts of a target from its marks, after many marks went at once:
- * the same statements as the migration that introduced them (migrations/0003_vote_tallies_backfill.sql).
+ * the same statements as the migration that introduced them (migrations/*_vote_tallies_backfill.sql).
  */
 export async function recountVotes(db: Db, communityId: number, t: Target): Promise<void> {
   const target = and(eq(voteMarks.targetType, t.type), eq(voteMarks.targetId, t.id));

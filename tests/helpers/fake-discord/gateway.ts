@@ -3,7 +3,9 @@
  * enough of Discord's gateway protocol v10 for discord.js / @discordjs/ws:
  *
  * HELLO → IDENTIFY → READY (+ GUILD_CREATE per guild), HEARTBEAT → HEARTBEAT_ACK, RESUME → replay + RESUMED,
- * and INVALID_SESSION. JSON only: no transport compression (discord.js asks for it only with `zlib-sync`).
+ * and INVALID_SESSION. Sharded as Discord is: a session identified with `shard: [id, count]` is told of,
+ * and gets the events of, only the guilds with `(guild_id >> 22) % count === id` (DM events go to shard
+ * 0); an impossible shard is closed with 4010. JSON only: no transport compression (discord.js asks for it only with `zlib-sync`).
  */
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
@@ -25,6 +27,7 @@ import type {
 } from 'discord-api-types/v10';
 import { WebSocket, WebSocketServer } from 'ws';
 
+import { shardOf } from './snowflake.js';
 import type { FakeStore } from './state.js';
 
 /** The data type of a dispatch event, e.g. `DispatchData<GatewayDispatchEvents.InteractionCreate>`. */
@@ -59,6 +62,8 @@ interface Session {
   seq: number;
   intents: number;
   token: string;
+  /** `[shard id, shard count]` from IDENTIFY; `[0, 1]` (every guild) when the client sent none. */
+  shard: [number, number];
   /** Dispatches sent in this session (for RESUME replay). */
   sent: { op: GatewayOpcodes.Dispatch; t: string; s: number; d: unknown }[];
   connection: Connection | null;
@@ -193,11 +198,17 @@ export class FakeGateway {
       connection.ws.close(GatewayCloseCodes.AuthenticationFailed, 'Authentication failed.');
       return;
     }
+    const [shardId, shardCount] = data.shard ?? [0, 1];
+    if (!Number.isInteger(shardId) || !Number.isInteger(shardCount) || shardId < 0 || shardId >= shardCount) {
+      connection.ws.close(GatewayCloseCodes.InvalidShard, 'Invalid shard.');
+      return;
+    }
     const session: Session = {
       id: randomBytes(16).toString('hex'),
       seq: 0,
       intents: data.intents,
       token: data.token,
+      shard: [shardId, shardCount],
       sent: [],
       connection,
     };
@@ -211,17 +222,18 @@ export class FakeGateway {
     };
     this.identifies.push(record);
 
+    const guilds = [...this.store.guilds.values()].filter((g) => onShard(session, g.id));
     const ready: GatewayReadyDispatchData = {
       v: 10,
       user: this.store.bot,
-      guilds: [...this.store.guilds.values()].map((g) => ({ id: g.id, unavailable: true })),
+      guilds: guilds.map((g) => ({ id: g.id, unavailable: true })),
       session_id: session.id,
       resume_gateway_url: this.options.wsUrl(),
       application: { id: this.store.applicationId, flags: 0 as ApplicationFlags, flags_new: '0' },
     };
     if (data.shard) ready.shard = data.shard;
     this.sendDispatch(session, GatewayDispatchEvents.Ready, ready);
-    for (const guild of this.store.guilds.values()) {
+    for (const guild of guilds) {
       this.sendDispatch(session, GatewayDispatchEvents.GuildCreate, structuredClone(guild));
     }
     this.events.emit('identify', record);
@@ -261,12 +273,15 @@ export class FakeGateway {
 
   /**
    * Sends a dispatch to every live session (a session whose socket was dropped resumably gets it on
-   * RESUME). As on Discord, sessions that lack the event's intent do not get it (a missing intent is a
-   * bug the real gateway would hide silently). Returns how many sessions the event went to.
+   * RESUME) of the shard that holds the event's guild. As on Discord, sessions that lack the event's
+   * intent do not get it (a missing intent is a bug the real gateway would hide silently). Returns how
+   * many sessions the event went to.
    */
   dispatch<E extends GatewayDispatchEvents>(event: E, data: DispatchData<E>): number {
     let delivered = 0;
+    const guildId = guildOf(event, data);
     for (const session of this.sessions.values()) {
+      if (guildId === undefined ? session.shard[0] !== 0 : !onShard(session, guildId)) continue;
       if (!wants(session, event, data)) continue;
       this.sendDispatch(session, event, data);
       delivered += 1;
@@ -311,6 +326,19 @@ export class FakeGateway {
     this.sessions.clear();
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
   }
+}
+
+function onShard(session: Session, guildId: string): boolean {
+  return shardOf(guildId, session.shard[1]) === session.shard[0];
+}
+
+/** The guild an event is about: its `guild_id`, or the guild itself for GUILD_* events; undefined in DMs. */
+function guildOf(event: GatewayDispatchEvents, data: unknown): string | undefined {
+  const d = data as { id?: unknown; guild_id?: unknown } | null;
+  const E = GatewayDispatchEvents;
+  const own = event === E.GuildCreate || event === E.GuildUpdate || event === E.GuildDelete;
+  const id = own ? d?.id : d?.guild_id;
+  return typeof id === 'string' ? id : undefined;
 }
 
 function wants(session: Session, event: GatewayDispatchEvents, data: unknown): boolean {

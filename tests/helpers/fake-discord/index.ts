@@ -40,6 +40,16 @@ export interface FakeDiscordOptions {
   token?: string;
   /** HELLO heartbeat_interval in ms (default 41250, as Discord). */
   heartbeatIntervalMs?: number;
+  /**
+   * The shard count `GET /gateway/bot` recommends (default 1). Sessions are sharded by what they send in
+   * IDENTIFY, as on Discord: give guilds ids from `snowflakeOnShard` to put them on the shards wanted.
+   */
+  shards?: number;
+  /**
+   * `session_start_limit.max_concurrency` of `GET /gateway/bot` (default 1): how many shards of one
+   * process may identify at once; with 1, discord.js waits 5 s between its shards' IDENTIFYs.
+   */
+  maxConcurrency?: number;
 }
 
 interface FailRule {
@@ -110,6 +120,8 @@ export class FakeDiscord {
       store: this.store,
       baseUrl: () => this.baseUrl,
       wsUrl: () => this.wsUrl,
+      shards: () => options.shards ?? 1,
+      maxConcurrency: () => options.maxConcurrency ?? 1,
       echo: (event, data) => void this.gateway.dispatch(event, data),
     });
 

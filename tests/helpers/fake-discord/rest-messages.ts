@@ -29,6 +29,10 @@ export interface RestContext {
   /** `http://127.0.0.1:PORT` */
   baseUrl: () => string;
   wsUrl: () => string;
+  /** The shard count `GET /gateway/bot` recommends. */
+  shards: () => number;
+  /** `session_start_limit.max_concurrency` of `GET /gateway/bot`. */
+  maxConcurrency: () => number;
   /** Sends a gateway event caused by a REST action. */
   echo: <E extends GatewayDispatchEvents>(event: E, data: DispatchData<E>) => void;
 }

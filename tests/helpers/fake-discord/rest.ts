@@ -18,8 +18,13 @@ export function createRestRouter(ctx: RestContext): Router {
   router.on('GET', '/gateway/bot', () => {
     const result: RESTGetAPIGatewayBotResult = {
       url: ctx.wsUrl(),
-      shards: 1,
-      session_start_limit: { total: 1000, remaining: 999, reset_after: 14_400_000, max_concurrency: 1 },
+      shards: ctx.shards(),
+      session_start_limit: {
+        total: 1000,
+        remaining: 999,
+        reset_after: 14_400_000,
+        max_concurrency: ctx.maxConcurrency(),
+      },
     };
     return json(result);
   });

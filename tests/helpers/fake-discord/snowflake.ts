@@ -28,3 +28,22 @@ export function compareSnowflakes(a: string, b: string): number {
   const y = BigInt(b);
   return x < y ? -1 : x > y ? 1 : 0;
 }
+
+/**
+ * The shard whose gateway session gets a guild's events: `(guild_id >> 22) % shard_count`, Discord's
+ * formula (the guild's creation time in milliseconds, modulo the count).
+ */
+export function shardOf(guildId: string, shardCount: number): number {
+  return Number((BigInt(guildId) >> 22n) % BigInt(shardCount));
+}
+
+/**
+ * A plausible guild id (created around `at`) that lands on `shard` out of `shardCount`, so a test can
+ * put guilds on the shards it wants.
+ */
+export function snowflakeOnShard(shard: number, shardCount: number, at: number = Date.now()): string {
+  const count = BigInt(shardCount);
+  let ms = BigInt(at) - DISCORD_EPOCH;
+  ms -= ms % count;
+  return ((ms + BigInt(shard)) << 22n).toString();
+}

@@ -2,16 +2,26 @@
  * A small fake of Slack on 127.0.0.1: the Web API methods Ostrom uses (`/api/<method>`), response URLs,
  * the file upload URL, and a Socket Mode WebSocket handed out by `apps.connections.open`. Every request is
  * recorded (method, token, arguments); `rateLimit` makes the next calls of a method answer 429.
+ * Several workspaces may hold the app (`addWorkspace`): each bot token reaches its own workspace, and
+ * `oauth.v2.access` trades an install's code (`installCode`) or a refresh token for a workspace's token.
  */
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { appMethods, botMethods, type Answer, type Args, type MethodContext } from './web-api.js';
-import { Workspace, type MemberSpec } from './state.js';
+import {
+  appMethods,
+  botMethods,
+  oauthAnswer,
+  type Answer,
+  type Args,
+  type Grant,
+  type MethodContext,
+} from './web-api.js';
+import { Workspace, type MemberSpec, type TeamSpec } from './state.js';
 
-export { Workspace, type FakeMessage, type MemberSpec } from './state.js';
+export { Workspace, type FakeMessage, type MemberSpec, type TeamSpec } from './state.js';
 
 /** One request the fake answered. `method` is the Web API method, `response_url` or `upload`. */
 export interface SlackCall {
@@ -35,6 +45,8 @@ export interface FakeSlackOptions {
   appToken?: string;
   members: MemberSpec[];
   channels: string[];
+  /** The app's OAuth credentials, which `oauth.v2.access` checks. */
+  oauth?: { clientId: string; clientSecret: string };
 }
 
 async function readBody(req: IncomingMessage): Promise<Buffer> {
@@ -63,7 +75,17 @@ function tryJson(v: string): unknown {
 }
 
 export class FakeSlack {
+  /** The first workspace (the one of `botToken`). */
   readonly ws: Workspace;
+  /** Every workspace, by team id. */
+  readonly workspaces = new Map<string, Workspace>();
+  /** Live bot tokens → their workspace (an uninstall or a rotation takes a token away). */
+  readonly tokens = new Map<string, Workspace>();
+  /** Codes of "Add to Slack" not yet exchanged, and refresh tokens, → the grant they give. */
+  private readonly codes = new Map<string, { ws: Workspace; rotation?: number; installer: string }>();
+  private readonly refreshTokens = new Map<string, { ws: Workspace }>();
+  /** Every token ever handed out (access and refresh), live or not, → its workspace. */
+  readonly issued = new Map<string, Workspace>();
   readonly calls: SlackCall[] = [];
   /** Files uploaded to the upload URL: file id → content. */
   readonly files = new Map<string, Buffer>();
@@ -80,6 +102,8 @@ export class FakeSlack {
 
   constructor(private readonly o: FakeSlackOptions) {
     this.ws = new Workspace(o.members, o.channels);
+    this.workspaces.set(this.ws.team.id, this.ws);
+    this.tokens.set(o.botToken, this.ws);
     this.server = createServer((req, res) => void this.serve(req, res));
     this.wss = new WebSocketServer({ noServer: true });
     this.server.on('upgrade', (req, socket, head) => {
@@ -91,6 +115,34 @@ export class FakeSlack {
   async listen(): Promise<void> {
     await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
     this.baseUrl = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  /** Another workspace, where Ostrom is not installed until it exchanges a code of `installCode`. */
+  addWorkspace(team: TeamSpec, members: MemberSpec[], channels: string[]): Workspace {
+    const ws = new Workspace(members, channels, team);
+    this.workspaces.set(team.id, ws);
+    return ws;
+  }
+
+  /**
+   * The code Slack hands the redirect once `installer` approved "Add to Slack" in `ws`. With `rotation`
+   * (seconds), the token it gives expires then and comes with a refresh token (token rotation on).
+   */
+  installCode(ws: Workspace, installer: string, rotation?: number): string {
+    const code = `code-${randomBytes(8).toString('hex')}`;
+    this.codes.set(code, { ws, rotation, installer });
+    return code;
+  }
+
+  /** The app is uninstalled from `ws`: every token of it stops working. */
+  revoke(ws: Workspace): void {
+    for (const [token, w] of this.tokens) if (w === ws) this.tokens.delete(token);
+    for (const [token, g] of this.refreshTokens) if (g.ws === ws) this.refreshTokens.delete(token);
+  }
+
+  /** The workspace a recorded call's token reaches (undefined for a dead token). */
+  workspaceOf(call: SlackCall): Workspace | undefined {
+    return call.token ? this.tokens.get(call.token) : undefined;
   }
 
   /** The Web API base to give the app (SLACK_API_URL). */
@@ -189,14 +241,48 @@ export class FakeSlack {
       this.record({ method, token, args, status: 429, response: 'ratelimited' });
       return send(429, 'ratelimited', { 'retry-after': String(limit.retryAfter) });
     }
-    const answer = this.answer(method, token, args);
+    const answer = method === 'oauth.v2.access' ? this.oauthAccess(args) : this.answer(method, token, args);
     this.record({ method, token, args, status: 200, response: answer });
     send(200, answer);
   }
 
+  /** Trades a code or a refresh token for a workspace's bot token, as Slack's `oauth.v2.access`. */
+  private oauthAccess(args: Args): Answer {
+    const o = this.o.oauth;
+    if (!o || args.client_id !== o.clientId) return { ok: false, error: 'invalid_client_id' };
+    if (args.client_secret !== o.clientSecret) return { ok: false, error: 'bad_client_secret' };
+    const scope = 'commands,chat:write,reactions:read,reactions:write,users:read,im:write,files:write';
+    if (args.grant_type === 'refresh_token') {
+      const refresh = this.refreshTokens.get(String(args.refresh_token));
+      if (!refresh) return { ok: false, error: 'invalid_refresh_token' };
+      this.refreshTokens.delete(String(args.refresh_token));
+      // The old access token is retired at once here, so only the refreshed one works.
+      for (const [token, w] of this.tokens) if (w === refresh.ws) this.tokens.delete(token);
+      // A refreshed token lives 12 hours, as Slack's do.
+      return oauthAnswer(this.grant(refresh.ws, 12 * 3600), scope, '');
+    }
+    const pending = this.codes.get(String(args.code));
+    if (!pending) return { ok: false, error: 'invalid_code' };
+    this.codes.delete(String(args.code));
+    return oauthAnswer(this.grant(pending.ws, pending.rotation), scope, pending.installer);
+  }
+
+  private grant(ws: Workspace, rotation?: number): Grant {
+    const secret = () => randomBytes(12).toString('hex');
+    const accessToken = `${rotation ? 'xoxe.' : ''}xoxb-${ws.team.id}-${secret()}`;
+    this.tokens.set(accessToken, ws);
+    this.issued.set(accessToken, ws);
+    if (!rotation) return { ws, accessToken };
+    const refreshToken = `xoxe-1-${ws.team.id}-${secret()}`;
+    this.refreshTokens.set(refreshToken, { ws });
+    this.issued.set(refreshToken, ws);
+    return { ws, accessToken, refreshToken, expiresIn: rotation };
+  }
+
   private answer(method: string, token: string | undefined, args: Args): Answer {
+    const ws = token ? this.tokens.get(token) : undefined;
     const ctx: MethodContext = {
-      ws: this.ws,
+      ws: ws ?? this.ws,
       baseUrl: this.baseUrl,
       socketUrl: `${this.baseUrl.replace(/^http/, 'ws')}/link?ticket=${randomBytes(6).toString('hex')}`,
       nextId: (p) => this.nextId(p),
@@ -207,7 +293,7 @@ export class FakeSlack {
       return appMethods[method]!(ctx, args);
     }
     if (!(method in botMethods)) return { ok: false, error: 'unknown_method' };
-    if (token !== this.o.botToken) return { ok: false, error: token ? 'invalid_auth' : 'not_authed' };
+    if (!ws) return { ok: false, error: token ? 'invalid_auth' : 'not_authed' };
     return botMethods[method]!(ctx, args);
   }
 

@@ -1,4 +1,4 @@
-/** What the fake Slack workspace holds: one team, its members and channels, the bot's messages and reactions. */
+/** What a fake Slack workspace holds: its team, members and channels, the bot's messages and reactions. */
 import type { UsersInfoResponse } from '@slack/web-api';
 
 export type SlackUser = NonNullable<UsersInfoResponse['user']>;
@@ -20,20 +20,39 @@ export interface MemberSpec {
   bot?: boolean;
 }
 
+/** Another workspace than the first: its team, and a prefix that keeps its ids apart (`U`+prefix+…). */
+export interface TeamSpec {
+  id: string;
+  name: string;
+  domain: string;
+  prefix: string;
+}
+
 export class Workspace {
-  readonly team = { id: 'T0FAKE', name: 'Commons', domain: 'commons' };
-  readonly bot = { userId: 'U0BOT', botId: 'B0BOT', appId: 'A0APP', name: 'ostrom' };
+  readonly team: { id: string; name: string; domain: string };
+  /** Ostrom's bot user here (one app, a bot user per workspace). */
+  readonly bot: { userId: string; botId: string; appId: string; name: string };
   readonly users = new Map<string, SlackUser>();
   readonly channels = new Map<string, { id: string; name: string }>();
   readonly messages = new Map<string, FakeMessage>();
   private tsCounter = 0;
 
-  constructor(members: MemberSpec[], channels: string[]) {
-    members.forEach((m, i) => this.addUser(`U${String(i + 1).padStart(4, '0')}${m.name.toUpperCase()}`, m));
-    this.addUser(this.bot.userId, { name: this.bot.name, bot: true });
-    channels.forEach((name, i) =>
-      this.channels.set(`C${i + 1}${name.toUpperCase()}`, { id: `C${i + 1}${name.toUpperCase()}`, name }),
+  constructor(
+    members: MemberSpec[],
+    channels: string[],
+    team: TeamSpec = { id: 'T0FAKE', name: 'Commons', domain: 'commons', prefix: '' },
+  ) {
+    const p = team.prefix;
+    this.team = { id: team.id, name: team.name, domain: team.domain };
+    this.bot = { userId: `U${p}0BOT`, botId: `B${p}0BOT`, appId: 'A0APP', name: 'ostrom' };
+    members.forEach((m, i) =>
+      this.addUser(`U${p}${String(i + 1).padStart(4, '0')}${m.name.toUpperCase()}`, m),
     );
+    this.addUser(this.bot.userId, { name: this.bot.name, bot: true });
+    channels.forEach((name, i) => {
+      const id = `C${p}${i + 1}${name.toUpperCase()}`;
+      this.channels.set(id, { id, name });
+    });
   }
 
   private addUser(id: string, m: MemberSpec): void {

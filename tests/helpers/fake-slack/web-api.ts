@@ -11,6 +11,7 @@ import type {
   ConversationsOpenResponse,
   FilesCompleteUploadExternalResponse,
   FilesGetUploadURLExternalResponse,
+  OauthV2AccessResponse,
   ReactionsAddResponse,
   ReactionsGetResponse,
   UsersInfoResponse,
@@ -163,3 +164,29 @@ export const botMethods: Record<string, (c: MethodContext, a: Args) => Answer> =
 export const appMethods: Record<string, (c: MethodContext, a: Args) => Answer> = {
   'apps.connections.open': (c) => ({ ok: true, url: c.socketUrl }) satisfies AppsConnectionsOpenResponse,
 };
+
+/** One workspace's answer to the code of its "Add to Slack" (or to a refresh of its rotating token). */
+export interface Grant {
+  ws: Workspace;
+  accessToken: string;
+  /** Token rotation on: the refresh token and how long the access token lives. */
+  refreshToken?: string;
+  expiresIn?: number;
+}
+
+/** `oauth.v2.access` as Slack answers it for a bot install (no user scopes). */
+export function oauthAnswer(g: Grant, scope: string, installerId: string): OauthV2AccessResponse {
+  return {
+    ok: true,
+    app_id: g.ws.bot.appId,
+    authed_user: { id: installerId },
+    scope,
+    token_type: 'bot',
+    access_token: g.accessToken,
+    bot_user_id: g.ws.bot.userId,
+    team: { id: g.ws.team.id, name: g.ws.team.name },
+    enterprise: undefined,
+    is_enterprise_install: false,
+    ...(g.refreshToken && { refresh_token: g.refreshToken, expires_in: g.expiresIn }),
+  };
+}

@@ -3,7 +3,7 @@ import { and, asc, count, eq, lte } from 'drizzle-orm';
 import { members, proposals } from '../../../db/schema.js';
 import type { Ctx } from '../../shared/context.js';
 import { DAY_MS } from '../../shared/model.js';
-import { proposalTally } from '../../proposals/proposals.js';
+import { tallyCounts } from '../../proposals/queries.js';
 import { PROPOSALS_WITHIN_MS, SECTION_LOAD } from './limits.js';
 import type { Listed, ProposalItem } from './types.js';
 
@@ -29,19 +29,22 @@ export async function closingProposals(ctx: Ctx): Promise<Listed<ProposalItem>> 
     .where(where)
     .orderBy(asc(proposals.closesAt), asc(proposals.number))
     .limit(SECTION_LOAD);
-  const items = await Promise.all(
-    rows.map(async (p) => {
-      const t = await proposalTally(ctx, p);
-      return {
-        number: p.number,
-        title: p.title,
-        closesAt: p.closesAt,
-        yes: t.yes.length,
-        no: t.no.length,
-        abstain: t.abstain.length,
-        notVoted: Math.max(0, (await eligibleMembers(ctx, p.minMemberDays)) - t.participants),
-      };
-    }),
-  );
+  // One aggregate for every proposal shown; eligible members counted once per frozen minimum.
+  const counts = await tallyCounts(ctx, rows);
+  const eligible = new Map<number, number>();
+  for (const days of new Set(rows.map((p) => p.minMemberDays)))
+    eligible.set(days, await eligibleMembers(ctx, days));
+  const items = rows.map((p) => {
+    const t = counts.get(p.id)!;
+    return {
+      number: p.number,
+      title: p.title,
+      closesAt: p.closesAt,
+      yes: t.yes,
+      no: t.no,
+      abstain: t.abstain,
+      notVoted: Math.max(0, eligible.get(p.minMemberDays)! - t.participants),
+    };
+  });
   return { total, items };
 }

@@ -16,19 +16,19 @@ export async function awaitingReview(ctx: Ctx): Promise<Listed<ReviewItem>> {
     .where(where)
     .orderBy(asc(submissions.createdAt), asc(submissions.id))
     .limit(SECTION_LOAD);
-  const items = await Promise.all(
-    rows.map(async ({ sub, number, title }) => {
-      const t = await reviewTally(ctx, sub);
-      const objectors = t.objectors.map((b) => b.member.displayName);
-      return {
-        taskNumber: number,
-        title,
-        submittedAt: sub.createdAt,
-        approvals: t.approvers.length,
-        needed: t.needed,
-        objectors,
-      };
-    }),
-  );
+  // One after another: a unit's queries share one connection (PostgreSQL takes one query at a time).
+  const items: ReviewItem[] = [];
+  for (const { sub, number, title } of rows) {
+    const t = await reviewTally(ctx, sub);
+    const objectors = t.objectors.map((b) => b.member.displayName);
+    items.push({
+      taskNumber: number,
+      title,
+      submittedAt: sub.createdAt,
+      approvals: t.approvers.length,
+      needed: t.needed,
+      objectors,
+    });
+  }
   return { total, items };
 }

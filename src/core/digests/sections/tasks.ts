@@ -1,8 +1,8 @@
 /** The digest's task sections: tasks new since the last digest, and open tasks grouped by skill. */
-import { and, asc, count, countDistinct, desc, eq, gt, inArray, lte, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, inArray, lte, sql } from 'drizzle-orm';
 import { tasks, taskSkills } from '../../../db/schema.js';
 import type { Ctx } from '../../shared/context.js';
-import { takenSlots as taken } from '../../tasks/tasks.js';
+import { qualified } from '../../shared/sql-helpers.js';
 import { PER_SKILL_LOAD, SECTION_LOAD, SKILL_GROUPS_LOAD } from './limits.js';
 import type { DigestData, Listed, SkillGroup, TaskItem } from './types.js';
 
@@ -11,15 +11,16 @@ const taskItem = {
   title: tasks.title,
   skills: tasks.skills,
   slots: tasks.slots,
-  taken,
+  taken: tasks.taken,
 };
-const toTask = (r: {
+interface TaskItemRow {
   number: number;
   title: string;
   skills: string;
   slots: number;
   taken: number;
-}): TaskItem => ({
+}
+const toTask = (r: TaskItemRow): TaskItem => ({
   ...r,
   skills: r.skills ? r.skills.split(',') : [],
 });
@@ -42,61 +43,62 @@ export async function newTasks(ctx: Ctx, since: number): Promise<Listed<TaskItem
   return { total, items: rows.map(toTask) };
 }
 
-function openWhere(ctx: Ctx) {
+/** Statuses a task may be claimed in; with `slots > taken`, "open with a free slot". */
+const CLAIMABLE = ['open', 'claimed'] as const;
+
+function openWhere(ctx: Ctx, status: (typeof CLAIMABLE)[number] | 'any' = 'any') {
   return and(
     eq(tasks.communityId, ctx.community.id),
-    inArray(tasks.status, ['open', 'claimed']),
-    sql`${tasks.slots} > ${taken}`,
+    status === 'any' ? inArray(tasks.status, [...CLAIMABLE]) : eq(tasks.status, status),
+    gt(tasks.slots, tasks.taken),
   );
 }
 
+/**
+ * The first open tasks of a group in number order. One query per claimable status, each walking the
+ * (community, status, number) index and stopping at PER_SKILL_LOAD, merged here: an IN over both
+ * statuses would sort every open task first. A skill is checked per task by its primary key.
+ */
 async function skillGroup(ctx: Ctx, skill: string | null, total: number): Promise<SkillGroup> {
-  const q =
-    skill === null
-      ? ctx.db
-          .select(taskItem)
-          .from(tasks)
-          .where(and(openWhere(ctx), eq(tasks.skills, '')))
-      : ctx.db
-          .select(taskItem)
-          .from(taskSkills)
-          .innerJoin(tasks, eq(tasks.id, taskSkills.taskId))
-          .where(
-            and(eq(taskSkills.communityId, ctx.community.id), eq(taskSkills.skill, skill), openWhere(ctx)),
-          );
-  return { skill, total, items: (await q.orderBy(asc(tasks.number)).limit(PER_SKILL_LOAD)).map(toTask) };
+  const hasSkill = (s: string) =>
+    sql`exists (select 1 from ${taskSkills} where ${qualified(taskSkills.taskId)} = ${qualified(tasks.id)} and ${qualified(taskSkills.skill)} = ${s})`;
+  // One after another: a unit's queries share one connection (PostgreSQL takes one query at a time).
+  const firsts: TaskItemRow[] = [];
+  for (const status of CLAIMABLE)
+    firsts.push(
+      ...(await ctx.db
+        .select(taskItem)
+        .from(tasks)
+        .where(and(openWhere(ctx, status), skill === null ? eq(tasks.skills, '') : hasSkill(skill)))
+        .orderBy(asc(tasks.number))
+        .limit(PER_SKILL_LOAD)),
+    );
+  const items = firsts.sort((a, b) => a.number - b.number).slice(0, PER_SKILL_LOAD);
+  return { skill, total, items: items.map(toTask) };
 }
 
-/** Open tasks with a free slot, by skill (largest groups first), then those naming no skill. */
+/**
+ * Open tasks with a free slot, by skill (largest groups first), then those naming no skill. Two passes
+ * over the open tasks' index entries (`taken` is on the row: no claims are counted): the total, and
+ * every skill's count with a left join whose NULL group is the tasks naming none (a task's skills are
+ * written with it, one `task_skills` row each). A community names a few dozen skills at most, so all
+ * groups are counted and the largest kept here.
+ */
 export async function openBySkill(ctx: Ctx): Promise<DigestData['open']> {
   const total = (await ctx.db.select({ n: count() }).from(tasks).where(openWhere(ctx)).limit(1))[0]!.n;
   if (total === 0) return { total, totalGroups: 0, groups: [] };
-  const bySkill = ctx.db
+  const all = await ctx.db
     .select({ skill: taskSkills.skill, n: count() })
-    .from(taskSkills)
-    .innerJoin(tasks, eq(tasks.id, taskSkills.taskId));
-  const skillWhere = and(eq(taskSkills.communityId, ctx.community.id), openWhere(ctx));
-  const skills = await bySkill
-    .where(skillWhere)
+    .from(tasks)
+    .leftJoin(taskSkills, eq(taskSkills.taskId, tasks.id))
+    .where(openWhere(ctx))
     .groupBy(taskSkills.skill)
-    .orderBy(desc(count()), asc(taskSkills.skill))
-    .limit(SKILL_GROUPS_LOAD);
-  const skillCount = (
-    await ctx.db
-      .select({ n: countDistinct(taskSkills.skill) })
-      .from(taskSkills)
-      .innerJoin(tasks, eq(tasks.id, taskSkills.taskId))
-      .where(skillWhere)
-      .limit(1)
-  )[0]!.n;
-  const other = (
-    await ctx.db
-      .select({ n: count() })
-      .from(tasks)
-      .where(and(openWhere(ctx), eq(tasks.skills, '')))
-      .limit(1)
-  )[0]!.n;
-  const groups = await Promise.all(skills.map((s) => skillGroup(ctx, s.skill, s.n)));
+    .orderBy(desc(count()), asc(taskSkills.skill));
+  const named = all.filter((s): s is { skill: string; n: number } => s.skill !== null);
+  const other = all.find((s) => s.skill === null)?.n ?? 0;
+  // One after another: a unit's queries share one connection (PostgreSQL takes one query at a time).
+  const groups: SkillGroup[] = [];
+  for (const s of named.slice(0, SKILL_GROUPS_LOAD)) groups.push(await skillGroup(ctx, s.skill, s.n));
   if (other > 0) groups.push(await skillGroup(ctx, null, other));
-  return { total, totalGroups: skillCount + (other > 0 ? 1 : 0), groups };
+  return { total, totalGroups: named.length + (other > 0 ? 1 : 0), groups };
 }

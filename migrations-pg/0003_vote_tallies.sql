@@ -10,5 +10,4 @@ CREATE TABLE "vote_tallies" (
 --> statement-breakpoint
 ALTER TABLE "communities" ADD COLUMN "rules_version" integer DEFAULT 0 NOT NULL;--> statement-breakpoint
 ALTER TABLE "vote_marks" ADD COLUMN "latest" integer DEFAULT 1 NOT NULL;--> statement-breakpoint
-CREATE INDEX "members_community_joined" ON "members" USING btree ("community_id","joined_at");--> statement-breakpoint
 CREATE INDEX "vote_marks_votes" ON "vote_marks" USING btree ("target_type","target_id","latest","value","id");
