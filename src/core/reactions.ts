@@ -98,8 +98,7 @@ async function openTargetOf(ctx: Ctx, message: MessageRef): Promise<OpenTarget |
           eq(cards.communityId, sql.placeholder('community')),
           eq(cards.messageId, sql.placeholder('message')),
         ),
-      )
-      .limit(1),
+      ),
   );
   const [row] = await q.execute({ community: ctx.community.id, message: message.messageId });
   const t = row && targetOfCard(row.key);

@@ -37,7 +37,6 @@ export async function lockCommunity(
           .where(
             and(eq(c.platform, sql.placeholder('platform')), eq(c.externalId, sql.placeholder('externalId'))),
           )
-          .limit(1)
           .for('update') as unknown as Preparable<CommunityRow[]>,
     );
     return ((await q.execute(key)) as CommunityRow[])[0];
@@ -51,8 +50,7 @@ export async function lockCommunity(
           eq(communities.platform, sql.placeholder('platform')),
           eq(communities.externalId, sql.placeholder('externalId')),
         ),
-      )
-      .limit(1),
+      ),
   );
   return (await q.execute(key))[0];
 }

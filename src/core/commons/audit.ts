@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import { desc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { prepared } from '../../db/prepared.js';
+import { fixedLimit, prepared } from '../../db/prepared.js';
 import { audit } from '../../db/schema.js';
 import type { Ctx } from '../shared/context.js';
 
@@ -25,7 +25,7 @@ const lastEvent = (db: Db) =>
       .from(audit)
       .where(eq(audit.communityId, sql.placeholder('community')))
       .orderBy(desc(audit.seq))
-      .limit(1),
+      .limit(fixedLimit(1)),
   );
 
 const insertEvent = (db: Db) =>

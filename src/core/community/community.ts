@@ -64,8 +64,7 @@ export async function ensureMember(
           eq(members.communityId, sql.placeholder('community')),
           eq(members.userId, sql.placeholder('user')),
         ),
-      )
-      .limit(1),
+      ),
   );
   const [found] = await byUser.execute({ community: communityId, user: actor.userId });
   if (found) {

@@ -61,8 +61,7 @@ export async function proposalForVote(
       .innerJoin(members, eq(members.id, proposals.authorId))
       .where(
         and(eq(proposals.id, sql.placeholder('id')), eq(proposals.communityId, sql.placeholder('community'))),
-      )
-      .limit(1),
+      ),
   );
   return (await q.execute({ id, community: ctx.community.id }))[0];
 }

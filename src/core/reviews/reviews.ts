@@ -51,8 +51,7 @@ export async function submissionForVote(
           eq(submissions.id, sql.placeholder('id')),
           eq(submissions.communityId, sql.placeholder('community')),
         ),
-      )
-      .limit(1),
+      ),
   );
   return (await q.execute({ id, community: ctx.community.id }))[0];
 }

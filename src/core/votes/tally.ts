@@ -6,7 +6,7 @@
  */
 import { and, asc, eq, gt, lte, ne, notInArray, sql, inArray, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { prepared } from '../../db/prepared.js';
+import { fixedLimit, prepared } from '../../db/prepared.js';
 import { claims, members, voteMarks, voteTallies } from '../../db/schema.js';
 import type { Ctx } from '../shared/context.js';
 import type { VoteValue } from '../shared/model.js';
@@ -51,8 +51,7 @@ const totals = (db: Db) =>
     d
       .select({ yes: voteTallies.yes, no: voteTallies.no, abstain: voteTallies.abstain })
       .from(voteTallies)
-      .where(and(eq(voteTallies.targetType, p.type), eq(voteTallies.targetId, p.id)))
-      .limit(1),
+      .where(and(eq(voteTallies.targetType, p.type), eq(voteTallies.targetId, p.id))),
   );
 
 /** Members too new to vote: found by the (community, joined_at) index, few whatever the community's size. */
@@ -87,20 +86,22 @@ const excluded = {
     prepared(db, 'tally.excluded.proposal', (d) => excludedVotes(d, inArray(voteMarks.memberId, tooNew(d)))),
 };
 
-const votersOf = (d: Db, who: SQL | undefined) =>
-  d
+const votersOf = (d: Db, who: SQL | undefined, limit: number) => {
+  const q = d
     .select({ member: members, value: voteMarks.value, reason: voteMarks.reason })
     .from(voteMarks)
     .innerJoin(members, eq(members.id, voteMarks.memberId))
     .where(
       and(votesOfTarget, eq(voteMarks.value, sql.placeholder('value')), lte(members.joinedAt, p.after), who),
     )
-    .orderBy(asc(voteMarks.id))
-    .limit(sql.placeholder('limit'));
+    .orderBy(asc(voteMarks.id));
+  return limit >= ALL_VOTERS ? q : q.limit(fixedLimit(limit));
+};
 
+/** One prepared query per limit asked for (a card's names, or all): the LIMIT is written into the SQL. */
 const voters = {
-  review: (db: Db) =>
-    prepared(db, 'tally.voters.review', (d) =>
+  review: (db: Db, limit: number) =>
+    prepared(db, `tally.voters.review.${limit}`, (d) =>
       votersOf(
         d,
         and(
@@ -110,9 +111,11 @@ const voters = {
             d.select({ m: claims.memberId }).from(claims).where(eq(claims.taskId, p.task)),
           ),
         ),
+        limit,
       ),
     ),
-  proposal: (db: Db) => prepared(db, 'tally.voters.proposal', (d) => votersOf(d, undefined)),
+  proposal: (db: Db, limit: number) =>
+    prepared(db, `tally.voters.proposal.${limit}`, (d) => votersOf(d, undefined, limit)),
 };
 
 const params = (ctx: Ctx, t: Target, who: NotCounted) => ({
@@ -152,7 +155,7 @@ export async function ignoredVotes(ctx: Ctx, t: Target, who: NotCounted): Promis
 }
 
 /** The first `limit` members whose counted vote is `value`, in the order they last voted. */
-export async function votersOfValue(
+async function votersOfValue(
   ctx: Ctx,
   t: Target,
   who: NotCounted,
@@ -160,8 +163,8 @@ export async function votersOfValue(
   limit: number,
 ): Promise<Ballot[]> {
   if (limit <= 0) return [];
-  const q = who.task ? voters.review(ctx.db) : voters.proposal(ctx.db);
-  return await q.execute({ ...params(ctx, t, who), value, limit });
+  const q = who.task ? voters.review(ctx.db, limit) : voters.proposal(ctx.db, limit);
+  return await q.execute({ ...params(ctx, t, who), value });
 }
 
 /** A target's counted votes of some values, with who cast them, and how many votes do not count. */
@@ -190,7 +193,7 @@ const fewVotesOf = (d: Db, claimant: SQL) =>
     .where(votesOfTarget)
     // The index's order, so a target with many votes stops after the limit (not sorting them all).
     .orderBy(asc(voteMarks.value), asc(voteMarks.id))
-    .limit(sql.placeholder('limit'));
+    .limit(fixedLimit(FEW_VOTES + 1));
 
 const fewVotes = {
   review: (db: Db) =>
@@ -221,10 +224,9 @@ export async function tallyVotes(
     voters: { yes: [], no: [], abstain: [] },
     ignored: 0,
   };
-  const few = await (who.task ? fewVotes.review(ctx.db) : fewVotes.proposal(ctx.db)).execute({
-    ...params(ctx, t, who),
-    limit: FEW_VOTES + 1,
-  });
+  const few = await (who.task ? fewVotes.review(ctx.db) : fewVotes.proposal(ctx.db)).execute(
+    params(ctx, t, who),
+  );
   if (few.length <= FEW_VOTES) {
     for (const v of few.sort((a, b) => a.id - b.id)) {
       const counts =
@@ -250,7 +252,7 @@ export async function tallyVotes(
   tally.ignored = c.ignored;
   for (const v of values) {
     tally.counts[v] = c[v];
-    tally.voters[v] = await votersOfValue(ctx, t, who, v, Math.min(names, c[v]));
+    if (c[v] > 0) tally.voters[v] = await votersOfValue(ctx, t, who, v, names);
   }
   return tally;
 }
