@@ -12,6 +12,7 @@ import { claimDeadline, dueDeadlines, type DeadlineRow } from './shared/deadline
 import { DAY_MS, type Clock, type CommunityRef, type FaultLog, type Platform } from './shared/model.js';
 import type { Effect } from './shared/views.js';
 import { writeContext } from './write-context.js';
+import type { RulesCache } from './community/rules-cache.js';
 
 /** What the runner uses of the core that owns it. */
 export interface DeadlineRunner {
@@ -19,6 +20,7 @@ export interface DeadlineRunner {
   clock: Clock;
   log: FaultLog;
   jobTable: JobTable;
+  rules: RulesCache;
 }
 
 /** The effects one deadline left for its community's adapter to perform. */
@@ -42,7 +44,7 @@ export async function runDueDeadlines(
   const outcomes: DeadlineOutcome[] = [];
   for (const d of due) {
     try {
-      const o = await r.storage.write((db) => runDeadline(db, d, now, r.jobTable));
+      const o = await r.storage.write((db) => runDeadline(db, r, d, now));
       if (o) outcomes.push(o);
     } catch (err) {
       await deadlineFailed(r.storage, r.log, d, now, err);
@@ -57,15 +59,15 @@ export async function runDueDeadlines(
 /** One deadline, unless another process claimed it first. */
 async function runDeadline(
   db: Db,
+  r: DeadlineRunner,
   d: DeadlineRow,
   now: number,
-  jobTable: JobTable,
 ): Promise<DeadlineOutcome | undefined> {
   const [c] = await db.select().from(communities).where(eq(communities.id, d.communityId)).limit(1);
   const ref: CommunityRef = { platform: c!.platform as CommunityRef['platform'], id: c!.externalId };
   // The community's lock first (writeContext), then the deadline's: the order every write unit keeps.
-  const ctx = await writeContext(db, ref, now, '');
+  const ctx = await writeContext(db, r.rules, ref, now, '');
   if (!(await claimDeadline(db, d.id, now))) return undefined;
-  await runJob(ctx, d, jobTable);
+  await runJob(ctx, d, r.jobTable);
   return { community: ref, effects: ctx.effects };
 }

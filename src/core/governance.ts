@@ -8,7 +8,8 @@ import { processedEvents } from '../db/schema.js';
 import type { Settled, Storage } from '../db/storage.js';
 import type { CommandInput } from './commands.js';
 import { findCard, saveCard, type CardRef } from './card-store.js';
-import { ensureCommunity, findCommunity, loadRules } from './community/community.js';
+import { ensureCommunity, findCommunity } from './community/community.js';
+import { RulesCache } from './community/rules-cache.js';
 import type { Ctx } from './shared/context.js';
 import { runDueDeadlines } from './deadline-runner.js';
 import { parseCommand, type RawCommand } from './parse-command.js';
@@ -106,6 +107,9 @@ const stderrLog: FaultLog = {
 };
 
 export class Governance {
+  /** Each community's rules while its rules version stays the same (see rules-cache.ts). */
+  private readonly rules = new RulesCache();
+
   constructor(
     /** Every unit of work runs through it: one write or read transaction at a time. */
     private readonly storage: Storage,
@@ -241,7 +245,7 @@ export class Governance {
     if ('actor' in input && input.actor.isBot) return out;
     if (input.eventId && !(await firstSight(db, input.community.platform, input.eventId, now)))
       return { ...out, duplicate: true };
-    const ctx = await writeContext(db, input.community, now, channelOf(input), actorOf(input));
+    const ctx = await writeContext(db, this.rules, input.community, now, channelOf(input), actorOf(input));
     out.effects = ctx.effects;
     if (input.type === 'command') {
       ctx.channels = input.channels;
@@ -259,7 +263,7 @@ export class Governance {
     return this.storage.read(async (db) => {
       const community = await findCommunity(db, ref);
       if (!community) return fallback;
-      const rules = await loadRules(db, community.id);
+      const rules = await this.rules.rulesOf(db, community, false);
       const now = this.clock.now(); // synced by the write units; a read needs no newer offset
       return fn({ db, now, platform: ref.platform, community, rules, channelId: '', effects: [] });
     });
@@ -307,8 +311,8 @@ export class Governance {
    */
   async runDue(platforms?: Platform[], limit = 500): Promise<Outcome[]> {
     await this.clock.sync?.();
-    const { storage, clock, log, jobTable } = this;
-    return runDueDeadlines({ storage, clock, log, jobTable }, platforms, limit);
+    const { storage, clock, log, jobTable, rules } = this;
+    return runDueDeadlines({ storage, clock, log, jobTable, rules }, platforms, limit);
   }
 }
 

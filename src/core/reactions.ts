@@ -1,14 +1,18 @@
 /** Reactions on cards become vote marks on the card's target (a submission or a proposal). */
-import { and, eq } from 'drizzle-orm';
-import { cards } from '../db/schema.js';
+import { and, eq, sql, type SQL } from 'drizzle-orm';
+import { prepared } from '../db/prepared.js';
+import { cards, members, proposals, submissions, tasks } from '../db/schema.js';
 import { appendAudit } from './commons/audit.js';
 import { ensureMember } from './community/community.js';
 import type { Ctx } from './shared/context.js';
 import type { Actor } from './shared/model.js';
 import type { MessageRef, VoteValue } from './shared/model.js';
-import { afterProposalVotes, isProposalOpen } from './proposals/proposals.js';
-import { afterSubmissionVotes } from './reviews/accept.js';
-import { isSubmissionOpen } from './reviews/reviews.js';
+import { proposalForVote, refreshProposalCard, takesVotes } from './proposals/proposals.js';
+import type { ProposalRow } from './proposals/types.js';
+import { afterReviewVote } from './reviews/accept.js';
+import { submissionForVote } from './reviews/reviews.js';
+import type { SubmissionRow } from './reviews/types.js';
+import type { TaskRow } from './tasks/types.js';
 import { parseCardKey } from './shared/card-keys.js';
 import { addMark, clearReactionMarks, reactionMarks, removeMark } from './votes/marks.js';
 import type { Target } from './votes/types.js';
@@ -20,23 +24,39 @@ export interface ReactionChange {
   added: boolean;
 }
 
-/** Whether a card's target still takes votes: one switch over the kinds of vote target. */
-function isOpen(ctx: Ctx, t: Target): Promise<boolean> {
+/** A vote target with what re-rendering its card needs, read when the reaction arrives. */
+type OpenTarget =
+  | { type: 'submission'; id: number; sub: SubmissionRow; task: TaskRow; submitter: string }
+  | { type: 'proposal'; id: number; proposal: ProposalRow; author: string };
+
+/** The target of a card while it still takes votes: one switch over the kinds of vote target. */
+async function openTarget(ctx: Ctx, t: Target): Promise<OpenTarget | undefined> {
   switch (t.type) {
-    case 'submission':
-      return isSubmissionOpen(ctx, t.id);
-    case 'proposal':
-      return isProposalOpen(ctx, t.id);
+    case 'submission': {
+      const found = await submissionForVote(ctx, t.id);
+      return found && isOpen(ctx, { type: 'submission', id: t.id, ...found });
+    }
+    case 'proposal': {
+      const found = await proposalForVote(ctx, t.id);
+      return found && isOpen(ctx, { type: 'proposal', id: t.id, ...found });
+    }
   }
 }
 
+function isOpen(ctx: Ctx, t: OpenTarget): OpenTarget | undefined {
+  const open = t.type === 'submission' ? t.sub.status === 'open' : takesVotes(ctx, t.proposal);
+  return open ? t : undefined;
+}
+
 /** What a change of a target's votes does: re-tally, re-render, and accept a submission that now passes. */
-function afterChange(ctx: Ctx, t: Target): Promise<void> {
+async function afterChange(ctx: Ctx, t: OpenTarget): Promise<void> {
   switch (t.type) {
     case 'submission':
-      return afterSubmissionVotes(ctx, t.id);
+      await afterReviewVote(ctx, t.task, t.sub, t.submitter);
+      return;
     case 'proposal':
-      return afterProposalVotes(ctx, t.id);
+      await refreshProposalCard(ctx, t.proposal, undefined, t.author);
+      return;
   }
 }
 
@@ -46,27 +66,63 @@ function targetOfCard(cardKey: string): Target | undefined {
   return card && card.kind !== 'task' ? { type: card.kind, id: card.id } : undefined;
 }
 
-/** The vote target a message shows, if it is a review or proposal card. */
-export async function targetOf(ctx: Ctx, message: MessageRef): Promise<Target | undefined> {
-  const card = (
-    await ctx.db
-      .select({ key: cards.cardKey })
+/** The row id a card key names when it is of `kind` (SQL): `submission:12` → 12. */
+const idIn = (kind: 'submission' | 'proposal') =>
+  sql`case when ${cards.cardKey} like ${`${kind}:%`} then cast(substr(${cards.cardKey}, ${kind.length + 2}) as integer) end`;
+
+/** A member's name by id (SQL), as a scalar subquery: one dialect-neutral way without a table alias. */
+const nameOf = (memberId: SQL) =>
+  sql<string | null>`(select ${members.displayName} from ${members} where ${members.id} = ${memberId})`;
+
+/**
+ * The target a message's card votes on, if it still takes votes: the card, its submission (with task
+ * and submitter) or proposal (with author), in one query, as every reaction needs them.
+ */
+async function openTargetOf(ctx: Ctx, message: MessageRef): Promise<OpenTarget | undefined> {
+  const q = prepared(ctx.db, 'reactions.cardTarget', (d) =>
+    d
+      .select({
+        key: cards.cardKey,
+        sub: submissions,
+        task: tasks,
+        submitter: nameOf(sql`${submissions.submitterId}`),
+        proposal: proposals,
+        author: nameOf(sql`${proposals.authorId}`),
+      })
       .from(cards)
-      .where(and(eq(cards.communityId, ctx.community.id), eq(cards.messageId, message.messageId)))
-      .limit(1)
-  )[0];
-  return card && targetOfCard(card.key);
+      .leftJoin(submissions, eq(submissions.id, idIn('submission')))
+      .leftJoin(tasks, eq(tasks.id, submissions.taskId))
+      .leftJoin(proposals, eq(proposals.id, idIn('proposal')))
+      .where(
+        and(
+          eq(cards.communityId, sql.placeholder('community')),
+          eq(cards.messageId, sql.placeholder('message')),
+        ),
+      ),
+  );
+  const [row] = await q.execute({ community: ctx.community.id, message: message.messageId });
+  const t = row && targetOfCard(row.key);
+  if (!t) return undefined;
+  if (t.type === 'submission')
+    return row.sub && row.task && row.submitter !== null && row.sub.communityId === ctx.community.id
+      ? isOpen(ctx, { type: 'submission', id: t.id, sub: row.sub, task: row.task, submitter: row.submitter })
+      : undefined;
+  return row.proposal && row.author !== null && row.proposal.communityId === ctx.community.id
+    ? isOpen(ctx, { type: 'proposal', id: t.id, proposal: row.proposal, author: row.author })
+    : undefined;
 }
 
 export async function applyReaction(ctx: Ctx, change: ReactionChange): Promise<void> {
-  const target = await targetOf(ctx, change.message);
-  if (!target || !ctx.actor || !(await isOpen(ctx, target))) return;
+  if (!ctx.actor) return;
+  const target = await openTargetOf(ctx, change.message);
+  if (!target) return;
+  const t: Target = { type: target.type, id: target.id };
   const changed = change.added
-    ? await addMark(ctx, target, ctx.actor.id, change.emoji, change.value)
-    : await removeMark(ctx, target, ctx.actor.id, change.emoji);
+    ? await addMark(ctx, t, ctx.actor.id, change.emoji, change.value)
+    : await removeMark(ctx, t, ctx.actor.id, change.emoji);
   if (!changed) return;
   await appendAudit(ctx, change.added ? 'vote.reaction.added' : 'vote.reaction.removed', {
-    target: `${target.type}:${target.id}`,
+    target: `${t.type}:${t.id}`,
     member: ctx.actor.userId,
     emoji: change.emoji,
     vote: change.value,
@@ -75,8 +131,8 @@ export async function applyReaction(ctx: Ctx, change: ReactionChange): Promise<v
 }
 
 export async function clearReactions(ctx: Ctx, message: MessageRef, emoji?: string): Promise<void> {
-  const target = await targetOf(ctx, message);
-  if (!target || !(await isOpen(ctx, target))) return;
+  const target = await openTargetOf(ctx, message);
+  if (!target) return;
   if (!(await clearReactionMarks(ctx, target, emoji ? [emoji] : undefined))) return;
   await appendAudit(ctx, 'vote.reactions.cleared', {
     target: `${target.type}:${target.id}`,
@@ -101,8 +157,8 @@ export async function syncReactions(
   message: MessageRef,
   present: PresentReaction[],
 ): Promise<void> {
-  const target = await targetOf(ctx, message);
-  if (!target || !(await isOpen(ctx, target))) return;
+  const target = await openTargetOf(ctx, message);
+  if (!target) return;
   const existing = await reactionMarks(ctx, target);
   const seen = new Set<string>();
   let changed = false;
@@ -135,7 +191,7 @@ export async function openVoteCards(
   const open = [];
   for (const r of rows) {
     const target = targetOfCard(r.cardKey);
-    if (target && (await isOpen(ctx, target))) open.push(r);
+    if (target && (await openTarget(ctx, target))) open.push(r);
   }
   return open;
 }

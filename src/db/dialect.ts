@@ -3,19 +3,17 @@
  * SQLite a write unit holds the database's one write lock from its BEGIN IMMEDIATE, so a row lock adds
  * nothing; on PostgreSQL units run side by side and these row locks keep each community's units serial.
  */
-import { and, eq, lte } from 'drizzle-orm';
-import { is } from 'drizzle-orm/entity';
-import { PgDatabase } from 'drizzle-orm/pg-core';
+import { and, eq, lte, sql } from 'drizzle-orm';
 import type { Db } from './client.js';
+import { isPg } from './is-pg.js';
 import type { PgDb } from './pg.js';
+import { prepared, type Preparable } from './prepared.js';
 import * as pgSchema from './schema.pg.js';
 import { communities, deadlines } from './schema.js';
 
 type CommunityRow = typeof communities.$inferSelect;
 
-export function isPg(db: Db): boolean {
-  return is(db, PgDatabase);
-}
+export { isPg };
 
 /**
  * The community row of (platform, external id), locked until the unit commits (PostgreSQL: `SELECT …
@@ -26,24 +24,35 @@ export async function lockCommunity(
   platform: string,
   externalId: string,
 ): Promise<CommunityRow | undefined> {
+  const key = { platform, externalId };
   if (isPg(db)) {
     const c = pgSchema.communities;
-    return (
-      await (db as unknown as PgDb)
-        .select()
-        .from(c)
-        .where(and(eq(c.platform, platform), eq(c.externalId, externalId)))
-        .limit(1)
-        .for('update')
-    )[0];
+    const q = prepared(
+      db,
+      'community.lock.pg',
+      () =>
+        (db as unknown as PgDb)
+          .select()
+          .from(c)
+          .where(
+            and(eq(c.platform, sql.placeholder('platform')), eq(c.externalId, sql.placeholder('externalId'))),
+          )
+          .for('update') as unknown as Preparable<CommunityRow[]>,
+    );
+    return ((await q.execute(key)) as CommunityRow[])[0];
   }
-  return (
-    await db
+  const q = prepared(db, 'community.lock.sqlite', (d) =>
+    d
       .select()
       .from(communities)
-      .where(and(eq(communities.platform, platform), eq(communities.externalId, externalId)))
-      .limit(1)
-  )[0];
+      .where(
+        and(
+          eq(communities.platform, sql.placeholder('platform')),
+          eq(communities.externalId, sql.placeholder('externalId')),
+        ),
+      ),
+  );
+  return (await q.execute(key))[0];
 }
 
 /**

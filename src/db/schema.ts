@@ -32,6 +32,11 @@ export const communities = sqliteTable(
     setupAt: integer('setup_at'),
     nextTaskNo: integer('next_task_no').notNull().default(1),
     nextProposalNo: integer('next_proposal_no').notNull().default(1),
+    /**
+     * Bumped in every unit that writes a rule: a process keeps a community's parsed rules while the
+     * version it read with the community row's lock is the one it cached them under.
+     */
+    rulesVersion: integer('rules_version').notNull().default(0),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex('communities_platform_external').on(t.platform, t.externalId)],
@@ -52,7 +57,7 @@ export const members = sqliteTable(
     index('members_community_name').on(t.communityId, t.displayName),
     /** `findMemberByName` compares `lower(display_name)`. */
     index('members_community_lower_name').on(t.communityId, sql`lower(${t.displayName})`),
-    /** Members eligible to vote (joined long enough ago), counted from the index alone. */
+    /** Members eligible to vote (joined long enough ago), counted from the index alone; tallies find the few too new by it. */
     index('members_community_joined').on(t.communityId, t.joinedAt),
   ],
 );
@@ -188,7 +193,8 @@ export const proposals = sqliteTable(
 
 /**
  * A voting mark: one reaction (source = the platform emoji) or one command vote (source = 'command')
- * by a member on a submission or proposal. The member's vote is their mark with the highest id (the latest).
+ * by a member on a submission or proposal. The member's vote is their mark with the highest id (the latest),
+ * flagged `latest` = 1 (every other mark of theirs on the target is 0); `vote_tallies` counts the flagged ones.
  */
 export const voteMarks = sqliteTable(
   'vote_marks',
@@ -204,11 +210,33 @@ export const voteMarks = sqliteTable(
     value: text('value', { enum: ['yes', 'no', 'abstain'] }).notNull(),
     reason: text('reason'),
     createdAt: createdAt(),
+    /** 1 on the member's latest mark on the target (their vote), 0 on their earlier ones. A new mark is the latest. */
+    latest: integer('latest').notNull().default(1),
   },
   (t) => [
     uniqueIndex('vote_marks_unique').on(t.targetType, t.targetId, t.memberId, t.source),
     index('vote_marks_member').on(t.communityId, t.memberId),
+    // The votes of a target by value, in the order they were cast: the first names a card shows.
+    index('vote_marks_votes').on(t.targetType, t.targetId, t.latest, t.value, t.id),
   ],
+);
+
+/**
+ * The votes on a target (its `latest` marks) counted by value, kept in the transaction that changes a
+ * mark, so a tally costs the same with five votes or five thousand. Who does not count (a claimant, a
+ * member too new) is subtracted when tallying: that depends on the moment and on the task's claims.
+ */
+export const voteTallies = sqliteTable(
+  'vote_tallies',
+  {
+    communityId: integer('community_id').notNull(),
+    targetType: text('target_type', { enum: ['submission', 'proposal'] }).notNull(),
+    targetId: integer('target_id').notNull(),
+    yes: integer('yes').notNull().default(0),
+    no: integer('no').notNull().default(0),
+    abstain: integer('abstain').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.targetType, t.targetId] })],
 );
 
 /** Which platform message shows which entity (`task:12`, `submission:5`, `proposal:3`, `digest:…`). */

@@ -50,7 +50,7 @@ function planVotes(x: TaskWorld, j: number, marks: number, from: number, to: num
   return out;
 }
 
-/** The current vote of each member is their latest mark, as in `currentVotes`. */
+/** The current vote of each member is their latest mark, as the core counts it (`vote_marks.latest`). */
 function outcomeOf(rule: DecisionRule, votes: PlannedVote[]) {
   const latest = new Map<number, VoteValue>();
   for (const v of votes) {

@@ -1,7 +1,8 @@
 /** The audit log: every state change, SHA-256 hash-chained per community so tampering shows. */
 import { createHash } from 'node:crypto';
-import { desc, eq } from 'drizzle-orm';
+import { desc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
+import { fixedLimit, prepared } from '../../db/prepared.js';
 import { audit } from '../../db/schema.js';
 import type { Ctx } from '../shared/context.js';
 
@@ -17,16 +18,33 @@ export function hashOf(
   return createHash('sha256').update(e.prevHash).update('\n').update(canonical).digest('hex');
 }
 
-/** Appends one event; returns its hash (the ledger keeps the hash of each acceptance). */
-export async function appendAudit(ctx: Ctx, type: string, data: Record<string, unknown>): Promise<string> {
-  const last = (
-    await ctx.db
+const lastEvent = (db: Db) =>
+  prepared(db, 'audit.last', (d) =>
+    d
       .select({ seq: audit.seq, hash: audit.hash })
       .from(audit)
-      .where(eq(audit.communityId, ctx.community.id))
+      .where(eq(audit.communityId, sql.placeholder('community')))
       .orderBy(desc(audit.seq))
-      .limit(1)
-  )[0];
+      .limit(fixedLimit(1)),
+  );
+
+const insertEvent = (db: Db) =>
+  prepared(db, 'audit.insert', (d) =>
+    d.insert(audit).values({
+      communityId: sql.placeholder('communityId'),
+      seq: sql.placeholder('seq'),
+      at: sql.placeholder('at'),
+      actor: sql.placeholder('actor'),
+      type: sql.placeholder('type'),
+      data: sql.placeholder('data'),
+      prevHash: sql.placeholder('prevHash'),
+      hash: sql.placeholder('hash'),
+    }),
+  );
+
+/** Appends one event after the community's last (its row is locked for the unit); returns its hash. */
+export async function appendAudit(ctx: Ctx, type: string, data: Record<string, unknown>): Promise<string> {
+  const [last] = await lastEvent(ctx.db).execute({ community: ctx.community.id });
   const entry = {
     communityId: ctx.community.id,
     seq: (last?.seq ?? 0) + 1,
@@ -37,7 +55,7 @@ export async function appendAudit(ctx: Ctx, type: string, data: Record<string, u
     prevHash: last?.hash ?? GENESIS,
   };
   const hash = hashOf(entry);
-  await ctx.db.insert(audit).values({ ...entry, hash });
+  await insertEvent(ctx.db).execute({ ...entry, hash });
   return hash;
 }
 

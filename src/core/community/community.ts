@@ -2,6 +2,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { lockCommunity } from '../../db/dialect.js';
+import { prepared } from '../../db/prepared.js';
 import { communities, members, rules as rulesTable } from '../../db/schema.js';
 import type { CommunityRow, Ctx, MemberRow } from '../shared/context.js';
 import type { Actor, CommunityRef } from '../shared/model.js';
@@ -54,13 +55,18 @@ export async function ensureMember(
 ): Promise<MemberRow> {
   // A display name comes from the platform and is shown to everyone: plain text, one line.
   const name = plainLine(actor.name) || actor.userId;
-  const found = (
-    await db
+  const byUser = prepared(db, 'members.byUser', (d) =>
+    d
       .select()
       .from(members)
-      .where(and(eq(members.communityId, communityId), eq(members.userId, actor.userId)))
-      .limit(1)
-  )[0];
+      .where(
+        and(
+          eq(members.communityId, sql.placeholder('community')),
+          eq(members.userId, sql.placeholder('user')),
+        ),
+      ),
+  );
+  const [found] = await byUser.execute({ community: communityId, user: actor.userId });
   if (found) {
     const joinedAt = actor.joinedAt !== undefined ? Math.min(actor.joinedAt, found.joinedAt) : found.joinedAt;
     if (found.displayName === name && joinedAt === found.joinedAt) return found;
@@ -167,7 +173,7 @@ export function checkRuleValue<K extends RuleKey>(ctx: Ctx, key: K, value: Rules
   return found.id as Rules[K];
 }
 
-/** Writes one rule; the caller records it in the audit log with what set it. */
+/** Writes one rule (the only writer of rules); the caller records it in the audit log with what set it. */
 export async function setRule<K extends RuleKey>(
   ctx: Ctx,
   key: K,
@@ -179,6 +185,11 @@ export async function setRule<K extends RuleKey>(
     .insert(rulesTable)
     .values(row)
     .onConflictDoUpdate({ target: [rulesTable.communityId, rulesTable.key], set: row });
+  // Every process's cached rules of this community are stale once this unit commits (rules-cache.ts).
+  await ctx.db
+    .update(communities)
+    .set({ rulesVersion: sql`${communities.rulesVersion} + 1` })
+    .where(eq(communities.id, ctx.community.id));
   ctx.rules[key] = value;
 }
 

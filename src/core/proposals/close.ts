@@ -49,7 +49,7 @@ export async function closeProposal(ctx: Ctx, payload: { proposalId: number }): 
   const p = await proposalById(ctx, payload.proposalId);
   if (!p || p.status !== 'open') return;
   const t = await proposalTally(ctx, p);
-  const votes = { yes: t.yes.length, no: t.no.map((b) => b.member.displayName), abstain: t.abstain.length };
+  const votes = { yes: t.counts.yes, no: t.no.map((b) => b.member.displayName), abstain: t.counts.abstain };
   const d = decide(p.rule, p.quorum, votes);
   const status = d.passed ? 'passed' : 'rejected';
   const applied = d.passed && p.changeKey ? ` ${await applyChange(ctx, p)}` : '';
@@ -65,9 +65,9 @@ export async function closeProposal(ctx: Ctx, payload: { proposalId: number }): 
     proposal: p.number,
     status,
     reason: d.reason,
-    yes: t.yes.length,
-    no: t.no.length,
-    abstain: t.abstain.length,
+    yes: t.counts.yes,
+    no: t.counts.no,
+    abstain: t.counts.abstain,
     participants: t.participants,
   });
   await refreshProposalCard(ctx, closed, t);

@@ -1,6 +1,7 @@
 /** Proposals: open one with its rules frozen, vote on it, withdraw it. Closing is in proposal-close.ts. */
 import { and, eq, sql } from 'drizzle-orm';
-import { communities, proposals } from '../../db/schema.js';
+import { prepared } from '../../db/prepared.js';
+import { communities, members, proposals } from '../../db/schema.js';
 import { appendAudit } from '../commons/audit.js';
 import type { CommandArgs } from '../commands.js';
 import { checkRuleValue, isEligible, memberName } from '../community/community.js';
@@ -8,13 +9,14 @@ import { proposalCardKey } from '../shared/card-keys.js';
 import { actorOf, proposalsChannel, type Ctx } from '../shared/context.js';
 import { cancelDeadline, schedule } from '../shared/deadlines.js';
 import { UserError, type ErrorCode } from '../shared/errors.js';
-import { HOUR_MS } from '../shared/model.js';
+import { DAY_MS, HOUR_MS } from '../shared/model.js';
 import { ruleMeaning } from './decide.js';
 import { countsText, proposalCard } from './views.js';
 import { formatRuleValue, isRuleKey, parseRuleAssignment, type RuleKey } from '../community/rules.js';
-import { addMark, currentVotes } from '../votes/marks.js';
+import { addMark } from '../votes/marks.js';
+import { ALL_VOTERS, tallyVotes, type NotCounted } from '../votes/tally.js';
 import type { Target } from '../votes/types.js';
-import { formatTime, truncate, type Reply } from '../shared/views.js';
+import { formatTime, NAMES_SHOWN, truncate, type Reply } from '../shared/views.js';
 import type { ProposalCardData, ProposalRow, ProposalTally } from './types.js';
 
 /**
@@ -47,48 +49,68 @@ export async function proposalById(ctx: Ctx, id: number): Promise<ProposalRow | 
   )[0];
 }
 
+/** A proposal and its author's name: what a vote on its card reads, in one query. */
+export async function proposalForVote(
+  ctx: Ctx,
+  id: number,
+): Promise<{ proposal: ProposalRow; author: string } | undefined> {
+  const q = prepared(ctx.db, 'proposals.forVote', (d) =>
+    d
+      .select({ proposal: proposals, author: members.displayName })
+      .from(proposals)
+      .innerJoin(members, eq(members.id, proposals.authorId))
+      .where(
+        and(eq(proposals.id, sql.placeholder('id')), eq(proposals.communityId, sql.placeholder('community'))),
+      ),
+  );
+  return (await q.execute({ id, community: ctx.community.id }))[0];
+}
+
 /** Open, and its deadline not yet reached: votes after the deadline are ignored even before the close runs. */
-export async function isProposalOpen(ctx: Ctx, id: number): Promise<boolean> {
-  const p = await proposalById(ctx, id);
-  return !!p && p.status === 'open' && p.closesAt > ctx.now;
+export function takesVotes(ctx: Ctx, p: ProposalRow): boolean {
+  return p.status === 'open' && p.closesAt > ctx.now;
 }
 
-/** After a proposal's votes changed: re-render its card. */
-export async function afterProposalVotes(ctx: Ctx, id: number): Promise<void> {
-  const p = await proposalById(ctx, id);
-  if (p) await refreshProposalCard(ctx, p);
+/** Votes that do not count: by members too new at the frozen minimum days, judged now or at the deadline if earlier. */
+function notCountedOnProposal(ctx: Ctx, p: ProposalRow): NotCounted {
+  return { joinedAfter: Math.min(ctx.now, p.closesAt) - p.minMemberDays * DAY_MS };
 }
 
-/** Counts current votes; eligibility uses the frozen minimum days, judged now or at the deadline if earlier. */
-export async function proposalTally(ctx: Ctx, p: ProposalRow): Promise<ProposalTally> {
-  const at = Math.min(ctx.now, p.closesAt);
-  const t: ProposalTally = { yes: [], no: [], abstain: [], participants: 0, ignored: 0 };
-  for (const b of await currentVotes(ctx, targetOf(p))) {
-    if (!isEligible(b.member, p.minMemberDays, at)) t.ignored++;
-    else t[b.value].push(b);
-  }
-  t.participants = t.yes.length + t.no.length + t.abstain.length;
-  return t;
+/**
+ * Counts current votes by eligible members. Names the first `names` voters of each value (every one
+ * unless fewer are asked for, as a card shows).
+ */
+export async function proposalTally(ctx: Ctx, p: ProposalRow, names = ALL_VOTERS): Promise<ProposalTally> {
+  const values = ['yes', 'no', 'abstain'] as const;
+  const t = await tallyVotes(ctx, targetOf(p), notCountedOnProposal(ctx, p), values, names);
+  return {
+    counts: t.counts,
+    ...t.voters,
+    participants: t.counts.yes + t.counts.no + t.counts.abstain,
+    ignored: t.ignored,
+  };
 }
 
-/** What the proposal card shows; pass the tally when the caller has it already. */
+/** What the proposal card shows; pass the tally (and the author's name) when the caller has it already. */
 export async function proposalCardData(
   ctx: Ctx,
   p: ProposalRow,
   known?: ProposalTally,
+  author?: string,
 ): Promise<ProposalCardData> {
-  const tally = known ?? (await proposalTally(ctx, p));
+  const tally = known ?? (await proposalTally(ctx, p, NAMES_SHOWN));
   const ruleNow = p.changeKey && isRuleKey(p.changeKey) ? formatRuleValue(ctx.rules[p.changeKey]) : undefined;
-  return { proposal: p, tally, author: await memberName(ctx, p.authorId), ruleNow };
+  return { proposal: p, tally, author: author ?? (await memberName(ctx, p.authorId)), ruleNow };
 }
 
-/** Re-renders the card; pass the tally when the caller has it already. */
+/** Re-renders the card; pass the tally (and the author's name) when the caller has it already. */
 export async function refreshProposalCard(
   ctx: Ctx,
   p: ProposalRow,
   known?: ProposalTally,
+  author?: string,
 ): Promise<ProposalTally> {
-  const data = await proposalCardData(ctx, p, known);
+  const data = await proposalCardData(ctx, p, known, author);
   ctx.effects.push({ type: 'update', cardKey: proposalCardKey(p.id), view: proposalCard(data) });
   return data.tally;
 }

@@ -14,6 +14,9 @@ export interface TallyCounts {
 }
 
 export interface ProposalTally {
+  /** Votes that count, by value. */
+  counts: { yes: number; no: number; abstain: number };
+  /** Who cast them, in the order they last voted: every one, or the first few a card names. */
   yes: Ballot[];
   no: Ballot[];
   abstain: Ballot[];

@@ -5,6 +5,7 @@ import type { Ballot } from '../votes/types.js';
 import {
   formatTime,
   nameList,
+  NAMES_SHOWN,
   truncate,
   type Tone,
   type View,
@@ -28,7 +29,7 @@ const tones: Record<ProposalRow['status'], Tone> = {
 
 /** `2 yes, 1 no, 0 abstain`. */
 export function countsText(t: ProposalTally): string {
-  return countsLine({ yes: t.yes.length, no: t.no.length, abstain: t.abstain.length });
+  return countsLine(t.counts);
 }
 
 function countsLine(c: Pick<TallyCounts, 'yes' | 'no' | 'abstain'>): string {
@@ -50,7 +51,12 @@ export function changeText(p: ProposalRow, ruleNow: string | undefined): string 
   return `${p.changeKey}: ${current} → ${p.changeValue}${note}`;
 }
 
-const names = (bs: Ballot[]) => nameList(bs.map((b) => b.member.displayName));
+const names = (bs: Ballot[], total: number) =>
+  nameList(
+    bs.map((b) => b.member.displayName),
+    NAMES_SHOWN,
+    total,
+  );
 
 function fieldsOf({ proposal: p, tally: t, author, ruleNow }: ProposalCardData): ViewField[] {
   const fields: ViewField[] = [
@@ -68,9 +74,9 @@ function fieldsOf({ proposal: p, tally: t, author, ruleNow }: ProposalCardData):
   if (change) fields.push({ name: 'Change', value: change, inline: false });
   fields.push(
     { name: 'Tally', value: `${countsText(t)} · ${participationText(p, t)}`, inline: false },
-    { name: 'Yes', value: names(t.yes), inline: true },
-    { name: 'No', value: names(t.no), inline: true },
-    { name: 'Abstain', value: names(t.abstain), inline: true },
+    { name: 'Yes', value: names(t.yes, t.counts.yes), inline: true },
+    { name: 'No', value: names(t.no, t.counts.no), inline: true },
+    { name: 'Abstain', value: names(t.abstain, t.counts.abstain), inline: true },
   );
   if (t.ignored > 0) {
     fields.push({

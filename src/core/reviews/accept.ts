@@ -6,6 +6,7 @@ import { and, eq } from 'drizzle-orm';
 import { claims, ledger, ledgerPeople, submissions, tasks } from '../../db/schema.js';
 import { appendAudit } from '../commons/audit.js';
 import type { Ctx, MemberRow } from '../shared/context.js';
+import { NAMES_SHOWN } from '../shared/views.js';
 import { activeClaims, refreshTaskCard } from '../tasks/tasks.js';
 import type { TaskRow } from '../tasks/types.js';
 import { isAccepted, reviewTally, updateReviewCard } from './reviews.js';
@@ -17,22 +18,23 @@ interface Credits {
   reviewers: MemberRow[];
 }
 
-/** Re-renders the review card and accepts the submission when the tally allows. Returns whether it did. */
-export async function afterReviewVote(ctx: Ctx, task: TaskRow, sub: SubmissionRow): Promise<boolean> {
-  const tally = await reviewTally(ctx, sub);
+/**
+ * Re-renders the review card and accepts the submission when the tally allows. Returns whether it did.
+ * The card names the first approvers and objectors; an acceptance credits every approver.
+ */
+export async function afterReviewVote(
+  ctx: Ctx,
+  task: TaskRow,
+  sub: SubmissionRow,
+  submitter?: string,
+): Promise<boolean> {
+  const tally = await reviewTally(ctx, sub, NAMES_SHOWN);
   if (!isAccepted(ctx, tally)) {
-    await updateReviewCard(ctx, task, sub, tally);
+    await updateReviewCard(ctx, task, sub, tally, submitter);
     return false;
   }
-  await accept(ctx, task, sub, tally);
+  await accept(ctx, task, sub, await reviewTally(ctx, sub));
   return true;
-}
-
-/** After a submission's votes changed: re-render its card, and accept it when the tally allows. */
-export async function afterSubmissionVotes(ctx: Ctx, id: number): Promise<void> {
-  const sub = (await ctx.db.select().from(submissions).where(eq(submissions.id, id)).limit(1))[0]!;
-  const task = (await ctx.db.select().from(tasks).where(eq(tasks.id, sub.taskId)).limit(1))[0]!;
-  await afterReviewVote(ctx, task, sub);
 }
 
 /** Re-judges every open submission of the community after a review rule changed (a lowered bar applies at once). */

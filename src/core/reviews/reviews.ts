@@ -2,13 +2,17 @@
  * Submissions and their review tally: which votes count (not a claimant's, not a member's too new to
  * vote), and when the tally accepts a submission. Submitting is in submit.ts, acceptance in accept.ts.
  */
-import { and, desc, eq } from 'drizzle-orm';
-import { claims, submissions } from '../../db/schema.js';
-import { isEligible, memberName } from '../community/community.js';
+import { and, desc, eq, sql } from 'drizzle-orm';
+import { prepared } from '../../db/prepared.js';
+import { claims, members, submissions, tasks } from '../../db/schema.js';
+import { memberName } from '../community/community.js';
 import { submissionCardKey } from '../shared/card-keys.js';
 import type { Ctx } from '../shared/context.js';
+import { NAMES_SHOWN } from '../shared/views.js';
 import type { TaskRow } from '../tasks/types.js';
-import { currentVotes } from '../votes/marks.js';
+import { DAY_MS } from '../shared/model.js';
+import { ALL_VOTERS, tallyVotes, type NotCounted } from '../votes/tally.js';
+import type { Target } from '../votes/types.js';
 import type { ReviewCardData, ReviewTally, SubmissionRow } from './types.js';
 import { reviewCard } from './views.js';
 
@@ -31,12 +35,25 @@ export async function latestSubmissions(ctx: Ctx, taskId: number, n = 3): Promis
     .limit(n);
 }
 
-/** Whether a submission still takes votes. */
-export async function isSubmissionOpen(ctx: Ctx, id: number): Promise<boolean> {
-  const row = (
-    await ctx.db.select({ s: submissions.status }).from(submissions).where(eq(submissions.id, id)).limit(1)
-  )[0];
-  return row?.s === 'open';
+/** A submission with its task and its submitter's name: what a vote on its card reads, in one query. */
+export async function submissionForVote(
+  ctx: Ctx,
+  id: number,
+): Promise<{ sub: SubmissionRow; task: TaskRow; submitter: string } | undefined> {
+  const q = prepared(ctx.db, 'reviews.forVote', (d) =>
+    d
+      .select({ sub: submissions, task: tasks, submitter: members.displayName })
+      .from(submissions)
+      .innerJoin(tasks, eq(tasks.id, submissions.taskId))
+      .innerJoin(members, eq(members.id, submissions.submitterId))
+      .where(
+        and(
+          eq(submissions.id, sql.placeholder('id')),
+          eq(submissions.communityId, sql.placeholder('community')),
+        ),
+      ),
+  );
+  return (await q.execute({ id, community: ctx.community.id }))[0];
 }
 
 /**
@@ -54,39 +71,47 @@ export async function claimantIdsOf(
   return new Set([...ids, sub.submitterId]);
 }
 
-/** Counts the votes that count: not by a claimant of the task, not by a member too new to vote. */
-export async function reviewTally(ctx: Ctx, sub: SubmissionRow): Promise<ReviewTally> {
-  const claimantIds = await claimantIdsOf(ctx, sub);
-  const minDays = ctx.rules['votes.minMemberDays'];
-  const tally: ReviewTally = {
-    approvers: [],
-    objectors: [],
-    needed: ctx.rules['review.approvals'],
-    ignored: 0,
+/** Whose review votes do not count: every claimant of the task, the submitter, members too new to vote. */
+export function notCountedOnReview(ctx: Ctx, sub: Pick<SubmissionRow, 'taskId' | 'submitterId'>): NotCounted {
+  return {
+    joinedAfter: ctx.now - ctx.rules['votes.minMemberDays'] * DAY_MS,
+    task: { id: sub.taskId, submitterId: sub.submitterId },
   };
-  for (const b of await currentVotes(ctx, { type: 'submission', id: sub.id })) {
-    if (claimantIds.has(b.member.id) || !isEligible(b.member, minDays, ctx.now)) tally.ignored++;
-    else if (b.value === 'yes') tally.approvers.push(b.member);
-    else if (b.value === 'no') tally.objectors.push(b);
-  }
-  return tally;
+}
+
+/**
+ * Counts the votes that count: not by a claimant of the task, not by a member too new to vote. Names
+ * the first `names` approvers and objectors (every one unless fewer are asked for, as a card shows).
+ */
+export async function reviewTally(ctx: Ctx, sub: SubmissionRow, names = ALL_VOTERS): Promise<ReviewTally> {
+  const target: Target = { type: 'submission', id: sub.id };
+  const t = await tallyVotes(ctx, target, notCountedOnReview(ctx, sub), ['yes', 'no'], names);
+  return {
+    approvals: t.counts.yes,
+    objections: t.counts.no,
+    approvers: t.voters.yes.map((b) => b.member),
+    objectors: t.voters.no,
+    needed: ctx.rules['review.approvals'],
+    ignored: t.ignored,
+  };
 }
 
 /** Accepted: enough approvals, and no objection while objections block. */
 export function isAccepted(ctx: Ctx, t: ReviewTally): boolean {
-  const blocked = ctx.rules['review.objectionsBlock'] && t.objectors.length > 0;
-  return t.approvers.length >= t.needed && !blocked;
+  const blocked = ctx.rules['review.objectionsBlock'] && t.objections > 0;
+  return t.approvals >= t.needed && !blocked;
 }
 
-/** What the review card shows; pass the tally when the caller has it already. */
+/** What the review card shows; pass the tally (and the submitter's name) when the caller has it already. */
 export async function reviewCardData(
   ctx: Ctx,
   task: TaskRow,
   sub: SubmissionRow,
   known?: ReviewTally,
+  submitter?: string,
 ): Promise<ReviewCardData> {
-  const tally = known ?? (await reviewTally(ctx, sub));
-  return { task, sub, tally, submitter: await memberName(ctx, sub.submitterId) };
+  const tally = known ?? (await reviewTally(ctx, sub, NAMES_SHOWN));
+  return { task, sub, tally, submitter: submitter ?? (await memberName(ctx, sub.submitterId)) };
 }
 
 /** Re-renders a submission's review card. */
@@ -95,7 +120,8 @@ export async function updateReviewCard(
   task: TaskRow,
   sub: SubmissionRow,
   known?: ReviewTally,
+  submitter?: string,
 ): Promise<void> {
-  const view = reviewCard(await reviewCardData(ctx, task, sub, known));
+  const view = reviewCard(await reviewCardData(ctx, task, sub, known, submitter));
   ctx.effects.push({ type: 'update', cardKey: submissionCardKey(sub.id), view });
 }

@@ -8,6 +8,10 @@ export type SubmissionRow = typeof submissions.$inferSelect;
 
 /** The votes on a submission that count, and the bar they are measured against. */
 export interface ReviewTally {
+  /** Approvals and objections that count. */
+  approvals: number;
+  objections: number;
+  /** Who approved and who objected, in the order they last voted: every one, or the first few a card names. */
   approvers: MemberRow[];
   objectors: Ballot[];
   needed: number;

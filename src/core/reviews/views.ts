@@ -1,6 +1,13 @@
 /** The review card of a submission, as a neutral view on plain data. */
 import type { ReviewCardData, SubmissionRow } from './types.js';
-import { nameList, truncate, type View, type ViewButton, type ViewField } from '../shared/views.js';
+import {
+  NAMES_SHOWN,
+  nameList,
+  truncate,
+  type View,
+  type ViewButton,
+  type ViewField,
+} from '../shared/views.js';
 
 const submissionStatus: Record<SubmissionRow['status'], string> = {
   open: 'awaiting review',
@@ -20,14 +27,19 @@ function fieldsOf({ sub, tally }: ReviewCardData): ViewField[] {
   const objections = tally.objectors.map((b) =>
     b.reason ? `${b.member.displayName} (${truncate(b.reason, 100)})` : b.member.displayName,
   );
+  const approvers = tally.approvers.map((m) => m.displayName);
   return [
     { name: 'Status', value: submissionStatus[sub.status], inline: true },
     {
       name: 'Approvals',
-      value: `${tally.approvers.length} of ${tally.needed}: ${nameList(tally.approvers.map((m) => m.displayName))}`,
+      value: `${tally.approvals} of ${tally.needed}: ${nameList(approvers, NAMES_SHOWN, tally.approvals)}`,
       inline: true,
     },
-    { name: 'Objections', value: `${objections.length}: ${nameList(objections)}`, inline: true },
+    {
+      name: 'Objections',
+      value: `${tally.objections}: ${nameList(objections, NAMES_SHOWN, tally.objections)}`,
+      inline: true,
+    },
   ];
 }
 

@@ -89,11 +89,17 @@ export function truncate(text: string, max: number): string {
   return `${text.slice(0, end)}…`;
 }
 
-/** Joins names, cutting to "a, b and N more" past `max`. */
-export function nameList(names: string[], max = 10): string {
-  if (names.length === 0) return '—';
-  if (names.length <= max) return names.join(', ');
-  return `${names.slice(0, max).join(', ')} and ${names.length - max} more`;
+/** How many names a list on a card shows before "and N more". */
+export const NAMES_SHOWN = 10;
+
+/**
+ * Joins names, cutting to "a, b and N more" past `max`. `total` is how many there are when `names`
+ * holds only the first of them (at least `max`, or all).
+ */
+export function nameList(names: string[], max = NAMES_SHOWN, total = names.length): string {
+  if (total === 0) return '—';
+  if (total <= max) return names.join(', ');
+  return `${names.slice(0, max).join(', ')} and ${total - max} more`;
 }
 
 /** `2026-01-08 12:00 UTC`: ISO date and time, always UTC so every member reads the same deadline. */

@@ -1,12 +1,124 @@
 /**
  * Voting marks shared by reviews and proposals. A member's vote is their latest mark still present:
  * each reaction is one mark, a command vote is one more; removing a reaction falls back to the rest.
+ * The latest mark of each member carries `latest` = 1, and `vote_tallies` counts those by value; both
+ * change in the statements that change the marks (a few per mark, however many votes the target has).
  */
-import { and, asc, eq, inArray } from 'drizzle-orm';
-import { members, voteMarks } from '../../db/schema.js';
+import { and, eq, inArray, ne, sql } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { prepared } from '../../db/prepared.js';
+import { voteMarks, voteTallies } from '../../db/schema.js';
 import type { Ctx } from '../shared/context.js';
 import type { VoteValue } from '../shared/model.js';
-import type { Ballot, Target } from './types.js';
+import type { Target } from './types.js';
+
+const p = {
+  type: sql.placeholder('type'),
+  id: sql.placeholder('id'),
+  member: sql.placeholder('member'),
+  source: sql.placeholder('source'),
+};
+
+/** One member's marks of one source on a target (at most one: the unique index). */
+const oneMark = and(
+  eq(voteMarks.targetType, p.type),
+  eq(voteMarks.targetId, p.id),
+  eq(voteMarks.memberId, p.member),
+  eq(voteMarks.source, p.source),
+);
+
+const memberMarks = and(
+  eq(voteMarks.targetType, p.type),
+  eq(voteMarks.targetId, p.id),
+  eq(voteMarks.memberId, p.member),
+);
+
+/** A new mark, unless the member has one of that source on the target already. Returns its id. */
+const insertMark = (db: Db) =>
+  prepared(db, 'marks.insert', (d) =>
+    d
+      .insert(voteMarks)
+      .values({
+        communityId: sql.placeholder('community'),
+        targetType: p.type,
+        targetId: p.id,
+        memberId: p.member,
+        source: p.source,
+        value: sql.placeholder('value'),
+        reason: sql.placeholder('reason'),
+        createdAt: sql.placeholder('at'),
+        latest: 1,
+      })
+      .onConflictDoNothing()
+      .returning({ id: voteMarks.id }),
+  );
+
+const deleteMark = (db: Db) =>
+  prepared(db, 'marks.delete', (d) =>
+    d.delete(voteMarks).where(oneMark).returning({ value: voteMarks.value, latest: voteMarks.latest }),
+  );
+
+/** The member's other marks are no longer the latest; returns the vote the member had (if any). */
+const demoteOthers = (db: Db) =>
+  prepared(db, 'marks.demoteOthers', (d) =>
+    d
+      .update(voteMarks)
+      .set({ latest: 0 })
+      .where(and(memberMarks, eq(voteMarks.latest, 1), ne(voteMarks.id, sql.placeholder('keep'))))
+      .returning({ value: voteMarks.value }),
+  );
+
+/** The member's newest remaining mark becomes their vote; returns it (none when no mark is left). */
+const promoteNewest = (db: Db) =>
+  prepared(db, 'marks.promoteNewest', (d) =>
+    d
+      .update(voteMarks)
+      .set({ latest: 1 })
+      .where(
+        eq(
+          voteMarks.id,
+          sql`(select max(m2.id) from ${voteMarks} m2 where m2.target_type = ${p.type} and m2.target_id = ${p.id} and m2.member_id = ${p.member})`,
+        ),
+      )
+      .returning({ value: voteMarks.value }),
+  );
+
+/** Adds to the counts of a target, making its row on the first vote. */
+const addToTally = (db: Db) =>
+  prepared(db, 'tallies.add', (d) =>
+    d
+      .insert(voteTallies)
+      .values({
+        communityId: sql.placeholder('community'),
+        targetType: p.type,
+        targetId: p.id,
+        yes: sql.placeholder('yes'),
+        no: sql.placeholder('no'),
+        abstain: sql.placeholder('abstain'),
+      })
+      .onConflictDoUpdate({
+        target: [voteTallies.targetType, voteTallies.targetId],
+        set: {
+          yes: sql`${voteTallies.yes} + excluded.yes`,
+          no: sql`${voteTallies.no} + excluded.no`,
+          abstain: sql`${voteTallies.abstain} + excluded.abstain`,
+        },
+      }),
+  );
+
+/** One member's vote went from `before` to `after` (either may be none): the counts follow. */
+async function countChange(
+  ctx: Ctx,
+  t: Target,
+  before: VoteValue | undefined,
+  after: VoteValue | undefined,
+): Promise<void> {
+  if (before === after) return;
+  const d = { yes: 0, no: 0, abstain: 0 };
+  if (before) d[before]--;
+  if (after) d[after]++;
+  await addToTally(ctx.db).execute({ community: ctx.community.id, type: t.type, id: t.id, ...d });
+}
 
 /** Adds a mark, or moves an existing one of the same source to "latest". Returns whether anything changed. */
 export async function addMark(
@@ -17,57 +129,80 @@ export async function addMark(
   value: VoteValue,
   reason?: string,
 ): Promise<boolean> {
-  const where = and(
-    eq(voteMarks.targetType, t.type),
-    eq(voteMarks.targetId, t.id),
-    eq(voteMarks.memberId, memberId),
-    eq(voteMarks.source, source),
-  );
-  const existing = (await ctx.db.select().from(voteMarks).where(where).limit(1))[0];
-  // A repeated reaction event (same emoji still on) changes nothing.
-  if (existing && source !== 'command') return false;
-  if (existing) await ctx.db.delete(voteMarks).where(eq(voteMarks.id, existing.id));
-  await ctx.db.insert(voteMarks).values({
-    communityId: ctx.community.id,
-    targetType: t.type,
-    targetId: t.id,
-    memberId,
-    source,
+  const key = { type: t.type, id: t.id, member: memberId, source };
+  let before: VoteValue | undefined;
+  // A command vote replaces the member's previous command vote (and becomes the latest mark).
+  if (source === 'command') {
+    const [old] = await deleteMark(ctx.db).execute(key);
+    if (old?.latest === 1) before = old.value;
+  }
+  const [made] = await insertMark(ctx.db).execute({
+    ...key,
+    community: ctx.community.id,
     value,
     reason: reason ?? null,
-    createdAt: ctx.now,
+    at: ctx.now,
   });
+  // A repeated reaction event (same emoji still on) changes nothing.
+  if (!made) return false;
+  const [was] = await demoteOthers(ctx.db).execute({ ...key, keep: made.id });
+  await countChange(ctx, t, before ?? was?.value, value);
   return true;
 }
 
 export async function removeMark(ctx: Ctx, t: Target, memberId: number, source: string): Promise<boolean> {
-  const r = await ctx.db
+  const key = { type: t.type, id: t.id, member: memberId, source };
+  const [gone] = await deleteMark(ctx.db).execute(key);
+  if (!gone) return false;
+  // An earlier mark going leaves the vote as it was; the latest going falls back to the one before.
+  if (gone.latest === 1) {
+    const [next] = await promoteNewest(ctx.db).execute(key);
+    await countChange(ctx, t, gone.value, next?.value);
+  }
+  return true;
+}
+
+/** Removes marks of the given sources (all reaction marks when `sources` is undefined). */
+export async function clearReactionMarks(ctx: Ctx, t: Target, sources?: string[]): Promise<boolean> {
+  const gone = await ctx.db
     .delete(voteMarks)
     .where(
       and(
         eq(voteMarks.targetType, t.type),
         eq(voteMarks.targetId, t.id),
-        eq(voteMarks.memberId, memberId),
-        eq(voteMarks.source, source),
+        ne(voteMarks.source, 'command'),
+        sources ? inArray(voteMarks.source, sources) : undefined,
       ),
     )
     .returning({ id: voteMarks.id });
-  return r.length > 0;
+  if (gone.length === 0) return false;
+  await recountVotes(ctx.db, ctx.community.id, t);
+  return true;
 }
 
-/** Removes marks of the given sources (all reaction marks when `sources` is undefined). */
-export async function clearReactionMarks(ctx: Ctx, t: Target, sources?: string[]): Promise<boolean> {
-  const conds = [eq(voteMarks.targetType, t.type), eq(voteMarks.targetId, t.id)];
-  const rows = await ctx.db
-    .select()
+/**
+ * Sets the `latest` flags and the counts of a target from its marks, after many marks went at once:
+ * the same statements as the migration that introduced them (migrations/*_vote_tallies_backfill.sql).
+ */
+export async function recountVotes(db: Db, communityId: number, t: Target): Promise<void> {
+  const target = and(eq(voteMarks.targetType, t.type), eq(voteMarks.targetId, t.id));
+  await db
+    .update(voteMarks)
+    .set({
+      latest: sql`case when ${voteMarks.id} = (select max(m2.id) from ${voteMarks} m2 where m2.target_type = vote_marks.target_type and m2.target_id = vote_marks.target_id and m2.member_id = vote_marks.member_id) then 1 else 0 end`,
+    })
+    .where(target);
+  const rows = await db
+    .select({ value: voteMarks.value, n: sql<number>`count(*)`.mapWith(Number) })
     .from(voteMarks)
-    .where(and(...conds));
-  const ids = rows
-    .filter((r) => r.source !== 'command' && (!sources || sources.includes(r.source)))
-    .map((r) => r.id);
-  if (ids.length === 0) return false;
-  await ctx.db.delete(voteMarks).where(inArray(voteMarks.id, ids));
-  return true;
+    .where(and(target, eq(voteMarks.latest, 1)))
+    .groupBy(voteMarks.value);
+  const counts = { yes: 0, no: 0, abstain: 0 };
+  for (const r of rows) counts[r.value] = r.n;
+  await db
+    .insert(voteTallies)
+    .values({ communityId, targetType: t.type, targetId: t.id, ...counts })
+    .onConflictDoUpdate({ target: [voteTallies.targetType, voteTallies.targetId], set: counts });
 }
 
 /** The reaction marks (not command votes) on a target. */
@@ -78,20 +213,4 @@ export async function reactionMarks(ctx: Ctx, t: Target): Promise<{ memberId: nu
       .from(voteMarks)
       .where(and(eq(voteMarks.targetType, t.type), eq(voteMarks.targetId, t.id)))
   ).filter((m) => m.source !== 'command');
-}
-
-/** Each member's current vote on a target, in the order they last voted. */
-export async function currentVotes(ctx: Ctx, t: Target): Promise<Ballot[]> {
-  const rows = await ctx.db
-    .select({ mark: voteMarks, member: members })
-    .from(voteMarks)
-    .innerJoin(members, eq(members.id, voteMarks.memberId))
-    .where(and(eq(voteMarks.targetType, t.type), eq(voteMarks.targetId, t.id)))
-    .orderBy(asc(voteMarks.id));
-  const latest = new Map<number, Ballot>();
-  for (const r of rows) {
-    latest.delete(r.member.id);
-    latest.set(r.member.id, { member: r.member, value: r.mark.value, reason: r.mark.reason });
-  }
-  return [...latest.values()];
 }
