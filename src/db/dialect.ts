@@ -8,8 +8,11 @@ import type { Db } from './client.js';
 import { isPg } from './is-pg.js';
 import type { PgDb } from './pg.js';
 import { prepared, type Preparable } from './prepared.js';
-import * as pgSchema from './schema.pg.js';
 import { communities, deadlines } from './schema.js';
+
+/** PostgreSQL's tables, loaded with the first PostgreSQL unit (SQLite never loads drizzle's pg-core). */
+let pgTables: Promise<typeof import('./schema.pg.js')> | undefined;
+const pgSchemaOf = () => (pgTables ??= import('./schema.pg.js'));
 
 type CommunityRow = typeof communities.$inferSelect;
 
@@ -26,7 +29,7 @@ export async function lockCommunity(
 ): Promise<CommunityRow | undefined> {
   const key = { platform, externalId };
   if (isPg(db)) {
-    const c = pgSchema.communities;
+    const c = (await pgSchemaOf()).communities;
     const q = prepared(
       db,
       'community.lock.pg',
@@ -62,7 +65,7 @@ export async function lockCommunity(
  */
 export async function lockDueDeadline(db: Db, id: number, now: number): Promise<boolean> {
   if (isPg(db)) {
-    const d = pgSchema.deadlines;
+    const d = (await pgSchemaOf()).deadlines;
     const rows = await (db as unknown as PgDb)
       .select({ id: d.id })
       .from(d)

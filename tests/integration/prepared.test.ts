@@ -2,10 +2,17 @@
 import { eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { kv } from '../../src/db/schema.js';
+import { isPg } from '../../src/db/is-pg.js';
 import { prepared } from '../../src/db/prepared.js';
 import { testDb } from '../helpers/test-db.js';
 
 describe('prepared queries', () => {
+  it('run on a handle whose dialect is told apart without loading the other dialect', async () => {
+    const t = testDb();
+    expect(await t.storage.read(async (db) => isPg(db))).toBe(t.dialect === 'pg');
+    await t.storage.close();
+  });
+
   it('run with their placeholders, again and again, in read and write units alike', async () => {
     const t = testDb();
     await t.exec("insert into kv (key, value) values ('a', '1'), ('b', '2')");
