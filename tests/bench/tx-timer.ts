@@ -27,8 +27,8 @@ export function timeTransactions(sqlite: Database.Database): { stop(): number[] 
       openedAt = undefined;
     }
   };
-  const s = sqlite as unknown as Record<'transaction' | 'exec' | 'prepare', (...a: unknown[]) => unknown>;
-  const orig = { transaction: s.transaction, exec: s.exec, prepare: s.prepare };
+  const s = sqlite as unknown as Record<'transaction' | 'exec', (...a: unknown[]) => unknown>;
+  const orig = { transaction: s.transaction, exec: s.exec };
 
   const timed =
     (f: (...a: unknown[]) => unknown) =>
@@ -52,23 +52,23 @@ export function timeTransactions(sqlite: Database.Database): { stop(): number[] 
     if (typeof sql === 'string' && END.test(sql)) end();
     return r;
   };
-  s.prepare = (sql: unknown) => {
-    const stmt = orig.prepare.call(sqlite, sql) as { run: (...a: unknown[]) => unknown };
-    if (typeof sql === 'string' && (BEGIN.test(sql) || END.test(sql))) {
-      const run = stmt.run.bind(stmt);
-      stmt.run = (...a: unknown[]) => {
-        if (BEGIN.test(sql)) begin();
-        const r = run(...a);
-        if (END.test(sql)) end();
-        return r;
-      };
-    }
-    return stmt;
+  // Prepared BEGIN/COMMIT statements, also those prepared before the timer started (the storage
+  // prepares its own once): every statement of the connection shares better-sqlite3's prototype.
+  type Stmt = { run: (...a: unknown[]) => unknown; source: string; database: unknown };
+  const proto = Object.getPrototypeOf(sqlite.prepare('SELECT 1')) as Stmt;
+  const origRun = proto.run;
+  proto.run = function (this: Stmt, ...a: unknown[]) {
+    const mine = this.database === sqlite;
+    if (mine && BEGIN.test(this.source)) begin();
+    const r = origRun.apply(this, a);
+    if (mine && END.test(this.source)) end();
+    return r;
   };
   return {
     stop() {
       // The wrappers are own properties of this connection; removing them uncovers the originals.
       for (const k of Object.keys(orig)) delete (s as Record<string, unknown>)[k];
+      proto.run = origRun;
       return durations;
     },
   };
