@@ -181,3 +181,15 @@ export async function submittedTask(h: Harness, opts: { slots?: number } = {}) {
   await h.ok('bob', '/task claim 1');
   await h.ok('bob', '/task submit 1 link:https://example.org/pr/1');
 }
+
+/** Makes every insert of a `proposal.closed` audit event fail, as a full disk would (both dialects). */
+export async function breakClosing(h: Harness): Promise<void> {
+  if (h.dialect === 'pg')
+    await h.exec(`create function fault() returns trigger language plpgsql as $$
+      begin raise exception 'the disk is full'; end $$;
+      create trigger fault before insert on audit for each row when (new.type = 'proposal.closed')
+      execute function fault()`);
+  else
+    await h.exec(`create trigger fault before insert on audit when new.type = 'proposal.closed'
+      begin select raise(abort, 'the disk is full'); end`);
+}

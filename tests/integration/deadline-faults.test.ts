@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { claimDeadline, dueDeadlines, MAX_ATTEMPTS } from '../../src/core/shared/deadlines.js';
 import { job, jobKinds, jobs } from '../../src/core/jobs.js';
 import { HOUR_MS } from '../../src/core/shared/model.js';
-import { makeCore, recordingLog, T0, TestClock, type Harness } from '../helpers/core.js';
+import { makeCore, recordingLog, T0, TestClock, type Harness, breakClosing } from '../helpers/core.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ostrom-deadlines-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -44,18 +44,6 @@ async function deadline(h: Harness, key: string): Promise<DeadlineState> {
     'select status, attempts, last_error, due_at from deadlines where key = ?',
     key,
   ))!;
-}
-
-/** Makes every insert of a `proposal.closed` audit event fail, as a full disk would. */
-async function breakClosing(h: Harness): Promise<void> {
-  if (h.dialect === 'pg')
-    await h.exec(`create function fault() returns trigger language plpgsql as $$
-      begin raise exception 'the disk is full'; end $$;
-      create trigger fault before insert on audit for each row when (new.type = 'proposal.closed')
-      execute function fault()`);
-  else
-    await h.exec(`create trigger fault before insert on audit when new.type = 'proposal.closed'
-      begin select raise(abort, 'the disk is full'); end`);
 }
 
 const outcomeTexts = (h: Harness, outs: Awaited<ReturnType<Harness['advance']>>) => h.texts(outs).join('\n');

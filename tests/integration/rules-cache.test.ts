@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HOUR_MS } from '../../src/core/shared/model.js';
-import { makeCore, recordingLog, type Harness } from '../helpers/core.js';
+import { makeCore, recordingLog, type Harness, breakClosing } from '../helpers/core.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -27,18 +27,6 @@ let asked = 0;
 async function approvals(h: Harness): Promise<string> {
   const text = (await h.ok('dave', '/commons config', { eventId: `config-${++asked}` })).reply!.text;
   return /review\.approvals = (\d+)/.exec(text)![1]!;
-}
-
-/** Makes every insert of a `proposal.closed` audit event fail, after the rule was written in the same unit. */
-async function breakClosing(h: Harness): Promise<void> {
-  if (h.dialect === 'pg')
-    await h.exec(`create function fault() returns trigger language plpgsql as $$
-      begin raise exception 'the disk is full'; end $$;
-      create trigger fault before insert on audit for each row when (new.type = 'proposal.closed')
-      execute function fault()`);
-  else
-    await h.exec(`create trigger fault before insert on audit when new.type = 'proposal.closed'
-      begin select raise(abort, 'the disk is full'); end`);
 }
 
 async function mendClosing(h: Harness): Promise<void> {
