@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { appendAudit } from '../../src/core/commons/audit.js';
 import { Governance } from '../../src/core/index.js';
 import { loadRules } from '../../src/core/community/community.js';
@@ -258,16 +258,32 @@ describe('/commons verify reads in pages', () => {
     const hooks: (() => void | Promise<void>)[] = [];
     /** What the hooks started (another process writing between pages); awaited before asserting. */
     const started: Promise<void>[] = [];
-    client.exec = ((source: string) => {
-      const r = exec(source);
+    const seen = (source: string) => {
       if (/^BEGIN/i.test(source)) {
         perTx.push(0);
         const run = hooks.shift()?.();
         if (run) started.push(run);
         inTx = true;
       } else if (/^(COMMIT|ROLLBACK)/i.test(source)) inTx = false;
+    };
+    client.exec = ((source: string) => {
+      const r = exec(source);
+      seen(source);
       return r;
     }) as typeof client.exec;
+    // The storage runs BEGIN and COMMIT as statements it prepared once (perhaps before this test
+    // looked): every statement of the connection shares better-sqlite3's prototype.
+    type Stmt = { run: (...a: unknown[]) => unknown; source: string; database: unknown };
+    const proto = Object.getPrototypeOf(client.prepare('SELECT 1')) as Stmt;
+    const run = proto.run;
+    proto.run = function (this: Stmt, ...a: unknown[]) {
+      const r = run.apply(this, a);
+      if (this.database === client) seen(this.source);
+      return r;
+    };
+    onTestFinished(() => {
+      proto.run = run;
+    });
     return { perTx, hooks, started };
   }
 
