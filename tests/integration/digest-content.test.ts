@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { proposals, tasks, taskSkills, voteMarks } from '../../src/db/schema.js';
 import type { View } from '../../src/core/shared/views.js';
 import { FIELDS_MAX, TOTAL_MAX, viewLength } from '../../src/core/shared/view-limits.js';
+import { recountVotes } from '../../src/core/votes/marks.js';
 import { makeCore, submittedTask, type Harness } from '../helpers/core.js';
 
 const MIN = 60_000;
@@ -67,6 +68,8 @@ async function openProposal(
         createdAt: now,
       });
     }
+    // Marks written straight to the table: their latest flags and counts, as the core keeps them.
+    await recountVotes(db, 1, { type: 'proposal', id: p!.id });
   });
 }
 

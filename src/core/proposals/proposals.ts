@@ -72,7 +72,10 @@ export function takesVotes(ctx: Ctx, p: ProposalRow): boolean {
 }
 
 /** Votes that do not count: by members too new at the frozen minimum days, judged now or at the deadline if earlier. */
-function notCountedOnProposal(ctx: Ctx, p: ProposalRow): NotCounted {
+export function notCountedOnProposal(
+  ctx: Ctx,
+  p: Pick<ProposalRow, 'closesAt' | 'minMemberDays'>,
+): NotCounted {
   return { joinedAfter: Math.min(ctx.now, p.closesAt) - p.minMemberDays * DAY_MS };
 }
 

@@ -1,13 +1,11 @@
 /** `/proposal list` and `/proposal show`: private, read-only. */
-import { and, asc, count, desc, eq, gt, inArray, ne, notExists, sql, type SQL } from 'drizzle-orm';
-import { alias } from 'drizzle-orm/sqlite-core';
-import { members, proposals, voteMarks } from '../../db/schema.js';
-import { DAY_MS } from '../shared/model.js';
-import { qualified } from '../shared/sql-helpers.js';
+import { and, asc, count, desc, eq, ne, type SQL } from 'drizzle-orm';
+import { proposals } from '../../db/schema.js';
 import type { CommandArgs } from '../commands.js';
 import type { Ctx } from '../shared/context.js';
 import { proposalCard, proposalLine } from './views.js';
-import { getProposal, proposalCardData } from './proposals.js';
+import { getProposal, notCountedOnProposal, proposalCardData } from './proposals.js';
+import { countVotes } from '../votes/tally.js';
 import type { ProposalRow, TallyCounts } from './types.js';
 import { truncate, type Reply } from '../shared/views.js';
 
@@ -43,55 +41,19 @@ async function listed(
 }
 
 /**
- * The tallies of many proposals in one aggregate: each member's latest mark (the highest id, as in
- * `currentVotes`) on each proposal, counted by value among members eligible then (joined at least the
- * frozen `min_member_days` before now, or before the deadline if earlier), as `proposalTally` counts.
- * Reads the marks of these proposals only, by the (target type, target id, member) index.
+ * The tallies of the proposals shown (a list, a digest): each from the counts kept in `vote_tallies`,
+ * less the few votes that do not count (members too new at the proposal's frozen minimum, judged now
+ * or at the deadline if earlier), as `proposalTally` counts. Each costs a few index look-ups, whatever
+ * the number of votes.
  */
 export async function tallyCounts(
   ctx: Ctx,
-  ps: Pick<ProposalRow, 'id'>[],
+  ps: Pick<ProposalRow, 'id' | 'closesAt' | 'minMemberDays'>[],
 ): Promise<Map<number, TallyCounts>> {
-  const out = new Map<number, TallyCounts>(
-    ps.map((p) => [p.id, { yes: 0, no: 0, abstain: 0, participants: 0 }]),
-  );
-  if (ps.length === 0) return out;
-  const later = alias(voteMarks, 'later');
-  const at = sql`(case when ${proposals.closesAt} < ${ctx.now} then ${proposals.closesAt} else ${ctx.now} end)`;
-  const rows = await ctx.db
-    .select({ id: voteMarks.targetId, value: voteMarks.value, n: count() })
-    .from(voteMarks)
-    .innerJoin(proposals, eq(proposals.id, voteMarks.targetId))
-    .innerJoin(members, eq(members.id, voteMarks.memberId))
-    .where(
-      and(
-        eq(voteMarks.targetType, 'proposal'),
-        inArray(
-          voteMarks.targetId,
-          ps.map((p) => p.id),
-        ),
-        sql`${members.joinedAt} + ${proposals.minMemberDays} * cast(${DAY_MS} as bigint) <= ${at}`,
-        notExists(
-          ctx.db
-            .select({ one: sql`1` })
-            .from(later)
-            .where(
-              and(
-                eq(later.targetType, 'proposal'),
-                // The outer mark's columns qualified: unqualified, they would bind to `later`.
-                eq(later.targetId, qualified(voteMarks.targetId)),
-                eq(later.memberId, qualified(voteMarks.memberId)),
-                gt(later.id, qualified(voteMarks.id)),
-              ),
-            ),
-        ),
-      ),
-    )
-    .groupBy(voteMarks.targetId, voteMarks.value);
-  for (const r of rows) {
-    const c = out.get(r.id)!;
-    c[r.value] = r.n;
-    c.participants += r.n;
+  const out = new Map<number, TallyCounts>();
+  for (const p of ps) {
+    const c = await countVotes(ctx, { type: 'proposal', id: p.id }, notCountedOnProposal(ctx, p));
+    out.set(p.id, { yes: c.yes, no: c.no, abstain: c.abstain, participants: c.yes + c.no + c.abstain });
   }
   return out;
 }
