@@ -144,3 +144,17 @@ export async function testDatabaseEnv(sqlitePath: string): Promise<Record<string
   if (testDialect === 'pg') return { DATABASE_URL: await newPgDatabase() };
   return { DATABASE_PATH: sqlitePath };
 }
+
+/**
+ * PostgreSQL only: the `nth` insert into kv fails with SQLSTATE 40001, as a serialization conflict
+ * would (a sequence is not rolled back, so it fails once only and a retry passes).
+ */
+export async function conflictOnKvInsert(t: TestDb, nth: number): Promise<void> {
+  await t.exec(`create sequence tries;
+    create function conflict_once() returns trigger language plpgsql as $$
+    begin
+      if nextval('tries') = ${nth} then raise exception 'could not serialize access' using errcode = '40001'; end if;
+      return new;
+    end $$;
+    create trigger conflict_once before insert on kv for each row execute function conflict_once()`);
+}

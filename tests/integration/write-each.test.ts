@@ -6,7 +6,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/client.js';
 import { kv } from '../../src/db/schema.js';
-import { testDb, testDialect, type TestDb } from '../helpers/test-db.js';
+import { conflictOnKvInsert, testDb, testDialect, type TestDb } from '../helpers/test-db.js';
 
 const open: TestDb[] = [];
 afterEach(async () => {
@@ -123,14 +123,7 @@ describe('writeEach', () => {
     'runs the whole batch again when PostgreSQL aborts one of its works as a serialization conflict',
     async () => {
       const t = db();
-      // The second insert into kv fails with SQLSTATE 40001 (a sequence is not rolled back: once only).
-      await t.exec(`create sequence tries;
-        create function conflict_second() returns trigger language plpgsql as $$
-        begin
-          if nextval('tries') = 2 then raise exception 'could not serialize access' using errcode = '40001'; end if;
-          return new;
-        end $$;
-        create trigger conflict_second before insert on kv for each row execute function conflict_second()`);
+      await conflictOnKvInsert(t, 2);
       let firstRuns = 0;
       const results = await t.storage.writeEach([
         async (d) => {
