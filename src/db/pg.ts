@@ -166,10 +166,11 @@ export function pgStorage(pool: pg.Pool): Storage {
    * its savepoint alone. A deadlock or serialization failure in any work aborts the whole batch, which
    * `unit` runs again like any other unit. The batch's caller keeps a batch to one community
    * (governance.ts, handleBatch): it locks that one community row, as a single unit does, so it cannot
-   * deadlock with another process's batch over the order of several communities' locks.
+   * deadlock with another process's batch over the order of several communities' locks. `finish`
+   * runs after the last work, in no savepoint: when it throws, the whole transaction is rolled back.
    */
   const each =
-    <T>(works: ((db: Db) => Promise<T>)[]) =>
+    <T>(works: ((db: Db) => Promise<T>)[], finish?: (db: Db) => Promise<void>) =>
     async (db: Db): Promise<Settled<T>[]> => {
       const client = clients.get(db)!;
       const results: Settled<T>[] = [];
@@ -187,6 +188,7 @@ export function pgStorage(pool: pg.Pool): Storage {
           results.push({ ok: false, error });
         }
       }
+      await finish?.(db);
       return results;
     };
   const unit = async <T>(begin: string, work: (db: Db) => Promise<T>): Promise<T> => {
@@ -202,7 +204,7 @@ export function pgStorage(pool: pg.Pool): Storage {
   };
   return {
     write: (work) => unit('BEGIN', work),
-    writeEach: (works) => unit('BEGIN', each(works)),
+    writeEach: (works, finish) => unit('BEGIN', each(works, finish)),
     read: (work) => unit('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', work),
     close: () => pool.end(),
   };

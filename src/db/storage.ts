@@ -21,8 +21,10 @@ export interface Storage {
    * rolled back alone (its result says what it threw) and the others go on; one commit at the end. The
    * promise rejects, and nothing of any work is kept, when the transaction itself fails (its commit,
    * or an error that aborted the whole transaction). Callers act on the results only after it resolves.
+   * `finish`, when given, runs after the last work, in the same transaction but in no savepoint: when
+   * it throws, nothing of any work is kept either.
    */
-  writeEach<T>(works: ((db: Db) => Promise<T>)[]): Promise<Settled<T>[]>;
+  writeEach<T>(works: ((db: Db) => Promise<T>)[], finish?: (db: Db) => Promise<void>): Promise<Settled<T>[]>;
   /** Runs `work` as one read transaction, in the same queue (a consistent snapshot, no write lock). */
   read<T>(work: (db: Db) => Promise<T>): Promise<T>;
   /** Waits for queued units, then closes the connection. */
@@ -56,28 +58,34 @@ export function sqliteStorage(db: SqliteDb): Storage {
     tail = next.catch(() => undefined);
     return next;
   };
-  const each = async <T>(db: Db, works: ((db: Db) => Promise<T>)[]): Promise<Settled<T>[]> => {
+  const each = async <T>(
+    db: Db,
+    works: ((db: Db) => Promise<T>)[],
+    finish?: (db: Db) => Promise<void>,
+  ): Promise<Settled<T>[]> => {
     const results: Settled<T>[] = [];
-    for (const [i, work] of works.entries()) {
-      sqlite.exec(`SAVEPOINT s${i}`);
+    // One savepoint name serves every work: each is released (or rolled back) before the next.
+    for (const work of works) {
+      run1('SAVEPOINT work');
       try {
         const value = await work(db);
-        sqlite.exec(`RELEASE s${i}`);
+        run1('RELEASE work');
         results.push({ ok: true, value });
       } catch (error) {
         // Some errors (SQLITE_FULL, an interrupt …) roll back the whole transaction: then the works
         // before this one are lost too, and the batch fails as a whole.
         if (!sqlite.inTransaction) throw error;
-        sqlite.exec(`ROLLBACK TO s${i}`);
-        sqlite.exec(`RELEASE s${i}`);
+        run1('ROLLBACK TO work');
+        run1('RELEASE work');
         results.push({ ok: false, error });
       }
     }
+    await finish?.(db);
     return results;
   };
   return {
     write: (work) => unit('BEGIN IMMEDIATE', work),
-    writeEach: (works) => unit('BEGIN IMMEDIATE', (db) => each(db, works)),
+    writeEach: (works, finish) => unit('BEGIN IMMEDIATE', (db) => each(db, works, finish)),
     read: (work) => unit('BEGIN', work),
     close: async () => {
       await tail;

@@ -103,7 +103,7 @@ function pgTestDb(at?: string): TestDb {
     location: async () => (await open()).url,
     storage: {
       write: async (work) => (await open()).storage.write(work),
-      writeEach: async (works) => (await open()).storage.writeEach(works),
+      writeEach: async (works, finish) => (await open()).storage.writeEach(works, finish),
       read: async (work) => (await open()).storage.read(work),
       close: async () => {
         if (opened) await (await opened).storage.close();

@@ -114,6 +114,26 @@ describe('writeEach', () => {
     expect(await keys(t)).toEqual(['a', 'b', 'c']);
   });
 
+  it('runs finish after the last work in the same transaction; when it throws, nothing is kept', async () => {
+    const t = db();
+    const results = await t.storage.writeEach([put('a'), put('b')], async (d) => {
+      await put('c')(d);
+    });
+    expect(results).toEqual([
+      { ok: true, value: 'a' },
+      { ok: true, value: 'b' },
+    ]);
+    expect(await keys(t)).toEqual(['a', 'b', 'c']);
+    const broken = new Error('a bug at the end');
+    await expect(
+      t.storage.writeEach([put('d')], async (d) => {
+        await put('e')(d);
+        throw broken;
+      }),
+    ).rejects.toBe(broken);
+    expect(await keys(t)).toEqual(['a', 'b', 'c']);
+  });
+
   it('commits an empty batch', async () => {
     const t = db();
     expect(await t.storage.writeEach([])).toEqual([]);
