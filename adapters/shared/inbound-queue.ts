@@ -8,7 +8,7 @@
 import type { BatchResult, Governance, Inbound, Outcome } from '../../src/core/index.js';
 
 /** The most events taken from the queue at once (the core splits longer runs of one community too). */
-export const MAX_TAKE = 200;
+export const MAX_TAKE = 500;
 
 /** What the platform's event comes to once looked at (its member fetched …): an event, or nothing to do. */
 export type Prepare = () => Promise<Inbound | undefined>;

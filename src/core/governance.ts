@@ -7,6 +7,7 @@ import type { Db } from '../db/client.js';
 import { processedEvents } from '../db/schema.js';
 import type { Settled, Storage } from '../db/storage.js';
 import type { CommandInput } from './commands.js';
+import { BatchScope } from './batch-scope.js';
 import { findCard, saveCard, type CardRef } from './card-store.js';
 import { ensureCommunity, findCommunity } from './community/community.js';
 import { RulesCache } from './community/rules-cache.js';
@@ -99,7 +100,7 @@ export type { CardRef };
 export type BatchResult = Settled<Outcome>;
 
 /** The most events `handleBatch` puts in one transaction (a longer run of one community is split). */
-export const MAX_BATCH = 200;
+export const MAX_BATCH = 500;
 
 const stderrLog: FaultLog = {
   warn: (fields, message) => console.error(message, fields),
@@ -174,11 +175,14 @@ export class Governance {
   /**
    * Applies inbound events (a burst an adapter had queued) with the same result, event by event, as
    * `handle` on each in turn, in fewer transactions: the events of one community share one write unit
-   * (`storage.writeEach`), each in its own savepoint. A user error comes back as that event's value;
-   * an event that throws (a bug) is rolled back alone and its result holds what it threw; a repeated
-   * event id counts once, within the batch too (the first records it, the second finds it). Nothing
-   * is returned before the transaction commits, so the caller performs effects only of what is
-   * stored; when the commit fails, every event of that transaction fails. Results are in input order.
+   * (`storage.writeEach`), each in its own savepoint, and what they read (batch-scope.ts). A card is
+   * edited once per unit, by the last event that changed it, showing what the unit left (the edits
+   * before it would be replaced at once). A user error comes back as that event's value; an event
+   * that throws (a bug) is rolled back alone and its result holds what it threw; a repeated event id
+   * counts once, within the batch too (the first records it, the second finds it). Nothing is returned
+   * before the transaction commits, so the caller performs effects only of what is stored; when the
+   * unit fails as a whole (its commit), its events are applied again one at a time. Results are in
+   * input order.
    *
    * One community per transaction: on PostgreSQL every unit locks its community row first, and a
    * transaction that held several communities' rows, taken in the order events arrived, could deadlock
@@ -210,13 +214,25 @@ export class Governance {
     return this.applyEach(events as Exclude<Inbound, CommandEvent>[]);
   }
 
-  /** Events of one community, none a command, in one write unit: each in its own savepoint. */
+  /**
+   * Events of one community, none a command, in one write unit: each in its own savepoint. When the
+   * unit fails as a whole (its commit, or re-rendering its cards at the end), nothing of it is kept,
+   * and its events are applied again one at a time, so each succeeds or fails on its own.
+   */
   private async applyEach(events: Exclude<Inbound, CommandEvent>[]): Promise<BatchResult[]> {
     try {
       const settled = await this.inOrder(events[0]!.community, async () => {
         await this.clock.sync?.();
         const now = this.clock.now();
-        return this.storage.writeEach(events.map((event) => (db: Db) => this.apply(db, event, now, {})));
+        try {
+          return await this.inOneUnit(events, now);
+        } catch (error) {
+          this.log.warn(
+            { events: events.length, err: error },
+            'A batch of events failed as a whole and was rolled back; applying its events one at a time',
+          );
+          return await this.oneByOne(events, now);
+        }
       });
       return settled.map((r, k) =>
         r.ok || !(r.error instanceof UserError)
@@ -226,6 +242,44 @@ export class Governance {
     } catch (error) {
       return events.map(() => ({ ok: false, error }));
     }
+  }
+
+  /**
+   * The events in one write unit, reactions sharing what they read (batch-scope.ts); the cards they
+   * changed are re-rendered once each at the end, onto the last event that changed each card.
+   */
+  private inOneUnit(events: Exclude<Inbound, CommandEvent>[], now: number): Promise<Settled<Outcome>[]> {
+    let scope = new BatchScope();
+    const works = events.map((event, k) => async (db: Db) => {
+      // A new attempt of the whole unit (PostgreSQL re-runs a deadlock victim) starts afresh.
+      if (k === 0) scope = new BatchScope();
+      // Clearing or reconciling a card's reactions changes its marks wholesale: read everything again.
+      const shared = event.type === 'reaction' ? scope : undefined;
+      if (!shared) scope.reset();
+      try {
+        const out = await this.apply(db, event, now, {}, shared);
+        if (!shared) scope.reset();
+        scope.commitEvent();
+        return out;
+      } catch (error) {
+        scope.abortEvent();
+        throw error;
+      }
+    });
+    return this.storage.writeEach(works, () => scope.flush());
+  }
+
+  /** Each event in its own write unit, as `handle` would (the fallback of a batch that failed as a whole). */
+  private async oneByOne(events: Exclude<Inbound, CommandEvent>[], now: number): Promise<Settled<Outcome>[]> {
+    const results: Settled<Outcome>[] = [];
+    for (const event of events) {
+      try {
+        results.push({ ok: true, value: await this.storage.write((db) => this.apply(db, event, now, {})) });
+      } catch (error) {
+        results.push({ ok: false, error });
+      }
+    }
+    return results;
   }
 
   /**
@@ -240,12 +294,26 @@ export class Governance {
     }
   }
 
-  private async apply(db: Db, input: Checked, now: number, pending: { read?: PagedRead }): Promise<Outcome> {
+  private async apply(
+    db: Db,
+    input: Checked,
+    now: number,
+    pending: { read?: PagedRead },
+    batch?: BatchScope,
+  ): Promise<Outcome> {
     const out: Outcome = { community: input.community, effects: [] };
     if ('actor' in input && input.actor.isBot) return out;
     if (input.eventId && !(await firstSight(db, input.community.platform, input.eventId, now)))
       return { ...out, duplicate: true };
-    const ctx = await writeContext(db, this.rules, input.community, now, channelOf(input), actorOf(input));
+    const ctx = await writeContext(
+      db,
+      this.rules,
+      input.community,
+      now,
+      channelOf(input),
+      actorOf(input),
+      batch,
+    );
     out.effects = ctx.effects;
     if (input.type === 'command') {
       ctx.channels = input.channels;

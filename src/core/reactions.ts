@@ -9,12 +9,22 @@ import type { Actor } from './shared/model.js';
 import type { MessageRef, VoteValue } from './shared/model.js';
 import { proposalForVote, refreshProposalCard, takesVotes } from './proposals/proposals.js';
 import type { ProposalRow } from './proposals/types.js';
+import type { BatchScope, ReviewCount } from './batch-scope.js';
 import { afterReviewVote } from './reviews/accept.js';
-import { submissionForVote } from './reviews/reviews.js';
+import {
+  claimantIdsOf,
+  isAccepted,
+  notCountedOnReview,
+  reviewTally,
+  submissionForVote,
+  updateReviewCard,
+} from './reviews/reviews.js';
+import type { MemberRow } from './shared/context.js';
+import { proposalCardKey, submissionCardKey } from './shared/card-keys.js';
 import type { SubmissionRow } from './reviews/types.js';
 import type { TaskRow } from './tasks/types.js';
 import { parseCardKey } from './shared/card-keys.js';
-import { addMark, clearReactionMarks, reactionMarks, removeMark } from './votes/marks.js';
+import { addMark, clearReactionMarks, reactionMarks, removeMark, type VoteChange } from './votes/marks.js';
 import type { Target } from './votes/types.js';
 
 export interface ReactionChange {
@@ -25,7 +35,7 @@ export interface ReactionChange {
 }
 
 /** A vote target with what re-rendering its card needs, read when the reaction arrives. */
-type OpenTarget =
+export type OpenTarget =
   | { type: 'submission'; id: number; sub: SubmissionRow; task: TaskRow; submitter: string }
   | { type: 'proposal'; id: number; proposal: ProposalRow; author: string };
 
@@ -79,6 +89,16 @@ const nameOf = (memberId: SQL) =>
  * and submitter) or proposal (with author), in one query, as every reaction needs them.
  */
 async function openTargetOf(ctx: Ctx, message: MessageRef): Promise<OpenTarget | undefined> {
+  const batch = ctx.batch;
+  if (!batch) return await readOpenTarget(ctx, message);
+  const seen = batch.targets.get(message.messageId);
+  if (seen !== undefined) return seen ?? undefined;
+  const found = await readOpenTarget(ctx, message);
+  batch.targets.set(message.messageId, found ?? null);
+  return found;
+}
+
+async function readOpenTarget(ctx: Ctx, message: MessageRef): Promise<OpenTarget | undefined> {
   const q = prepared(ctx.db, 'reactions.cardTarget', (d) =>
     d
       .select({
@@ -113,21 +133,86 @@ async function openTargetOf(ctx: Ctx, message: MessageRef): Promise<OpenTarget |
 }
 
 export async function applyReaction(ctx: Ctx, change: ReactionChange): Promise<void> {
-  if (!ctx.actor) return;
+  const actor = ctx.actor;
+  if (!actor) return;
   const target = await openTargetOf(ctx, change.message);
   if (!target) return;
   const t: Target = { type: target.type, id: target.id };
-  const changed = change.added
-    ? await addMark(ctx, t, ctx.actor.id, change.emoji, change.value)
-    : await removeMark(ctx, t, ctx.actor.id, change.emoji);
-  if (!changed) return;
+  const vote = change.added
+    ? await addMark(ctx, t, actor.id, change.emoji, change.value)
+    : await removeMark(ctx, t, actor.id, change.emoji);
+  if (!vote) return;
   await appendAudit(ctx, change.added ? 'vote.reaction.added' : 'vote.reaction.removed', {
     target: `${t.type}:${t.id}`,
-    member: ctx.actor.userId,
+    member: actor.userId,
     emoji: change.emoji,
     vote: change.value,
   });
-  await afterChange(ctx, target);
+  if (ctx.batch) await afterChangeInBatch(ctx, ctx.batch, target, actor, vote);
+  else await afterChange(ctx, target);
+}
+
+/**
+ * `afterChange` within a batch (batch-scope.ts): the card is re-rendered once, at the end of the batch,
+ * unless this vote accepts its submission, which is found from the submission's counted votes kept in
+ * the scope (read after its first vote of the batch, then moved by each vote's change), not by
+ * tallying the card again for every reaction.
+ */
+async function afterChangeInBatch(
+  ctx: Ctx,
+  batch: BatchScope,
+  t: OpenTarget,
+  voter: MemberRow,
+  vote: VoteChange,
+): Promise<void> {
+  if (t.type === 'proposal') {
+    batch.render(proposalCardKey(t.id), async () => {
+      await refreshProposalCard(ctx, t.proposal, undefined, t.author);
+    });
+    return;
+  }
+  const count = await reviewCount(ctx, batch, t.sub, voter, vote);
+  if (!isAccepted(ctx, { ...count, needed: ctx.rules['review.approvals'] })) {
+    batch.render(submissionCardKey(t.id), () => updateReviewCard(ctx, t.task, t.sub, undefined, t.submitter));
+    return;
+  }
+  // Accepted: as a single event would, from the database (which has every vote of the batch so far).
+  await afterReviewVote(ctx, t.task, t.sub, t.submitter);
+  batch.rendered(submissionCardKey(t.id));
+  batch.reset();
+}
+
+/** A submission's counted review votes after `vote`: read on its first vote of the batch, then moved. */
+async function reviewCount(
+  ctx: Ctx,
+  batch: BatchScope,
+  sub: SubmissionRow,
+  voter: MemberRow,
+  vote: VoteChange,
+): Promise<ReviewCount> {
+  const known = batch.reviews.get(sub.id);
+  if (!known) {
+    // Read now, with this vote in it.
+    const tally = await reviewTally(ctx, sub, 0);
+    const who = notCountedOnReview(ctx, sub);
+    const count: ReviewCount = {
+      approvals: tally.approvals,
+      objections: tally.objections,
+      excluded: await claimantIdsOf(ctx, sub),
+      joinedAfter: who.joinedAfter,
+    };
+    batch.reviews.set(sub.id, count);
+    return count;
+  }
+  if (!known.excluded.has(voter.id) && voter.joinedAt <= known.joinedAfter) {
+    const move = (value: VoteValue | undefined, by: number) => {
+      if (value === 'yes') known.approvals += by;
+      else if (value === 'no') known.objections += by;
+    };
+    move(vote.before, -1);
+    move(vote.after, +1);
+  }
+  return known;
 }
 
 export async function clearReactions(ctx: Ctx, message: MessageRef, emoji?: string): Promise<void> {
@@ -166,11 +251,11 @@ export async function syncReactions(
     if (r.actor.isBot) continue;
     const member = await ensureMember(ctx.db, ctx.community.id, r.actor, ctx.now);
     seen.add(`${member.id}|${r.emoji}`);
-    changed = (await addMark(ctx, target, member.id, r.emoji, r.value)) || changed;
+    changed = (await addMark(ctx, target, member.id, r.emoji, r.value)) !== undefined || changed;
   }
   for (const m of existing) {
     if (!seen.has(`${m.memberId}|${m.source}`))
-      changed = (await removeMark(ctx, target, m.memberId, m.source)) || changed;
+      changed = (await removeMark(ctx, target, m.memberId, m.source)) !== undefined || changed;
   }
   if (!changed) return;
   await appendAudit(ctx, 'vote.reactions.reconciled', {

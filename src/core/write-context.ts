@@ -1,13 +1,16 @@
 /** The context of a unit of work that may write, for a command, a reaction or a deadline. */
 import type { Db } from '../db/client.js';
-import { ensureCommunity, ensureMember } from './community/community.js';
+import type { BatchScope } from './batch-scope.js';
+import { ensureCommunity, isCurrent, memberOf } from './community/community.js';
 import type { RulesCache } from './community/rules-cache.js';
-import type { Ctx } from './shared/context.js';
+import type { Ctx, MemberRow } from './shared/context.js';
 import type { Actor, CommunityRef } from './shared/model.js';
 
 /**
  * The community (locked for the unit) and the acting member, each made on first sight, with the
- * community's rules (from `cache` while the community row's rules version is the one cached).
+ * community's rules (from `cache` while the community row's rules version is the one cached). In a
+ * batch, the community (locked by the batch's first event, for the whole transaction) and members
+ * already seen come from the batch's scope.
  */
 export async function writeContext(
   db: Db,
@@ -16,11 +19,37 @@ export async function writeContext(
   now: number,
   channelId: string,
   actor?: Actor,
+  batch?: BatchScope,
 ): Promise<Ctx> {
-  const community = await ensureCommunity(db, ref, now);
-  const rules = await cache.rulesOf(db, community, true);
-  const ctx: Ctx = { db, now, platform: ref.platform, community, rules, channelId, effects: [] };
+  let known = batch?.community;
+  if (!known) {
+    const row = await ensureCommunity(db, ref, now);
+    known = { row, rules: await cache.rulesOf(db, row, true) };
+    if (batch) batch.community = known;
+  }
+  const community = known.row;
+  // Each unit gets its own copy of the rules (a rule change writes into its context's).
+  const rules = batch ? { ...known.rules } : known.rules;
+  const ctx: Ctx = { db, now, platform: ref.platform, community, rules, channelId, effects: [], batch };
   if (actor)
-    ctx.actor = { ...(await ensureMember(db, community.id, actor, now)), isAdmin: actor.isAdmin ?? false };
+    ctx.actor = { ...(await member(db, community.id, actor, now, batch)), isAdmin: actor.isAdmin ?? false };
   return ctx;
+}
+
+async function member(
+  db: Db,
+  communityId: number,
+  actor: Actor,
+  now: number,
+  batch?: BatchScope,
+): Promise<MemberRow> {
+  const seen = batch?.members.get(actor.userId);
+  if (seen && isCurrent(seen, actor)) return seen;
+  const { row, updated } = await memberOf(db, communityId, actor, now);
+  if (batch) {
+    // A changed name or join date changes cards and whose votes count: read everything again.
+    if (updated) batch.reset();
+    batch.members.set(actor.userId, row);
+  }
+  return row;
 }

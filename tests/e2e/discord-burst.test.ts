@@ -86,8 +86,8 @@ describe('Discord adapter: a burst of reactions', () => {
     // What the database had committed each time a batch came back, and what each card edit showed.
     const committed: number[] = [];
     const writeEach = bot.db.storage.writeEach.bind(bot.db.storage);
-    bot.db.storage.writeEach = async (works) => {
-      const results = await writeEach(works);
+    bot.db.storage.writeEach = async (works, finish) => {
+      const results = await writeEach(works, finish);
       committed.push((await objections(bot, n)).length);
       return results;
     };

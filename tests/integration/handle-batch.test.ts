@@ -1,6 +1,7 @@
 /**
  * `handleBatch`: a burst of queued events applied in one transaction per community, each event in its
- * own savepoint, with the same result event by event as `handle` on each in turn.
+ * own savepoint, with the same result event by event as `handle` on each in turn, except that a card
+ * is edited once: by the last event of the batch that changed it, showing what the batch left.
  */
 import { describe, expect, it } from 'vitest';
 import type { BatchResult, Inbound, Outcome, ReactionEvent } from '../../src/core/index.js';
@@ -39,6 +40,23 @@ async function reaction(
   };
 }
 
+/** Outcomes with each card edit dropped that a later outcome's edit of the same card replaces. */
+function lastEdits(outs: Outcome[]): Outcome[] {
+  const later = new Set<string>();
+  return outs
+    .toReversed()
+    .map((o) => ({
+      ...o,
+      effects: o.effects.filter((e) => {
+        if (e.type !== 'update') return true;
+        const seen = later.has(e.cardKey);
+        later.add(e.cardKey);
+        return !seen;
+      }),
+    }))
+    .reverse();
+}
+
 function values(results: BatchResult[]): Outcome[] {
   return results.map((r) => {
     if (!r.ok) throw r.error;
@@ -54,7 +72,7 @@ async function marks(h: Harness) {
 }
 
 describe('handleBatch', () => {
-  it('leaves the database and the outcomes exactly as handle would, one event after the other', async () => {
+  it('leaves the database and the outcomes as handle would, one event after the other, each card edited once', async () => {
     const one = await setup();
     const batch = await setup();
     const script: [string, string, string, boolean][] = [
@@ -76,8 +94,9 @@ describe('handleBatch', () => {
     for (const [i, [user, key, emoji, added]] of script.entries())
       inputs.push(await reaction(batch, user, key, emoji, added, `r${i}`));
     const outsBatch = values(await batch.core.handleBatch(inputs));
-    expect(outsBatch).toEqual(outsOne);
-    expect(outsBatch.some((o) => o.effects.some((e) => e.type === 'update'))).toBe(true);
+    expect(outsBatch).toEqual(lastEdits(outsOne));
+    // Both cards edited, once each.
+    expect(outsBatch.flatMap((o) => o.effects).filter((e) => e.type === 'update')).toHaveLength(2);
     expect(await marks(batch)).toEqual(await marks(one));
     expect(await batch.dump()).toEqual(await one.dump());
   });
@@ -193,8 +212,14 @@ describe('handleBatch', () => {
     };
     const storage = {
       ...h.storage,
-      writeEach: <T>(works: Parameters<typeof h.storage.writeEach<T>>[0]) =>
-        h.storage.writeEach(works.map((w, k) => (k === 1 ? refusing : w))),
+      writeEach: <T>(
+        works: Parameters<typeof h.storage.writeEach<T>>[0],
+        finish: Parameters<typeof h.storage.writeEach<T>>[1],
+      ) =>
+        h.storage.writeEach(
+          works.map((w, k) => (k === 1 ? refusing : w)),
+          finish,
+        ),
     };
     const core = new Governance(storage, h.clock);
     const inputs = [
@@ -211,10 +236,31 @@ describe('handleBatch', () => {
     expect((await marks(h)).map((m) => m.user)).toEqual(['carol']);
   });
 
-  it('fails every event of a transaction that did not commit', async () => {
+  it('applies the events of a transaction that did not commit again one at a time, and says so', async () => {
     const h = await setup();
     const lost = new Error('the disk is full');
-    const core = new Governance({ ...h.storage, writeEach: () => Promise.reject(lost) }, h.clock);
+    const warned: string[] = [];
+    const log = {
+      warn: (_: object, m: string) => warned.push(m),
+      error: (_: object, m: string) => warned.push(m),
+    };
+    const core = new Governance({ ...h.storage, writeEach: () => Promise.reject(lost) }, h.clock, log);
+    const inputs = [
+      await reaction(h, 'carol', PROPOSAL, '✅', true, 'a'),
+      await reaction(h, 'dave', PROPOSAL, '❌', true, 'b'),
+    ];
+    const outs = values(await core.handleBatch(inputs));
+    expect(outs.map((o) => o.effects.map((e) => e.type))).toEqual([['update'], ['update']]);
+    expect((await marks(h)).map((m) => m.user)).toEqual(['carol', 'dave']);
+    expect(warned).toEqual([expect.stringContaining('applying its events one at a time')]);
+  });
+
+  it('fails every event that fails again on its own after its batch did not commit', async () => {
+    const h = await setup();
+    const lost = new Error('the disk is full');
+    const log = { warn: () => undefined, error: () => undefined };
+    const refuse = () => Promise.reject(lost);
+    const core = new Governance({ ...h.storage, writeEach: refuse, write: refuse }, h.clock, log);
     const inputs = [
       await reaction(h, 'carol', PROPOSAL, '✅', true, 'a'),
       await reaction(h, 'dave', PROPOSAL, '❌', true, 'b'),
@@ -223,5 +269,31 @@ describe('handleBatch', () => {
       { ok: false, error: lost },
       { ok: false, error: lost },
     ]);
+    expect(await marks(h)).toEqual([]);
+  });
+
+  it('rolls the whole batch back when re-rendering its cards fails, then applies each event on its own', async () => {
+    const h = await setup();
+    const log = { warn: () => undefined, error: () => undefined };
+    let finishes = 0;
+    const writeEach: typeof h.storage.writeEach = (works, finish) =>
+      h.storage.writeEach(works, async (db) => {
+        finishes++;
+        await finish?.(db);
+        throw new Error('a bug in a card view');
+      });
+    const core = new Governance({ ...h.storage, writeEach }, h.clock, log);
+    const inputs = [
+      await reaction(h, 'carol', PROPOSAL, '✅', true, 'a'),
+      await reaction(h, 'dave', 'submission:1', '❌', true, 'b'),
+    ];
+    const outs = values(await core.handleBatch(inputs));
+    expect(finishes).toBe(1);
+    // Applied once each (no duplicate from the rolled-back attempt), each with its own card edit.
+    expect(outs.map((o) => [o.duplicate, o.effects.map((e) => e.type)])).toEqual([
+      [undefined, ['update']],
+      [undefined, ['update']],
+    ]);
+    expect((await marks(h)).map((m) => m.user)).toEqual(['carol', 'dave']);
   });
 });

@@ -44,7 +44,8 @@ const insertEvent = (db: Db) =>
 
 /** Appends one event after the community's last (its row is locked for the unit); returns its hash. */
 export async function appendAudit(ctx: Ctx, type: string, data: Record<string, unknown>): Promise<string> {
-  const [last] = await lastEvent(ctx.db).execute({ community: ctx.community.id });
+  // In a batch, the head this transaction last wrote (or read): every append goes through here.
+  const last = ctx.batch?.audit ?? (await lastEvent(ctx.db).execute({ community: ctx.community.id }))[0];
   const entry = {
     communityId: ctx.community.id,
     seq: (last?.seq ?? 0) + 1,
@@ -56,6 +57,7 @@ export async function appendAudit(ctx: Ctx, type: string, data: Record<string, u
   };
   const hash = hashOf(entry);
   await insertEvent(ctx.db).execute({ ...entry, hash });
+  if (ctx.batch) ctx.batch.audit = { seq: entry.seq, hash };
   return hash;
 }
 

@@ -53,8 +53,27 @@ export async function ensureMember(
   actor: Actor,
   now: number,
 ): Promise<MemberRow> {
-  // A display name comes from the platform and is shown to everyone: plain text, one line.
-  const name = plainLine(actor.name) || actor.userId;
+  return (await memberOf(db, communityId, actor, now)).row;
+}
+
+/** A display name comes from the platform and is shown to everyone: plain text, one line. */
+const nameOf = (actor: Actor) => plainLine(actor.name) || actor.userId;
+
+/** Whether a member row read earlier is what `ensureMember` would make of the actor now (no update). */
+export function isCurrent(row: MemberRow, actor: Actor): boolean {
+  return (
+    row.displayName === nameOf(actor) && (actor.joinedAt === undefined || actor.joinedAt >= row.joinedAt)
+  );
+}
+
+/** `ensureMember`, saying whether an existing member's row changed (name, or an earlier join). */
+export async function memberOf(
+  db: Db,
+  communityId: number,
+  actor: Actor,
+  now: number,
+): Promise<{ row: MemberRow; updated: boolean }> {
+  const name = nameOf(actor);
   const byUser = prepared(db, 'members.byUser', (d) =>
     d
       .select()
@@ -68,17 +87,16 @@ export async function ensureMember(
   );
   const [found] = await byUser.execute({ community: communityId, user: actor.userId });
   if (found) {
+    if (isCurrent(found, actor)) return { row: found, updated: false };
     const joinedAt = actor.joinedAt !== undefined ? Math.min(actor.joinedAt, found.joinedAt) : found.joinedAt;
-    if (found.displayName === name && joinedAt === found.joinedAt) return found;
-    return (
-      await db
-        .update(members)
-        .set({ displayName: name, joinedAt })
-        .where(eq(members.id, found.id))
-        .returning()
-    )[0]!;
+    const [row] = await db
+      .update(members)
+      .set({ displayName: name, joinedAt })
+      .where(eq(members.id, found.id))
+      .returning();
+    return { row: row!, updated: true };
   }
-  return (
+  const row = (
     await db
       .insert(members)
       .values({
@@ -90,6 +108,7 @@ export async function ensureMember(
       })
       .returning()
   )[0]!;
+  return { row, updated: false };
 }
 
 /** A member named by user id, `@name`, or display name. */

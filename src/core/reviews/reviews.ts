@@ -65,9 +65,13 @@ export async function claimantIdsOf(
   ctx: Ctx,
   sub: Pick<SubmissionRow, 'taskId' | 'submitterId'>,
 ): Promise<Set<number>> {
-  const ids = (
-    await ctx.db.select({ m: claims.memberId }).from(claims).where(eq(claims.taskId, sub.taskId))
-  ).map((r) => r.m);
+  const q = prepared(ctx.db, 'reviews.claimants', (d) =>
+    d
+      .select({ m: claims.memberId })
+      .from(claims)
+      .where(eq(claims.taskId, sql.placeholder('task'))),
+  );
+  const ids = (await q.execute({ task: sub.taskId })).map((r) => r.m);
   return new Set([...ids, sub.submitterId]);
 }
 
@@ -97,7 +101,7 @@ export async function reviewTally(ctx: Ctx, sub: SubmissionRow, names = ALL_VOTE
 }
 
 /** Accepted: enough approvals, and no objection while objections block. */
-export function isAccepted(ctx: Ctx, t: ReviewTally): boolean {
+export function isAccepted(ctx: Ctx, t: Pick<ReviewTally, 'approvals' | 'objections' | 'needed'>): boolean {
   const blocked = ctx.rules['review.objectionsBlock'] && t.objections > 0;
   return t.approvals >= t.needed && !blocked;
 }

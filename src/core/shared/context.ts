@@ -1,5 +1,6 @@
 /** What every core operation gets: the open transaction's view of one community at one instant. */
 import type { Db } from '../../db/client.js';
+import type { BatchScope } from '../batch-scope.js';
 import type { communities, members } from '../../db/schema.js';
 import type { ChannelInfo, Platform } from './model.js';
 import type { Rules } from '../community/rules.js';
@@ -21,6 +22,8 @@ export interface Ctx {
   effects: Effect[];
   /** The channels the bot can post in, when the adapter knows them (to refuse a channel rule naming none). */
   channels?: ChannelInfo[];
+  /** What the events of a batch share (batch-scope.ts); undefined for a unit of one event. */
+  batch?: BatchScope;
 }
 
 export function actorOf(ctx: Ctx): MemberRow & { isAdmin: boolean } {

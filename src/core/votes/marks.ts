@@ -106,13 +106,17 @@ const addToTally = (db: Db) =>
       }),
   );
 
-/** One member's vote went from `before` to `after` (either may be none): the counts follow. */
-async function countChange(
-  ctx: Ctx,
-  t: Target,
-  before: VoteValue | undefined,
-  after: VoteValue | undefined,
-): Promise<void> {
+/**
+ * What a mark's change did to its member's vote: from `before` to `after` (either may be none; equal
+ * when an earlier mark came or went and the vote stayed what it was).
+ */
+export interface VoteChange {
+  before?: VoteValue;
+  after?: VoteValue;
+}
+
+/** One member's vote went from `before` to `after`: the counts follow. */
+async function countChange(ctx: Ctx, t: Target, { before, after }: VoteChange): Promise<void> {
   if (before === after) return;
   const d = { yes: 0, no: 0, abstain: 0 };
   if (before) d[before]--;
@@ -120,7 +124,7 @@ async function countChange(
   await addToTally(ctx.db).execute({ community: ctx.community.id, type: t.type, id: t.id, ...d });
 }
 
-/** Adds a mark, or moves an existing one of the same source to "latest". Returns whether anything changed. */
+/** Adds a mark (it becomes the member's vote). Returns the vote's change; undefined when nothing changed. */
 export async function addMark(
   ctx: Ctx,
   t: Target,
@@ -128,7 +132,7 @@ export async function addMark(
   source: string,
   value: VoteValue,
   reason?: string,
-): Promise<boolean> {
+): Promise<VoteChange | undefined> {
   const key = { type: t.type, id: t.id, member: memberId, source };
   let before: VoteValue | undefined;
   // A command vote replaces the member's previous command vote (and becomes the latest mark).
@@ -144,22 +148,29 @@ export async function addMark(
     at: ctx.now,
   });
   // A repeated reaction event (same emoji still on) changes nothing.
-  if (!made) return false;
+  if (!made) return undefined;
   const [was] = await demoteOthers(ctx.db).execute({ ...key, keep: made.id });
-  await countChange(ctx, t, before ?? was?.value, value);
-  return true;
+  const change = { before: before ?? was?.value, after: value };
+  await countChange(ctx, t, change);
+  return change;
 }
 
-export async function removeMark(ctx: Ctx, t: Target, memberId: number, source: string): Promise<boolean> {
+/** Removes a member's mark of one source. Returns the vote's change; undefined when there was no such mark. */
+export async function removeMark(
+  ctx: Ctx,
+  t: Target,
+  memberId: number,
+  source: string,
+): Promise<VoteChange | undefined> {
   const key = { type: t.type, id: t.id, member: memberId, source };
   const [gone] = await deleteMark(ctx.db).execute(key);
-  if (!gone) return false;
+  if (!gone) return undefined;
   // An earlier mark going leaves the vote as it was; the latest going falls back to the one before.
-  if (gone.latest === 1) {
-    const [next] = await promoteNewest(ctx.db).execute(key);
-    await countChange(ctx, t, gone.value, next?.value);
-  }
-  return true;
+  if (gone.latest !== 1) return {};
+  const [next] = await promoteNewest(ctx.db).execute(key);
+  const change = { before: gone.value, after: next?.value };
+  await countChange(ctx, t, change);
+  return change;
 }
 
 /** Removes marks of the given sources (all reaction marks when `sources` is undefined). */

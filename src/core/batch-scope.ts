@@ -1,0 +1,87 @@
+/**
+ * What the events of one batch (`Governance.handleBatch`: reactions that piled up, applied in one
+ * transaction, each in its own savepoint) share instead of reading it again for every event: the
+ * community row and rules (locked by the first event for the whole transaction), members by user id,
+ * the open vote target of each card message, the audit chain's head, and each submission's counted
+ * review votes. Re-rendering a card is deferred to the end of the batch, once per card, when the card
+ * shows the state every event of the batch left it in (platforms rate-limit edits; the inbound queue
+ * dropped all but a card's last edit anyway).
+ *
+ * Everything here was read or written inside the batch's own transaction, so it is exactly what the
+ * database holds while nothing else writes: events (reactions) do not change communities, members'
+ * claims, tasks or submissions, except an acceptance, after which the scope is dropped. An event that
+ * throws is rolled back to its savepoint: the scope is dropped then too (`reset`), and so are the card
+ * renders that event asked for. A new attempt of the whole transaction (PostgreSQL re-runs a deadlock
+ * victim) starts with a new scope.
+ */
+import type { Rules } from './community/rules.js';
+import type { OpenTarget } from './reactions.js';
+import type { CommunityRow, MemberRow } from './shared/context.js';
+
+type Render = () => Promise<void>;
+
+/** A submission's counted review votes, kept up to date by each vote change of the batch. */
+export interface ReviewCount {
+  approvals: number;
+  objections: number;
+  /** Members whose votes never count on it: whoever claimed the task, and the submitter. */
+  excluded: Set<number>;
+  /** Members who joined after this instant are too new to vote. */
+  joinedAfter: number;
+}
+
+export class BatchScope {
+  community?: { row: CommunityRow; rules: Rules };
+  readonly members = new Map<string, MemberRow>();
+  /** The open vote target of each card message (by message id); null when it takes no votes. */
+  readonly targets = new Map<string, OpenTarget | null>();
+  audit?: { seq: number; hash: string };
+  readonly reviews = new Map<number, ReviewCount>();
+  /** Card renders asked for by the events that completed, by card key: the last one asked for wins. */
+  readonly renders = new Map<string, Render>();
+  /**
+   * What the event being applied asked for, kept only if it completes (`commitEvent`): a render, or
+   * null where it rendered the card itself (an acceptance), so no earlier event's render is needed.
+   */
+  private readonly asked = new Map<string, Render | null>();
+
+  /** Drops everything read (after an event was rolled back, or an acceptance changed rows). */
+  reset(): void {
+    this.community = undefined;
+    this.members.clear();
+    this.targets.clear();
+    this.audit = undefined;
+    this.reviews.clear();
+  }
+
+  /** The current event asks for `cardKey` to be re-rendered at the end of the batch. */
+  render(cardKey: string, render: Render): void {
+    this.asked.set(cardKey, render);
+  }
+
+  /** The current event re-rendered `cardKey` itself: no earlier event needs to. */
+  rendered(cardKey: string): void {
+    this.asked.set(cardKey, null);
+  }
+
+  /** The current event completed: its renders count (re-inserted, so the batch's order is kept). */
+  commitEvent(): void {
+    for (const [key, render] of this.asked) {
+      this.renders.delete(key);
+      if (render) this.renders.set(key, render);
+    }
+    this.asked.clear();
+  }
+
+  /** The current event was rolled back: forget what it read and asked for. */
+  abortEvent(): void {
+    this.asked.clear();
+    this.reset();
+  }
+
+  /** Performs the deferred renders (each pushes its card edit onto the last event that changed the card). */
+  async flush(): Promise<void> {
+    for (const render of this.renders.values()) await render();
+    this.renders.clear();
+  }
+}
