@@ -1,5 +1,6 @@
 /** The context of a unit of work that may write, for a command, a reaction or a deadline. */
 import type { Db } from '../db/client.js';
+import { lockCommunityWithMember } from '../db/dialect.js';
 import type { BatchScope } from './batch-scope.js';
 import { ensureCommunity, isCurrent, memberOf } from './community/community.js';
 import type { RulesCache } from './community/rules-cache.js';
@@ -22,8 +23,12 @@ export async function writeContext(
   batch?: BatchScope,
 ): Promise<Ctx> {
   let known = batch?.community;
+  // The member as the community's lock read it (undefined: not read; null: not a member yet).
+  let read: MemberRow | null | undefined;
   if (!known) {
-    const row = await ensureCommunity(db, ref, now);
+    const locked = actor && (await lockCommunityWithMember(db, ref.platform, ref.id, actor.userId));
+    const row = locked ? locked.community : await ensureCommunity(db, ref, now);
+    read = locked ? locked.member : undefined;
     known = { row, rules: await cache.rulesOf(db, row, true) };
     if (batch) batch.community = known;
   }
@@ -32,7 +37,10 @@ export async function writeContext(
   const rules = batch ? { ...known.rules } : known.rules;
   const ctx: Ctx = { db, now, platform: ref.platform, community, rules, channelId, effects: [], batch };
   if (actor)
-    ctx.actor = { ...(await member(db, community.id, actor, now, batch)), isAdmin: actor.isAdmin ?? false };
+    ctx.actor = {
+      ...(await member(db, community.id, actor, now, batch, read)),
+      isAdmin: actor.isAdmin ?? false,
+    };
   return ctx;
 }
 
@@ -42,9 +50,13 @@ async function member(
   actor: Actor,
   now: number,
   batch?: BatchScope,
+  read?: MemberRow | null,
 ): Promise<MemberRow> {
-  const seen = batch?.members.get(actor.userId);
-  if (seen && isCurrent(seen, actor)) return seen;
+  const seen = read ?? batch?.members.get(actor.userId);
+  if (seen && isCurrent(seen, actor)) {
+    batch?.members.set(actor.userId, seen);
+    return seen;
+  }
   const { row, updated } = await memberOf(db, communityId, actor, now);
   if (batch) {
     // A changed name or join date changes cards and whose votes count: read everything again.

@@ -8,13 +8,14 @@ import type { Db } from './client.js';
 import { isPg } from './is-pg.js';
 import type { PgDb } from './pg.js';
 import { prepared, type Preparable } from './prepared.js';
-import { communities, deadlines } from './schema.js';
+import { communities, deadlines, members } from './schema.js';
 
 /** PostgreSQL's tables, loaded with the first PostgreSQL unit (SQLite never loads drizzle's pg-core). */
 let pgTables: Promise<typeof import('./schema.pg.js')> | undefined;
 const pgSchemaOf = () => (pgTables ??= import('./schema.pg.js'));
 
 type CommunityRow = typeof communities.$inferSelect;
+type MemberRow = typeof members.$inferSelect;
 
 export { isPg };
 
@@ -48,6 +49,53 @@ export async function lockCommunity(
     d
       .select()
       .from(communities)
+      .where(
+        and(
+          eq(communities.platform, sql.placeholder('platform')),
+          eq(communities.externalId, sql.placeholder('externalId')),
+        ),
+      ),
+  );
+  return (await q.execute(key))[0];
+}
+
+/**
+ * `lockCommunity`, with the member of `userId` in it (if there is one) read by the same statement: what
+ * every unit with an actor reads first. Only the community's row is locked.
+ */
+export async function lockCommunityWithMember(
+  db: Db,
+  platform: string,
+  externalId: string,
+  userId: string,
+): Promise<{ community: CommunityRow; member: MemberRow | null } | undefined> {
+  const key = { platform, externalId, user: userId };
+  type Row = { community: CommunityRow; member: MemberRow | null };
+  if (isPg(db)) {
+    const { communities: c, members: m } = await pgSchemaOf();
+    const q = prepared(
+      db,
+      'community.lockWithMember.pg',
+      () =>
+        (db as unknown as PgDb)
+          .select({ community: c, member: m })
+          .from(c)
+          .leftJoin(m, and(eq(m.communityId, c.id), eq(m.userId, sql.placeholder('user'))))
+          .where(
+            and(eq(c.platform, sql.placeholder('platform')), eq(c.externalId, sql.placeholder('externalId'))),
+          )
+          .for('update', { of: c }) as unknown as Preparable<Row[]>,
+    );
+    return ((await q.execute(key)) as Row[])[0];
+  }
+  const q = prepared(db, 'community.lockWithMember.sqlite', (d) =>
+    d
+      .select({ community: communities, member: members })
+      .from(communities)
+      .leftJoin(
+        members,
+        and(eq(members.communityId, communities.id), eq(members.userId, sql.placeholder('user'))),
+      )
       .where(
         and(
           eq(communities.platform, sql.placeholder('platform')),
