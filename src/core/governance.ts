@@ -3,7 +3,9 @@
  * door into the core. Units of one community run in the order this process was asked for them
  * (`inOrder`); how they keep out of each other's way is the storage's (storage.ts, pg.ts).
  */
+import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
+import { prepared } from '../db/prepared.js';
 import { processedEvents } from '../db/schema.js';
 import type { Settled, Storage } from '../db/storage.js';
 import type { CommandInput } from './commands.js';
@@ -432,10 +434,17 @@ function actorOf(input: Checked): Actor | undefined {
 
 /** Records a platform event id; false when it was seen before (a repeat changes nothing). */
 async function firstSight(db: Db, platform: string, eventId: string, now: number): Promise<boolean> {
-  const recorded = await db
-    .insert(processedEvents)
-    .values({ platform, eventId, at: now })
-    .onConflictDoNothing()
-    .returning({ at: processedEvents.at });
+  const q = prepared(db, 'events.firstSight', (d) =>
+    d
+      .insert(processedEvents)
+      .values({
+        platform: sql.placeholder('platform'),
+        eventId: sql.placeholder('eventId'),
+        at: sql.placeholder('at'),
+      })
+      .onConflictDoNothing()
+      .returning({ at: processedEvents.at }),
+  );
+  const recorded = await q.execute({ platform, eventId, at: now });
   return recorded.length === 1;
 }

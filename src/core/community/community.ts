@@ -137,9 +137,13 @@ export async function findMemberByName(ctx: Ctx, name: string): Promise<MemberRo
 
 /** A member's display name by row id, for cards; '?' if the row is gone. */
 export async function memberName(ctx: Ctx, memberId: number): Promise<string> {
-  const row = (
-    await ctx.db.select({ n: members.displayName }).from(members).where(eq(members.id, memberId)).limit(1)
-  )[0];
+  const q = prepared(ctx.db, 'members.name', (d) =>
+    d
+      .select({ n: members.displayName })
+      .from(members)
+      .where(eq(members.id, sql.placeholder('id'))),
+  );
+  const [row] = await q.execute({ id: memberId });
   return row?.n ?? '?';
 }
 

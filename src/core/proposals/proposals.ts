@@ -28,25 +28,32 @@ export const closeKey = (p: Pick<ProposalRow, 'id'>): string => `proposal:${p.id
 const targetOf = (p: Pick<ProposalRow, 'id'>): Target => ({ type: 'proposal', id: p.id });
 
 export async function getProposal(ctx: Ctx, number: number): Promise<ProposalRow> {
-  const p = (
-    await ctx.db
+  const q = prepared(ctx.db, 'proposals.byNumber', (d) =>
+    d
       .select()
       .from(proposals)
-      .where(and(eq(proposals.communityId, ctx.community.id), eq(proposals.number, number)))
-      .limit(1)
-  )[0];
+      .where(
+        and(
+          eq(proposals.communityId, sql.placeholder('community')),
+          eq(proposals.number, sql.placeholder('number')),
+        ),
+      ),
+  );
+  const [p] = await q.execute({ community: ctx.community.id, number });
   if (!p) throw new UserError('proposal.notFound', { number });
   return p;
 }
 
 export async function proposalById(ctx: Ctx, id: number): Promise<ProposalRow | undefined> {
-  return (
-    await ctx.db
+  const q = prepared(ctx.db, 'proposals.byId', (d) =>
+    d
       .select()
       .from(proposals)
-      .where(and(eq(proposals.id, id), eq(proposals.communityId, ctx.community.id)))
-      .limit(1)
-  )[0];
+      .where(
+        and(eq(proposals.id, sql.placeholder('id')), eq(proposals.communityId, sql.placeholder('community'))),
+      ),
+  );
+  return (await q.execute({ id, community: ctx.community.id }))[0];
 }
 
 /** A proposal and its author's name: what a vote on its card reads, in one query. */

@@ -3,7 +3,7 @@
  * vote), and when the tally accepts a submission. Submitting is in submit.ts, acceptance in accept.ts.
  */
 import { and, desc, eq, sql } from 'drizzle-orm';
-import { prepared } from '../../db/prepared.js';
+import { fixedLimit, prepared } from '../../db/prepared.js';
 import { claims, members, submissions, tasks } from '../../db/schema.js';
 import { memberName } from '../community/community.js';
 import { submissionCardKey } from '../shared/card-keys.js';
@@ -17,22 +17,26 @@ import type { ReviewCardData, ReviewTally, SubmissionRow } from './types.js';
 import { reviewCard } from './views.js';
 
 export async function openSubmission(ctx: Ctx, taskId: number): Promise<SubmissionRow | undefined> {
-  return (
-    await ctx.db
+  const q = prepared(ctx.db, 'submissions.open', (d) =>
+    d
       .select()
       .from(submissions)
-      .where(and(eq(submissions.taskId, taskId), eq(submissions.status, 'open')))
-      .limit(1)
-  )[0];
+      .where(and(eq(submissions.taskId, sql.placeholder('task')), eq(submissions.status, 'open')))
+      .limit(fixedLimit(1)),
+  );
+  return (await q.execute({ task: taskId }))[0];
 }
 
 export async function latestSubmissions(ctx: Ctx, taskId: number, n = 3): Promise<SubmissionRow[]> {
-  return await ctx.db
-    .select()
-    .from(submissions)
-    .where(eq(submissions.taskId, taskId))
-    .orderBy(desc(submissions.id))
-    .limit(n);
+  const q = prepared(ctx.db, `submissions.latest.${n}`, (d) =>
+    d
+      .select()
+      .from(submissions)
+      .where(eq(submissions.taskId, sql.placeholder('task')))
+      .orderBy(desc(submissions.id))
+      .limit(fixedLimit(n)),
+  );
+  return await q.execute({ task: taskId });
 }
 
 /** A submission with its task and its submitter's name: what a vote on its card reads, in one query. */

@@ -1,7 +1,8 @@
 /** Deadlines are rows with a unique key; the scheduler claims each due one once, in a transaction. */
-import { and, asc, eq, inArray, lte } from 'drizzle-orm';
+import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { lockDueDeadline } from '../../db/dialect.js';
+import { prepared } from '../../db/prepared.js';
 import { communities, deadlines } from '../../db/schema.js';
 import type { Ctx } from './context.js';
 
@@ -18,28 +19,40 @@ export async function schedule(
   dueAt: number,
   payload: Record<string, unknown> = {},
 ): Promise<void> {
-  const row = {
-    communityId: ctx.community.id,
-    key,
-    kind,
-    dueAt,
-    payload: JSON.stringify(payload),
-    status: 'pending' as const,
-  };
-  await ctx.db
-    .insert(deadlines)
-    .values(row)
-    .onConflictDoUpdate({
-      target: deadlines.key,
-      set: { dueAt, payload: row.payload, status: 'pending', doneAt: null, attempts: 0, lastError: null },
-    });
+  const q = prepared(ctx.db, 'deadlines.schedule', (d) =>
+    d
+      .insert(deadlines)
+      .values({
+        communityId: sql.placeholder('community'),
+        key: sql.placeholder('key'),
+        kind: sql.placeholder('kind'),
+        dueAt: sql.placeholder('dueAt'),
+        payload: sql.placeholder('payload'),
+        status: 'pending',
+      })
+      .onConflictDoUpdate({
+        target: deadlines.key,
+        set: {
+          dueAt: sql`excluded.due_at`,
+          payload: sql`excluded.payload`,
+          status: 'pending',
+          doneAt: null,
+          attempts: 0,
+          lastError: null,
+        },
+      }),
+  );
+  await q.execute({ community: ctx.community.id, key, kind, dueAt, payload: JSON.stringify(payload) });
 }
 
 export async function cancelDeadline(ctx: Ctx, key: string): Promise<void> {
-  await ctx.db
-    .update(deadlines)
-    .set({ status: 'cancelled', doneAt: ctx.now })
-    .where(and(eq(deadlines.key, key), eq(deadlines.status, 'pending')));
+  const q = prepared(ctx.db, 'deadlines.cancel', (d) =>
+    d
+      .update(deadlines)
+      .set({ status: 'cancelled', doneAt: sql`${sql.placeholder('now')}` })
+      .where(and(eq(deadlines.key, sql.placeholder('key')), eq(deadlines.status, 'pending'))),
+  );
+  await q.execute({ key, now: ctx.now });
 }
 
 /**

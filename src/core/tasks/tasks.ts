@@ -1,5 +1,6 @@
 /** Tasks and claims: post, claim, unclaim, cancel, and the expiry of claims left without a submission. */
 import { and, count, eq, ne, sql } from 'drizzle-orm';
+import { prepared } from '../../db/prepared.js';
 import { claims, communities, members, tasks, taskSkills } from '../../db/schema.js';
 import { appendAudit } from '../commons/audit.js';
 import type { CommandArgs } from '../commands.js';
@@ -20,39 +21,43 @@ import type { Reply } from '../shared/views.js';
 export const takenSlots = tasks.taken;
 
 export async function getTask(ctx: Ctx, number: number): Promise<TaskRow> {
-  const t = (
-    await ctx.db
+  const q = prepared(ctx.db, 'tasks.byNumber', (d) =>
+    d
       .select()
       .from(tasks)
-      .where(and(eq(tasks.communityId, ctx.community.id), eq(tasks.number, number)))
-      .limit(1)
-  )[0];
+      .where(
+        and(eq(tasks.communityId, sql.placeholder('community')), eq(tasks.number, sql.placeholder('number'))),
+      ),
+  );
+  const [t] = await q.execute({ community: ctx.community.id, number });
   if (!t) throw new UserError('task.notFound', { number });
   return t;
 }
 
 export async function activeClaims(ctx: Ctx, taskId: number): Promise<HeldClaim[]> {
-  return (
-    await ctx.db
+  const q = prepared(ctx.db, 'claims.active', (d) =>
+    d
       .select({ claim: claims, member: members })
       .from(claims)
       .innerJoin(members, eq(members.id, claims.memberId))
-      .where(and(eq(claims.taskId, taskId), eq(claims.status, 'active')))
-      .orderBy(claims.id)
-  ).map((r) => ({ ...r.claim, member: r.member }));
+      .where(and(eq(claims.taskId, sql.placeholder('task')), eq(claims.status, 'active')))
+      .orderBy(claims.id),
+  );
+  return (await q.execute({ task: taskId })).map((r) => ({ ...r.claim, member: r.member }));
 }
 
 /** What the task card shows: the active claimants (the finishers once done) and the poster. */
 export async function taskCardData(ctx: Ctx, task: TaskRow): Promise<TaskCardData> {
   const status = task.status === 'done' ? 'done' : 'active';
-  const claimants = (
-    await ctx.db
+  const q = prepared(ctx.db, 'claims.names', (d) =>
+    d
       .select({ name: members.displayName })
       .from(claims)
       .innerJoin(members, eq(members.id, claims.memberId))
-      .where(and(eq(claims.taskId, task.id), eq(claims.status, status)))
-      .orderBy(claims.id)
-  ).map((r) => r.name);
+      .where(and(eq(claims.taskId, sql.placeholder('task')), eq(claims.status, sql.placeholder('status'))))
+      .orderBy(claims.id),
+  );
+  const claimants = (await q.execute({ task: task.id, status })).map((r) => r.name);
   return { task, claimants, poster: await memberName(ctx, task.posterId) };
 }
 
@@ -64,14 +69,18 @@ export async function refreshTaskCard(ctx: Ctx, task: TaskRow): Promise<void> {
 
 /** Sets the status; `held` adds to (or takes from) the claims holding the task in the same update. */
 async function setStatus(ctx: Ctx, task: TaskRow, status: TaskRow['status'], held = 0): Promise<TaskRow> {
-  const taken = held === 0 ? {} : { taken: sql`${tasks.taken} + ${held}` };
-  return (
-    await ctx.db
+  const q = prepared(ctx.db, 'tasks.setStatus', (d) =>
+    d
       .update(tasks)
-      .set({ status, updatedAt: ctx.now, ...taken })
-      .where(eq(tasks.id, task.id))
-      .returning()
-  )[0]!;
+      .set({
+        status: sql`${sql.placeholder('status')}`,
+        updatedAt: sql`${sql.placeholder('now')}`,
+        taken: sql`${tasks.taken} + ${sql.placeholder('held')}`,
+      })
+      .where(eq(tasks.id, sql.placeholder('id')))
+      .returning(),
+  );
+  return (await q.execute({ status, now: ctx.now, held, id: task.id }))[0]!;
 }
 
 async function nextTaskNumber(ctx: Ctx): Promise<number> {
@@ -128,21 +137,21 @@ export async function postTask(ctx: Ctx, args: CommandArgs<'task post'>): Promis
 
 /** Claims that still hold a member's hands: a claim whose submission is in review no longer counts. */
 async function openClaimCount(ctx: Ctx, memberId: number): Promise<number> {
-  return (
-    await ctx.db
+  const q = prepared(ctx.db, 'claims.openCount', (d) =>
+    d
       .select({ n: count() })
       .from(claims)
       .innerJoin(tasks, eq(tasks.id, claims.taskId))
       .where(
         and(
-          eq(claims.communityId, ctx.community.id),
-          eq(claims.memberId, memberId),
+          eq(claims.communityId, sql.placeholder('community')),
+          eq(claims.memberId, sql.placeholder('member')),
           eq(claims.status, 'active'),
           ne(tasks.status, 'review'),
         ),
-      )
-      .limit(1)
-  )[0]!.n;
+      ),
+  );
+  return (await q.execute({ community: ctx.community.id, member: memberId }))[0]!.n;
 }
 
 export async function claimTask(ctx: Ctx, number: number): Promise<Reply> {
@@ -159,20 +168,27 @@ export async function claimTask(ctx: Ctx, number: number): Promise<Reply> {
   const max = ctx.rules['claims.maxOpen'];
   if (open >= max) throw new UserError('claims.maxOpen', { open, max });
   const expiresAt = ctx.now + ctx.rules['claims.expiryDays'] * DAY_MS;
-  const claim = (
-    await ctx.db
+  const insert = prepared(ctx.db, 'claims.insert', (d) =>
+    d
       .insert(claims)
       .values({
-        communityId: ctx.community.id,
-        taskId: task.id,
-        memberId: actor.id,
+        communityId: sql.placeholder('community'),
+        taskId: sql.placeholder('task'),
+        memberId: sql.placeholder('member'),
         status: 'active',
-        claimedAt: ctx.now,
-        expiresAt,
+        claimedAt: sql.placeholder('now'),
+        expiresAt: sql.placeholder('expiresAt'),
       })
-      .returning()
-  )[0]!;
-  await scheduleClaimDeadlines(ctx, claim);
+      .returning(),
+  );
+  const [claim] = await insert.execute({
+    community: ctx.community.id,
+    task: task.id,
+    member: actor.id,
+    now: ctx.now,
+    expiresAt,
+  });
+  await scheduleClaimDeadlines(ctx, claim!);
   const updated = await setStatus(ctx, task, 'claimed', 1);
   await appendAudit(ctx, 'task.claimed', { task: number, member: actor.userId, expiresAt });
   await refreshTaskCard(ctx, updated);
@@ -205,7 +221,13 @@ export async function endClaim(
   claim: ClaimRow,
   status: 'released' | 'expired',
 ): Promise<TaskRow> {
-  await ctx.db.update(claims).set({ status, endedAt: ctx.now }).where(eq(claims.id, claim.id));
+  const end = prepared(ctx.db, 'claims.end', (d) =>
+    d
+      .update(claims)
+      .set({ status: sql`${sql.placeholder('status')}`, endedAt: sql`${sql.placeholder('now')}` })
+      .where(eq(claims.id, sql.placeholder('id'))),
+  );
+  await end.execute({ status, now: ctx.now, id: claim.id });
   await cancelClaimDeadlines(ctx, claim.id);
   const left = (await activeClaims(ctx, task.id)).length;
   const reopens = left === 0 && (task.status === 'claimed' || task.status === 'review');

@@ -77,13 +77,30 @@ const excludedVotes = (d: Db, who: SQL) =>
     .where(and(votesOfTarget, who))
     .groupBy(voteMarks.value);
 
+/**
+ * The votes of the members too new to vote, one row per such member (its value null when it did not
+ * vote): driven from those few members, each one's vote found by the (target, member) index. (Written as
+ * `member_id in (…)`, SQLite walked every vote of the target instead: 1.3 ms at 5,000 votes.)
+ */
+const tooNewVotes = (d: Db) =>
+  d
+    .select({
+      value: sql<VoteValue | null>`(select ${voteMarks.value} from ${voteMarks} where ${and(
+        eq(voteMarks.targetType, p.type),
+        eq(voteMarks.targetId, p.id),
+        eq(voteMarks.memberId, members.id),
+        eq(voteMarks.latest, 1),
+      )})`,
+    })
+    .from(members)
+    .where(and(eq(members.communityId, p.community), gt(members.joinedAt, p.after)));
+
 const excluded = {
   review: (db: Db) =>
     prepared(db, 'tally.excluded.review', (d) =>
       excludedVotes(d, inArray(voteMarks.memberId, reviewExcluded(d))),
     ),
-  proposal: (db: Db) =>
-    prepared(db, 'tally.excluded.proposal', (d) => excludedVotes(d, inArray(voteMarks.memberId, tooNew(d)))),
+  proposal: (db: Db) => prepared(db, 'tally.excluded.proposal', tooNewVotes),
 };
 
 const votersOf = (d: Db, who: SQL | undefined, limit: number) => {
@@ -129,9 +146,12 @@ const params = (ctx: Ctx, t: Target, who: NotCounted) => ({
 
 /** The votes on a target that do not count, by value. */
 async function notCountedVotes(ctx: Ctx, t: Target, who: NotCounted): Promise<Omit<VoteCounts, 'ignored'>> {
-  const q = who.task ? excluded.review(ctx.db) : excluded.proposal(ctx.db);
   const out = { yes: 0, no: 0, abstain: 0 };
-  for (const r of await q.execute(params(ctx, t, who))) out[r.value] = r.n;
+  if (who.task) {
+    for (const r of await excluded.review(ctx.db).execute(params(ctx, t, who))) out[r.value] = r.n;
+  } else {
+    for (const r of await excluded.proposal(ctx.db).execute(params(ctx, t, who))) if (r.value) out[r.value]++;
+  }
   return out;
 }
 
