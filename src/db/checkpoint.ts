@@ -38,13 +38,18 @@ export interface CheckpointOptions {
   truncateBytes?: number;
   /** WAL size (pages) at which the app's own connection checkpoints after all (`wal_autocheckpoint`). */
   backstopPages?: number;
+  /**
+   * How long after opening the worker starts (ms): a thread starting up competes with the process's
+   * own start-up on a small machine; until then the backstop bounds the WAL.
+   */
+  startDelayMs?: number;
 }
 
 export interface Checkpointer {
   /** Stops the worker and waits (briefly) until its connection is closed. Idempotent. */
   stop(): void;
-  /** The worker's thread, for tests. */
-  readonly worker: Worker;
+  /** The worker's thread once started, for tests. */
+  readonly worker: Worker | undefined;
 }
 
 export const checkpointDefaults: Required<CheckpointOptions> = {
@@ -52,6 +57,7 @@ export const checkpointDefaults: Required<CheckpointOptions> = {
   restartPages: 2000,
   truncateBytes: 64 * 1024 * 1024,
   backstopPages: 10_000,
+  startDelayMs: 1000,
 };
 
 // state[0]: 0 starting, 1 running (connection open), 2 stop asked, 3 stopped (connection closed).
@@ -105,16 +111,27 @@ let betterSqlite3: string | undefined;
 /** Starts the checkpointer of the SQLite file at `path` (which the caller opened in WAL mode). */
 export function startCheckpointer(path: string, options: CheckpointOptions = {}): Checkpointer {
   betterSqlite3 ??= createRequire(import.meta.url).resolve('better-sqlite3');
+  const settings = { ...checkpointDefaults, ...options };
   const state = new Int32Array(new SharedArrayBuffer(4));
-  const worker = new Worker(workerSource, {
-    eval: true,
-    workerData: { ...checkpointDefaults, ...options, path, betterSqlite3, state: state.buffer },
-  });
-  worker.unref();
-  worker.on('error', () => undefined); // a checkpointer that dies leaves the WAL to the next one
+  let worker: Worker | undefined;
+  const start = () => {
+    if (Atomics.load(state, 0) !== STARTING) return;
+    worker = new Worker(workerSource, {
+      eval: true,
+      workerData: { ...settings, path, betterSqlite3, state: state.buffer },
+    });
+    worker.unref();
+    worker.on('error', () => undefined); // a checkpointer that dies leaves the WAL to the backstop
+  };
+  let timer: NodeJS.Timeout | undefined;
+  if (settings.startDelayMs <= 0) start();
+  else (timer = setTimeout(start, settings.startDelayMs)).unref();
   return {
-    worker,
+    get worker() {
+      return worker;
+    },
     stop() {
+      clearTimeout(timer);
       const was = Atomics.exchange(state, 0, STOP);
       if (was === RUNNING) {
         Atomics.notify(state, 0);
@@ -122,8 +139,8 @@ export function startCheckpointer(path: string, options: CheckpointOptions = {})
         const until = Date.now() + 2000;
         while (Atomics.load(state, 0) !== STOPPED && Date.now() < until) Atomics.wait(state, 0, STOP, 50);
       }
-      if (was !== STOPPED) Atomics.store(state, 0, STOPPED);
-      void worker.terminate();
+      Atomics.store(state, 0, STOPPED);
+      void worker?.terminate();
     },
   };
 }

@@ -55,7 +55,7 @@ describe('WAL checkpoints off the event loop', () => {
 
   it('keeps the WAL bounded under a stream of writes, from the worker', async () => {
     const file = join(dir, 'stream.db');
-    const db = openDatabase(file, { checkpoint: { intervalMs: 5, restartPages: 200 } });
+    const db = openDatabase(file, { checkpoint: { startDelayMs: 0, intervalMs: 5, restartPages: 200 } });
     let most = 0;
     // 6,000 pages (24 MB) in commits of 20 pages, with the event loop free between them.
     for (let i = 0; i < 300; i++) {
@@ -71,7 +71,9 @@ describe('WAL checkpoints off the event loop', () => {
 
   it('keeps the WAL bounded when a steady stream never lets the worker complete (the backstop)', async () => {
     const file = join(dir, 'steady.db');
-    const db = openDatabase(file, { checkpoint: { intervalMs: 5, restartPages: 500, backstopPages: 1000 } });
+    const db = openDatabase(file, {
+      checkpoint: { startDelayMs: 0, intervalMs: 5, restartPages: 500, backstopPages: 1000 },
+    });
     let most = 0;
     let pages = 0;
     // Small commits back to back (16,000 pages, 64 MB), the event loop only let through between bursts.
@@ -92,7 +94,9 @@ describe('WAL checkpoints off the event loop', () => {
 
   it('shrinks a large idle WAL (TRUNCATE)', async () => {
     const file = join(dir, 'idle.db');
-    const db = openDatabase(file, { checkpoint: { intervalMs: 5, truncateBytes: 1024 * 1024 } });
+    const db = openDatabase(file, {
+      checkpoint: { startDelayMs: 0, intervalMs: 5, truncateBytes: 1024 * 1024 },
+    });
     writePages(db.$client, 1000); // one commit: a 4 MB WAL
     expect(walBytes(file)).toBeGreaterThan(1024 * 1024);
     const until = Date.now() + 5000;
@@ -104,7 +108,7 @@ describe('WAL checkpoints off the event loop', () => {
   it('checkpoints at close, also while another connection keeps the file open', () => {
     const file = join(dir, 'close.db');
     // A worker that never ticks: whatever is copied at close was copied by close.
-    const db = openDatabase(file, { checkpoint: { intervalMs: 1e9 } });
+    const db = openDatabase(file, { checkpoint: { startDelayMs: 0, intervalMs: 1e9 } });
     const other = new Database(file);
     other.pragma('wal_autocheckpoint = 0');
     other.prepare('select count(*) from sqlite_master').get(); // it holds the WAL index open from here
@@ -128,8 +132,8 @@ describe('WAL checkpoints off the event loop', () => {
   it('stops the worker when the database closes, even right after it opened', async () => {
     const file = join(dir, 'stop.db');
     for (const wait of [0, 200]) {
-      const db = openDatabase(file, { checkpoint: { intervalMs: 5 } });
-      const { worker } = checkpointerOf(db.$client)!;
+      const db = openDatabase(file, { checkpoint: { startDelayMs: 0, intervalMs: 5 } });
+      const worker = checkpointerOf(db.$client)!.worker!;
       const exited = once(worker, 'exit');
       await sleep(wait);
       db.$client.close();
@@ -139,10 +143,24 @@ describe('WAL checkpoints off the event loop', () => {
     }
   });
 
+  it('starts the worker a moment after opening, and not at all when closed before', async () => {
+    const file = join(dir, 'later.db');
+    const db = openDatabase(file, { checkpoint: { startDelayMs: 100 } });
+    const checkpointer = checkpointerOf(db.$client)!;
+    expect(checkpointer.worker).toBeUndefined();
+    await sleep(150);
+    expect(checkpointer.worker).toBeDefined();
+    db.$client.close();
+    const early = openDatabase(file, { checkpoint: { startDelayMs: 100 } });
+    early.$client.close();
+    await sleep(150);
+    expect(checkpointerOf(early.$client)!.worker).toBeUndefined();
+  });
+
   it('serves several connections on one file, each with its checkpointer', async () => {
     const file = join(dir, 'shared.db');
-    const a = openDatabase(file, { checkpoint: { intervalMs: 5, restartPages: 200 } });
-    const b = openDatabase(file, { checkpoint: { intervalMs: 5, restartPages: 200 } });
+    const a = openDatabase(file, { checkpoint: { startDelayMs: 0, intervalMs: 5, restartPages: 200 } });
+    const b = openDatabase(file, { checkpoint: { startDelayMs: 0, intervalMs: 5, restartPages: 200 } });
     let most = 0;
     for (let i = 0; i < 300; i++) {
       writePages((i % 2 ? a : b).$client, 20);
