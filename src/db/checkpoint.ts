@@ -85,7 +85,12 @@ if (Atomics.compareExchange(state, 0, ${STARTING}, ${RUNNING}) === ${STARTING}) 
     while (Atomics.wait(state, 0, ${RUNNING}, intervalMs) === 'timed-out') {
       try {
         const [r] = db.pragma('wal_checkpoint(PASSIVE)');
-        if (r.log >= restartPages) db.pragma('wal_checkpoint(RESTART)');
+        if (r.log >= restartPages) {
+          // Waits (briefly) for the app's write unit in progress, then holds writers off while it copies
+          // the few pages the PASSIVE one left: the next write starts the WAL again.
+          db.pragma('busy_timeout = 50');
+          try { db.pragma('wal_checkpoint(RESTART)'); } finally { db.pragma('busy_timeout = 0'); }
+        }
         else if (r.log === r.checkpointed && r.log === lastLog) {
           let size = 0;
           try { size = statSync(path + '-wal').size; } catch {}
