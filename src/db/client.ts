@@ -3,6 +3,12 @@ import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3'
 import { readMigrationFiles } from 'drizzle-orm/migrator';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import {
+  checkpointDefaults,
+  startCheckpointer,
+  type Checkpointer,
+  type CheckpointOptions,
+} from './checkpoint.js';
 import * as schema from './schema.js';
 import { checkDatabaseFile, checkMigrations, StartupError } from './startup-checks.js';
 
@@ -69,12 +75,43 @@ function useWal(sqlite: Database.Database): void {
   }
 }
 
+const checkpointers = new WeakMap<Database.Database, Checkpointer>();
+
+/** The checkpointer of a connection `openDatabase` opened on a file (tests). */
+export const checkpointerOf = (sqlite: Database.Database) => checkpointers.get(sqlite);
+
+/**
+ * Moves WAL checkpoints off this connection (see checkpoint.ts): a worker thread checkpoints, and a
+ * COMMIT only does when the WAL reaches the backstop. Closing the connection stops the worker, then
+ * checkpoints what is left (PASSIVE: never waits on another process; the last connection to close
+ * removes the WAL).
+ */
+function checkpointElsewhere(sqlite: Database.Database, path: string, options: CheckpointOptions = {}): void {
+  const backstop = options.backstopPages ?? checkpointDefaults.backstopPages;
+  sqlite.pragma(`wal_autocheckpoint = ${Math.max(1, Math.floor(backstop))}`);
+  const checkpointer = startCheckpointer(path, options);
+  checkpointers.set(sqlite, checkpointer);
+  const close = sqlite.close.bind(sqlite);
+  sqlite.close = () => {
+    checkpointer.stop();
+    if (sqlite.open && !sqlite.inTransaction) {
+      try {
+        sqlite.pragma('wal_checkpoint(PASSIVE)');
+      } catch {
+        // Another connection is checkpointing: it copies the WAL instead.
+      }
+    }
+    return close();
+  };
+}
+
 /**
  * Opens (creating if needed) the SQLite file, sets the pragmas, and applies pending migrations.
  * Refuses, with a StartupError that names the file and changes nothing, what it cannot trust: a
  * directory, a file that is not SQLite, a place it may not write, a database of a newer Ostrom.
+ * A file's WAL is checkpointed by a worker thread, not by the commits of this connection.
  */
-export function openDatabase(path: string): SqliteDb {
+export function openDatabase(path: string, options: { checkpoint?: CheckpointOptions } = {}): SqliteDb {
   const file = path === ':memory:' ? undefined : checkDatabaseFile(path);
   if (file?.createDir) mkdirSync(file.createDir, { recursive: true });
   let sqlite: Database.Database | undefined;
@@ -93,6 +130,7 @@ export function openDatabase(path: string): SqliteDb {
     // so a large file costs milliseconds; without statistics a few plans pick the wrong index.
     sqlite.pragma('analysis_limit = 1000');
     sqlite.pragma('optimize = 0x10002');
+    if (file) checkpointElsewhere(sqlite, file.path, options.checkpoint);
     return drizzle(sqlite, { schema }) as SqliteDb;
   } catch (e) {
     sqlite?.close();

@@ -37,6 +37,11 @@ export const communities = sqliteTable(
      * version it read with the community row's lock is the one it cached them under.
      */
     rulesVersion: integer('rules_version').notNull().default(0),
+    /**
+     * How many ledger entries the community has: counted up in the unit that writes an entry, so
+     * `/commons ledger` reads its total with the community row instead of counting every entry.
+     */
+    ledgerEntries: integer('ledger_entries').notNull().default(0),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex('communities_platform_external').on(t.platform, t.externalId)],

@@ -6,6 +6,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { Driver, Pickings } from './driver.js';
+import type { Tail } from './tail.js';
 
 export interface Op {
   name: string;
@@ -103,11 +104,18 @@ export interface OpConfig {
 
 export type Samples = Map<string, { small: number[]; large: number[] }>;
 
-async function once(d: Driver, op: Op, p: Pickings, i: number): Promise<number> {
+async function once(d: Driver, op: Op, p: Pickings, i: number, tail?: Tail, size = ''): Promise<number> {
   await op.before?.(d, p, i);
+  const walBefore = tail?.wal() ?? [0, 0];
+  const schedBefore = tail?.sched() ?? [0, 0];
   const t = performance.now();
   const result = await op.run(d, p, i);
   const ms = performance.now() - t;
+  if (tail)
+    tail.record({
+      ...{ op: op.name, size, i, start: t, ms, walBefore, walAfter: tail.wal() },
+      ...{ schedBefore, schedAfter: tail.sched() },
+    });
   await op.after?.(d, p, i, result);
   return ms;
 }
@@ -119,6 +127,7 @@ export async function measureOps(
   cfg: OpConfig,
   list: Op[] = ops,
   log: (s: string) => void = () => undefined,
+  tail?: Tail,
 ): Promise<Samples> {
   const samples: Samples = new Map();
   for (const op of list) {
@@ -133,7 +142,7 @@ export async function measureOps(
       for (const key of ['small', 'large'] as const) {
         const end = performance.now() + cfg.blockSeconds * 1000;
         for (let r = 0; r < cfg.rounds && (r === 0 || performance.now() < end); r++)
-          s[key].push(await once(d, op, picks[key], next[key]++));
+          s[key].push(await once(d, op, picks[key], next[key]++, tail, key));
       }
     }
     samples.set(op.name, s);

@@ -7,6 +7,7 @@ import { coreBlock, rawVoter, reactions } from './ingest.js';
 import { median, quantile, type Report } from './report.js';
 import type { settings as Settings } from './run.js';
 import { startOnce } from './startup.js';
+import { Tail } from './tail.js';
 import { timeTransactions } from './tx-timer.js';
 
 export interface Ctx {
@@ -72,7 +73,9 @@ export async function measureIngest(c: Ctx): Promise<void> {
 export async function measureCommands(c: Ctx): Promise<void> {
   const s = c.settings;
   c.log(`\nCommands: ${s.blocks} blocks of up to ${s.rounds} rounds (≤ ${s.blockSeconds} s) per size …`);
-  const samples = await measureOps(c.d, c.picks, s, undefined, c.log);
+  const tail = process.env.BENCH_TRACE ? new Tail(c.d.sqlite!.$client.name) : undefined;
+  const samples = await measureOps(c.d, c.picks, s, undefined, c.log, tail);
+  await tail?.report(c.log, Number(process.env.BENCH_TRACE_MS ?? 3));
   c.sqlite.commands = samples;
   const rows: (string | number)[][] = [];
   for (const [op, { small, large }] of samples) {

@@ -97,6 +97,10 @@ async function populate(h: Harness): Promise<void> {
      select id, 1, 1 + id % ${MEMBERS}, 'contributor' from ledger
      union all select id, 1, 1 + (id * 7) % ${MEMBERS}, 'reviewer' from ledger where (id * 7) % ${MEMBERS} <> id % ${MEMBERS}`,
   );
+  // What the core counts up with each entry it writes.
+  await h.exec(
+    'update communities set ledger_entries = (select count(*) from ledger where ledger.community_id = communities.id)',
+  );
   await h.exec(
     `${series(PROPOSALS)}insert into proposals (community_id, number, title, author_id, rule, quorum, channel_id, status, opens_at, closes_at)
      select 1, i, 'Adopt the budget policy ' || i, 1, 'majority', 3, 'general', case when i > ${PROPOSALS - 5} then 'open' else 'passed' end,

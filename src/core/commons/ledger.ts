@@ -71,18 +71,14 @@ export async function ledgerEntries(
 }
 
 /**
- * Entries of the community, or those a member took part in (in a role): a member's are counted on
- * `ledger_people` alone, one row per (entry, member, role), so the cost follows their entries.
+ * Entries of the community (its row's count), or those a member took part in (in a role): a member's
+ * are counted on `ledger_people` alone, one row per (entry, member, role), so the cost follows their
+ * entries.
  */
 async function ledgerCount(ctx: Ctx, member?: MemberRow, role?: 'contributor' | 'reviewer'): Promise<number> {
-  if (!member)
-    return (
-      await ctx.db
-        .select({ n: count() })
-        .from(ledger)
-        .where(eq(ledger.communityId, ctx.community.id))
-        .limit(1)
-    )[0]!.n;
+  // The community's count is kept on its row (read with it at the start of the unit): counting every
+  // entry cost ~2 ms at 85,000 entries, the whole of the ledger's growth with the community's size.
+  if (!member) return ctx.community.ledgerEntries;
   const conds = [eq(ledgerPeople.communityId, ctx.community.id), eq(ledgerPeople.memberId, member.id)];
   if (role) conds.push(eq(ledgerPeople.role, role));
   return (

@@ -2,8 +2,8 @@
  * After a review vote: re-render the card, or accept the submission when the tally allows. Acceptance
  * finishes the task and its claims and records the contribution in the audit log and the commons ledger.
  */
-import { and, eq } from 'drizzle-orm';
-import { claims, ledger, ledgerPeople, submissions, tasks } from '../../db/schema.js';
+import { and, eq, sql } from 'drizzle-orm';
+import { claims, communities, ledger, ledgerPeople, submissions, tasks } from '../../db/schema.js';
 import { appendAudit } from '../commons/audit.js';
 import type { Ctx, MemberRow } from '../shared/context.js';
 import { NAMES_SHOWN } from '../shared/views.js';
@@ -105,6 +105,12 @@ async function recordContribution(ctx: Ctx, task: TaskRow, sub: SubmissionRow, c
   ];
   for (const p of people)
     await ctx.db.insert(ledgerPeople).values({ ledgerId: entryId, communityId: ctx.community.id, ...p });
+  // The community's count of entries, in the same unit (`/commons ledger` shows it).
+  await ctx.db
+    .update(communities)
+    .set({ ledgerEntries: sql`${communities.ledgerEntries} + 1` })
+    .where(eq(communities.id, ctx.community.id));
+  ctx.community.ledgerEntries += 1;
 }
 
 async function insertLedgerEntry(
