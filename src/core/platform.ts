@@ -1,6 +1,7 @@
 /** Read-only look-ups that adapters need beyond commands: autocomplete suggestions. */
 import { and, asc, desc, eq, or, sql } from 'drizzle-orm';
 import { activeRank } from '../db/expressions.js';
+import { fixedLimit, prepared } from '../db/prepared.js';
 import { proposals, tasks } from '../db/schema.js';
 import type { Ctx } from './shared/context.js';
 
@@ -18,38 +19,59 @@ export async function suggest(
 ): Promise<Suggestion[]> {
   const q = typed.trim().replace(/^[#pP]/, '');
   // lower() on both sides: SQLite's LIKE ignores ASCII case, PostgreSQL's does not.
-  const pattern = `%${q.replace(/[%_]/g, '')}%`;
+  const args = {
+    community: ctx.community.id,
+    title: `%${q.replace(/[%_]/g, '')}%`.toLowerCase(),
+    number: `${q}%`,
+  };
+  const typedSome = q ? 'match' : 'all';
   if (kind === 'task') {
-    const match = q
-      ? or(
-          sql`lower(${tasks.title}) like ${pattern.toLowerCase()}`,
-          sql`cast(${tasks.number} as text) like ${`${q}%`}`,
-        )
-      : undefined;
-    // Active first, newest first: the (community, active rank, number) index read backwards, so the
-    // walk stops at the first `limit` matches instead of sorting every match of the community.
-    return (
-      await ctx.db
+    const found = prepared(ctx.db, `suggest.task.${typedSome}.${limit}`, (d) =>
+      d
         .select({ number: tasks.number, title: tasks.title, status: tasks.status })
         .from(tasks)
-        .where(and(eq(tasks.communityId, ctx.community.id), match))
+        .where(
+          and(
+            eq(tasks.communityId, sql.placeholder('community')),
+            q
+              ? or(
+                  sql`lower(${tasks.title}) like ${sql.placeholder('title')}`,
+                  sql`cast(${tasks.number} as text) like ${sql.placeholder('number')}`,
+                )
+              : undefined,
+          ),
+        )
+        // Active first, newest first: the (community, active rank, number) index read backwards, so the
+        // walk stops at the first `limit` matches instead of sorting every match of the community.
         .orderBy(desc(activeRank(tasks.status)), desc(tasks.number))
-        .limit(limit)
-    ).map((t) => ({ number: t.number, label: `#${t.number} ${t.title} (${t.status})` }));
+        .limit(fixedLimit(limit)),
+    );
+    return (await found.execute(args)).map((t) => ({
+      number: t.number,
+      label: `#${t.number} ${t.title} (${t.status})`,
+    }));
   }
-  const match = q
-    ? or(
-        sql`lower(${proposals.title}) like ${pattern.toLowerCase()}`,
-        sql`cast(${proposals.number} as text) like ${`${q}%`}`,
-      )
-    : undefined;
   const open = sql`case when ${proposals.status} = 'open' then 0 else 1 end`;
-  return (
-    await ctx.db
+  const found = prepared(ctx.db, `suggest.proposal.${typedSome}.${limit}`, (d) =>
+    d
       .select({ number: proposals.number, title: proposals.title, status: proposals.status })
       .from(proposals)
-      .where(and(eq(proposals.communityId, ctx.community.id), match))
+      .where(
+        and(
+          eq(proposals.communityId, sql.placeholder('community')),
+          q
+            ? or(
+                sql`lower(${proposals.title}) like ${sql.placeholder('title')}`,
+                sql`cast(${proposals.number} as text) like ${sql.placeholder('number')}`,
+              )
+            : undefined,
+        ),
+      )
       .orderBy(open, asc(proposals.closesAt))
-      .limit(limit)
-  ).map((p) => ({ number: p.number, label: `P${p.number} ${p.title} (${p.status})` }));
+      .limit(fixedLimit(limit)),
+  );
+  return (await found.execute(args)).map((p) => ({
+    number: p.number,
+    label: `P${p.number} ${p.title} (${p.status})`,
+  }));
 }

@@ -36,12 +36,19 @@ const pgQuery = pg.Client.prototype.query;
 
 function catchStatements(h: Harness): void {
   if (h.t.sqlite) {
+    // Caught when run, not when prepared: the core prepares its hot statements once per connection.
     const client = h.t.sqlite.$client;
-    const prepare = client.prepare.bind(client);
-    client.prepare = ((text: string) => {
-      caught?.push({ text });
-      return prepare(text);
-    }) as typeof client.prepare;
+    type Stmt = { source: string; database: unknown } & Record<Run, (...a: unknown[]) => unknown>;
+    type Run = 'run' | 'get' | 'all' | 'iterate';
+    const proto = Object.getPrototypeOf(client.prepare('select 1')) as Stmt;
+    for (const m of ['run', 'get', 'all', 'iterate'] as const) {
+      const original = proto[m];
+      proto[m] = function (this: Stmt, ...args: unknown[]) {
+        if (this.database === client) caught?.push({ text: this.source });
+        return original.apply(this, args);
+      };
+      restore.push(() => (proto[m] = original));
+    }
   } else {
     pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
       const q = args[0] as string | { text: string; values?: unknown[] };
@@ -52,8 +59,10 @@ function catchStatements(h: Harness): void {
     } as typeof pgQuery;
   }
 }
+const restore: (() => void)[] = [];
 afterAll(() => {
   pg.Client.prototype.query = pgQuery;
+  for (const r of restore) r();
 });
 
 /** A community of realistic shape, written with set-based SQL that both dialects accept. */
