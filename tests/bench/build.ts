@@ -18,9 +18,13 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 /** The statements of the SQLite migration that sets `vote_marks.latest` and `vote_tallies` from the marks. */
 function tallyBackfill(): string[] {
   const dir = join(root, 'migrations');
-  const file = readdirSync(dir).find((f) => f.endsWith('_vote_tallies_backfill.sql'));
-  if (!file) throw new Error('no *_vote_tallies_backfill.sql in migrations/');
-  return readFileSync(join(dir, file), 'utf8').split('--> statement-breakpoint');
+  // In migration order: the vote_tallies backfill sets the latest flags the later ones read.
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('_backfill.sql'))
+    .sort();
+  if (!files.some((f) => f.endsWith('_vote_tallies_backfill.sql')))
+    throw new Error('no *_vote_tallies_backfill.sql in migrations/');
+  return files.flatMap((f) => readFileSync(join(dir, f), 'utf8').split('--> statement-breakpoint'));
 }
 const BUILDER = [
   'shape.ts',
@@ -97,11 +101,14 @@ export function benchDatabase(scale: number, log: (s: string) => void): BenchDb 
         `${shape.proposals} proposals, ${built.events} audit events (${((performance.now() - t) / 1000).toFixed(1)} s)`,
     );
   }
-  // The builder writes every mark with the schema's default latest = 1 and no tallies: the migration
-  // that brought them to existing databases sets both from the marks, so it runs here too.
+  // The builder writes every mark with the schema's default latest = 1, no tallies and no proposal
+  // voters: the migrations that brought them to existing databases set them from the marks, so their
+  // backfills run here too.
   const t1 = performance.now();
   for (const statement of tallyBackfill()) sqlite.exec(statement);
-  log(`  vote tallies from the marks (${((performance.now() - t1) / 1000).toFixed(1)} s)`);
+  log(
+    `  vote tallies and proposal voters from the marks (${((performance.now() - t1) / 1000).toFixed(1)} s)`,
+  );
   const broken = sqlite.pragma('foreign_key_check') as unknown[];
   if (broken.length > 0) throw new Error(`bench database: ${broken.length} foreign key violations`);
   const buildSeconds = (performance.now() - t0) / 1000;

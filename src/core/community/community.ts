@@ -17,6 +17,7 @@ import {
 } from './rules.js';
 import { UserError } from '../shared/errors.js';
 import { plainLine } from '../shared/plain-text.js';
+import { voterJoinedEarlier } from '../votes/voters.js';
 
 /**
  * The community of `ref`, made on first sight, and locked for the rest of the unit of work: every
@@ -70,6 +71,7 @@ export async function ensureMember(
   if (found) {
     const joinedAt = actor.joinedAt !== undefined ? Math.min(actor.joinedAt, found.joinedAt) : found.joinedAt;
     if (found.displayName === name && joinedAt === found.joinedAt) return found;
+    if (joinedAt !== found.joinedAt) await voterJoinedEarlier(db, communityId, found.id, joinedAt);
     return (
       await db
         .update(members)

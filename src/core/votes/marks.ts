@@ -11,6 +11,7 @@ import { voteMarks, voteTallies } from '../../db/schema.js';
 import type { Ctx } from '../shared/context.js';
 import type { VoteValue } from '../shared/model.js';
 import type { Target } from './types.js';
+import { proposalVoteChanged, recountProposalVoters } from './voters.js';
 
 const p = {
   type: sql.placeholder('type'),
@@ -147,6 +148,7 @@ export async function addMark(
   if (!made) return false;
   const [was] = await demoteOthers(ctx.db).execute({ ...key, keep: made.id });
   await countChange(ctx, t, before ?? was?.value, value);
+  await proposalVoteChanged(ctx, t, memberId, before ?? was?.value, value);
   return true;
 }
 
@@ -158,6 +160,7 @@ export async function removeMark(ctx: Ctx, t: Target, memberId: number, source: 
   if (gone.latest === 1) {
     const [next] = await promoteNewest(ctx.db).execute(key);
     await countChange(ctx, t, gone.value, next?.value);
+    await proposalVoteChanged(ctx, t, memberId, gone.value, next?.value);
   }
   return true;
 }
@@ -203,6 +206,7 @@ export async function recountVotes(db: Db, communityId: number, t: Target): Prom
     .insert(voteTallies)
     .values({ communityId, targetType: t.type, targetId: t.id, ...counts })
     .onConflictDoUpdate({ target: [voteTallies.targetType, voteTallies.targetId], set: counts });
+  await recountProposalVoters(db, communityId, t);
 }
 
 /** The reaction marks (not command votes) on a target. */

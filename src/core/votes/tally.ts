@@ -7,7 +7,7 @@
 import { and, asc, eq, gt, lte, ne, notInArray, sql, inArray, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { fixedLimit, prepared } from '../../db/prepared.js';
-import { claims, members, voteMarks, voteTallies } from '../../db/schema.js';
+import { claims, members, proposalVoters, voteMarks, voteTallies } from '../../db/schema.js';
 import type { Ctx } from '../shared/context.js';
 import type { VoteValue } from '../shared/model.js';
 import type { Ballot, Target } from './types.js';
@@ -82,9 +82,23 @@ const excluded = {
     prepared(db, 'tally.excluded.review', (d) =>
       excludedVotes(d, inArray(voteMarks.memberId, reviewExcluded(d))),
     ),
-  proposal: (db: Db) =>
-    prepared(db, 'tally.excluded.proposal', (d) => excludedVotes(d, inArray(voteMarks.memberId, tooNew(d)))),
 };
+
+const votesOf = (v: VoteValue) =>
+  sql<number>`coalesce(sum(case when ${proposalVoters.value} = ${v} then 1 else 0 end), 0)`.mapWith(Number);
+
+/**
+ * A proposal's votes by members who joined after the instant, by value, from `proposal_voters` by its
+ * (proposal, joined_at) index: as many rows as votes that do not count, not every vote on the
+ * proposal nor every member who joined since.
+ */
+const tooNewVotes = (db: Db) =>
+  prepared(db, 'tally.excluded.proposal', (d) =>
+    d
+      .select({ yes: votesOf('yes'), no: votesOf('no'), abstain: votesOf('abstain') })
+      .from(proposalVoters)
+      .where(and(eq(proposalVoters.proposalId, p.id), gt(proposalVoters.joinedAt, p.after))),
+  );
 
 const votersOf = (d: Db, who: SQL | undefined, limit: number) => {
   const q = d
@@ -129,9 +143,12 @@ const params = (ctx: Ctx, t: Target, who: NotCounted) => ({
 
 /** The votes on a target that do not count, by value. */
 async function notCountedVotes(ctx: Ctx, t: Target, who: NotCounted): Promise<Omit<VoteCounts, 'ignored'>> {
-  const q = who.task ? excluded.review(ctx.db) : excluded.proposal(ctx.db);
+  if (!who.task) {
+    const [r] = await tooNewVotes(ctx.db).execute(params(ctx, t, who));
+    return { yes: r!.yes, no: r!.no, abstain: r!.abstain };
+  }
   const out = { yes: 0, no: 0, abstain: 0 };
-  for (const r of await q.execute(params(ctx, t, who))) out[r.value] = r.n;
+  for (const r of await excluded.review(ctx.db).execute(params(ctx, t, who))) out[r.value] = r.n;
   return out;
 }
 
