@@ -244,6 +244,29 @@ export const voteTallies = sqliteTable(
   (t) => [primaryKey({ columns: [t.targetType, t.targetId] })],
 );
 
+/**
+ * Each member's vote on a proposal (the value of their `latest` mark) with their `members.joined_at`,
+ * kept in the statements that change the marks (proposals only: review-card marks never write it) and
+ * moved with the member when the platform reports an earlier join. The votes that do not count on a
+ * proposal (members too new) are found by its (proposal, joined_at) index: as many as there are,
+ * whatever the votes on the proposal or the members who joined since.
+ */
+export const proposalVoters = sqliteTable(
+  'proposal_voters',
+  {
+    communityId: integer('community_id').notNull(),
+    proposalId: integer('proposal_id').notNull(),
+    memberId: integer('member_id').notNull(),
+    value: text('value', { enum: ['yes', 'no', 'abstain'] }).notNull(),
+    joinedAt: integer('joined_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.proposalId, t.memberId] }),
+    index('proposal_voters_joined').on(t.proposalId, t.joinedAt, t.value),
+    index('proposal_voters_member').on(t.communityId, t.memberId),
+  ],
+);
+
 /** Which platform message shows which entity (`task:12`, `submission:5`, `proposal:3`, `digest:…`). */
 export const cards = sqliteTable(
   'cards',

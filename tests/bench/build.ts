@@ -22,8 +22,16 @@ function migration(name: string): string[] {
   if (!file) throw new Error(`no *_${name}.sql in migrations/`);
   return readFileSync(join(dir, file), 'utf8').split('--> statement-breakpoint');
 }
-/** The statements that set `vote_marks.latest` and `vote_tallies` from the marks. */
-const tallyBackfill = () => migration('vote_tallies_backfill');
+/** Every `*_backfill.sql` migration's statements, in migration order (the vote_tallies one sets the latest flags the later ones read). */
+function backfills(): string[] {
+  const dir = join(root, 'migrations');
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('_backfill.sql'))
+    .sort();
+  if (!files.some((f) => f.endsWith('_vote_tallies_backfill.sql')))
+    throw new Error('no *_vote_tallies_backfill.sql in migrations/');
+  return files.flatMap((f) => readFileSync(join(dir, f), 'utf8').split('--> statement-breakpoint'));
+}
 /** The statement that counts each community's ledger entries (its migration's UPDATE; the ALTER ran). */
 const ledgerBackfill = () => migration('ledger_entries').filter((s) => /^\s*(--.*\n\s*)*UPDATE\b/i.test(s));
 const BUILDER = [
@@ -101,11 +109,14 @@ export function benchDatabase(scale: number, log: (s: string) => void): BenchDb 
         `${shape.proposals} proposals, ${built.events} audit events (${((performance.now() - t) / 1000).toFixed(1)} s)`,
     );
   }
-  // The builder writes every mark with the schema's default latest = 1 and no tallies: the migration
-  // that brought them to existing databases sets both from the marks, so it runs here too.
+  // The builder writes every mark with the schema's default latest = 1, no tallies and no proposal
+  // voters: the migrations that brought them to existing databases set them from the marks, so their
+  // backfills run here too.
   const t1 = performance.now();
-  for (const statement of tallyBackfill()) sqlite.exec(statement);
-  log(`  vote tallies from the marks (${((performance.now() - t1) / 1000).toFixed(1)} s)`);
+  for (const statement of backfills()) sqlite.exec(statement);
+  log(
+    `  vote tallies and proposal voters from the marks (${((performance.now() - t1) / 1000).toFixed(1)} s)`,
+  );
   // Likewise the ledger entries' count on each community row.
   const counts = ledgerBackfill();
   if (counts.length !== 1) throw new Error('the ledger_entries migration has no single UPDATE');

@@ -17,6 +17,7 @@ import {
 } from './rules.js';
 import { UserError } from '../shared/errors.js';
 import { plainLine } from '../shared/plain-text.js';
+import { voterJoinedEarlier } from '../votes/voters.js';
 
 /**
  * The community of `ref`, made on first sight, and locked for the rest of the unit of work: every
@@ -89,6 +90,7 @@ export async function memberOf(
   if (found) {
     if (isCurrent(found, actor)) return { row: found, updated: false };
     const joinedAt = actor.joinedAt !== undefined ? Math.min(actor.joinedAt, found.joinedAt) : found.joinedAt;
+    if (joinedAt !== found.joinedAt) await voterJoinedEarlier(db, communityId, found.id, joinedAt);
     const [row] = await db
       .update(members)
       .set({ displayName: name, joinedAt })

@@ -11,6 +11,7 @@ import { voteMarks, voteTallies } from '../../db/schema.js';
 import type { Ctx } from '../shared/context.js';
 import type { VoteValue } from '../shared/model.js';
 import type { Target } from './types.js';
+import { proposalVoteChanged, recountProposalVoters } from './voters.js';
 
 const p = {
   type: sql.placeholder('type'),
@@ -152,6 +153,7 @@ export async function addMark(
   const [was] = await demoteOthers(ctx.db).execute({ ...key, keep: made.id });
   const change = { before: before ?? was?.value, after: value };
   await countChange(ctx, t, change);
+  await proposalVoteChanged(ctx, t, memberId, change.before, change.after);
   return change;
 }
 
@@ -170,6 +172,7 @@ export async function removeMark(
   const [next] = await promoteNewest(ctx.db).execute(key);
   const change = { before: gone.value, after: next?.value };
   await countChange(ctx, t, change);
+  await proposalVoteChanged(ctx, t, memberId, change.before, change.after);
   return change;
 }
 
@@ -214,6 +217,7 @@ export async function recountVotes(db: Db, communityId: number, t: Target): Prom
     .insert(voteTallies)
     .values({ communityId, targetType: t.type, targetId: t.id, ...counts })
     .onConflictDoUpdate({ target: [voteTallies.targetType, voteTallies.targetId], set: counts });
+  await recountProposalVoters(db, communityId, t);
 }
 
 /** The reaction marks (not command votes) on a target. */
