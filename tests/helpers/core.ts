@@ -193,3 +193,20 @@ export async function breakClosing(h: Harness): Promise<void> {
     await h.exec(`create trigger fault before insert on audit when new.type = 'proposal.closed'
       begin select raise(abort, 'the disk is full'); end`);
 }
+
+/** Outcomes with each card edit dropped that a later outcome's edit of the same card replaces. */
+export function lastEdits(outs: Outcome[]): Outcome[] {
+  const later = new Set<string>();
+  return outs
+    .toReversed()
+    .map((o) => ({
+      ...o,
+      effects: o.effects.filter((e) => {
+        if (e.type !== 'update') return true;
+        const seen = later.has(e.cardKey);
+        later.add(e.cardKey);
+        return !seen;
+      }),
+    }))
+    .reverse();
+}

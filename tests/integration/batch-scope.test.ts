@@ -10,24 +10,13 @@
 import { describe, expect, it } from 'vitest';
 import type { Inbound, Outcome } from '../../src/core/index.js';
 import { DAY_MS } from '../../src/core/shared/model.js';
-import { makeCore, type Harness } from '../helpers/core.js';
+import { rng } from '../bench/shape.js';
+import { lastEdits, makeCore, type Harness } from '../helpers/core.js';
 
 const EMOJI = ['✅', '👍', '❌', '🤷'] as const;
 const value = (e: string) => (e === '❌' ? 'no' : e === '🤷' ? 'abstain' : 'yes');
 const VOTERS = ['v1', 'v2', 'v3', 'v4', 'v5', 'bob', 'carol', 'newbie'];
 const CARDS = ['submission:1', 'submission:2', 'submission:3', 'proposal:1'];
-
-/** A deterministic stream of numbers in [0, 1). */
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
 
 /** Three submissions in review (bob claimed two tasks, carol one), a lazy proposal, old and new members. */
 async function community(): Promise<Harness> {
@@ -48,7 +37,7 @@ async function community(): Promise<Harness> {
 
 /** Random reactions; the newbie joined today and is too new to vote. */
 async function script(h: Harness, seed: number, n: number): Promise<Inbound[]> {
-  const r = random(seed);
+  const r = rng(seed);
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(r() * xs.length)]!;
   const messages = new Map<string, { channelId: string; messageId: string }>();
   for (const key of CARDS) {
@@ -75,23 +64,6 @@ async function script(h: Harness, seed: number, n: number): Promise<Inbound[]> {
   });
 }
 
-/** Outcomes with each card edit dropped that a later outcome's edit of the same card replaces. */
-function lastEdits(outs: Outcome[]): Outcome[] {
-  const later = new Set<string>();
-  return outs
-    .toReversed()
-    .map((o) => ({
-      ...o,
-      effects: o.effects.filter((e) => {
-        if (e.type !== 'update') return true;
-        const seen = later.has(e.cardKey);
-        later.add(e.cardKey);
-        return !seen;
-      }),
-    }))
-    .reverse();
-}
-
 describe('a batch shares what its events read, with the result of one event at a time', () => {
   for (const seed of [1, 2, 3, 4, 5, 6]) {
     it(`random burst ${seed}`, async () => {
@@ -100,7 +72,7 @@ describe('a batch shares what its events read, with the result of one event at a
       const events = await script(one, seed, 160);
       const again = await script(batch, seed, 160);
       expect(again).toEqual(events);
-      const r = random(seed * 7919);
+      const r = rng(seed * 7919);
       let at = 0;
       while (at < events.length) {
         const size = 1 + Math.floor(r() * 60);

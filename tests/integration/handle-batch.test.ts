@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { BatchResult, Inbound, Outcome, ReactionEvent } from '../../src/core/index.js';
 import { Governance } from '../../src/core/index.js';
 import { UserError } from '../../src/core/shared/errors.js';
-import { makeCore, submittedTask, type Harness } from '../helpers/core.js';
+import { lastEdits, makeCore, submittedTask, type Harness } from '../helpers/core.js';
 
 const PROPOSAL = 'proposal:1';
 
@@ -38,23 +38,6 @@ async function reaction(
     value: emoji === '❌' ? 'no' : emoji === '🤷' ? 'abstain' : 'yes',
     added,
   };
-}
-
-/** Outcomes with each card edit dropped that a later outcome's edit of the same card replaces. */
-function lastEdits(outs: Outcome[]): Outcome[] {
-  const later = new Set<string>();
-  return outs
-    .toReversed()
-    .map((o) => ({
-      ...o,
-      effects: o.effects.filter((e) => {
-        if (e.type !== 'update') return true;
-        const seen = later.has(e.cardKey);
-        later.add(e.cardKey);
-        return !seen;
-      }),
-    }))
-    .reverse();
 }
 
 function values(results: BatchResult[]): Outcome[] {
