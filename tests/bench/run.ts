@@ -41,9 +41,9 @@ export const settings = {
   rounds: num('BENCH_ROUNDS', 40),
   warmup: num('BENCH_WARMUP', 10),
   blockSeconds: num('BENCH_BLOCK_SECONDS', 3),
-  ingestBlocks: num('BENCH_INGEST_BLOCKS', 6),
+  ingestBlocks: num('BENCH_INGEST_BLOCKS', 15),
   ingestSize: num('BENCH_INGEST_SIZE', 250),
-  bursts: num('BENCH_BURSTS', 3),
+  bursts: num('BENCH_BURSTS', 5),
   startups: num('BENCH_STARTUPS', 5),
   only: (process.env.BENCH_ONLY ?? 'ingest,commands,verify,startup,pg').split(','),
 };
