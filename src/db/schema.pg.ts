@@ -49,6 +49,8 @@ export const communities = pgTable(
      * `/commons ledger` reads its total with the community row instead of counting every entry.
      */
     ledgerEntries: integer('ledger_entries').notNull().default(0),
+    /** Tasks with a free slot, open or claimed: what `/task list` and the digest count (open-tasks.ts). */
+    openTasks: integer('open_tasks').notNull().default(0),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex('communities_platform_external').on(t.platform, t.externalId)],
@@ -272,6 +274,20 @@ export const proposalVoters = pgTable(
     index('proposal_voters_joined').on(t.proposalId, t.joinedAt, t.value),
     index('proposal_voters_member').on(t.communityId, t.memberId),
   ],
+);
+
+/**
+ * Tasks with a free slot (open or claimed), by skill ('' for the tasks naming none), kept by the units
+ * that change a task's status or claims (src/core/tasks/open-tasks.ts): the digest's groups.
+ */
+export const openTaskSkills = pgTable(
+  'open_task_skills',
+  {
+    communityId: integer('community_id').notNull(),
+    skill: text('skill').notNull(),
+    n: integer('n').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.communityId, t.skill] })],
 );
 
 /** Which platform message shows which entity (`task:12`, `submission:5`, `proposal:3`, `digest:…`). */
