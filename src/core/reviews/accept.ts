@@ -7,6 +7,7 @@ import { claims, communities, ledger, ledgerPeople, submissions, tasks } from '.
 import { appendAudit } from '../commons/audit.js';
 import type { Ctx, MemberRow } from '../shared/context.js';
 import { NAMES_SHOWN } from '../shared/views.js';
+import { currentTask, openTaskChanged } from '../tasks/open-tasks.js';
 import { activeClaims, refreshTaskCard } from '../tasks/tasks.js';
 import type { TaskRow } from '../tasks/types.js';
 import { isAccepted, reviewTally, updateReviewCard } from './reviews.js';
@@ -76,13 +77,16 @@ async function finish(ctx: Ctx, task: TaskRow, sub: SubmissionRow): Promise<Task
     .update(claims)
     .set({ status: 'done', endedAt: ctx.now })
     .where(and(eq(claims.taskId, task.id), eq(claims.status, 'active')));
-  return (
+  const before = await currentTask(ctx, task.id);
+  const done = (
     await ctx.db
       .update(tasks)
       .set({ status: 'done', updatedAt: ctx.now })
       .where(eq(tasks.id, task.id))
       .returning()
   )[0]!;
+  await openTaskChanged(ctx, before, done);
+  return done;
 }
 
 /** The audit event first, then the ledger entry that names its hash, then who took part in it. */

@@ -1,4 +1,5 @@
 /** `/task submit`: a claimant asks for review; a newer submission supersedes the open one. */
+import { currentTask, openTaskChanged } from '../tasks/open-tasks.js';
 import { eq } from 'drizzle-orm';
 import { submissions, tasks } from '../../db/schema.js';
 import { appendAudit } from '../commons/audit.js';
@@ -54,13 +55,16 @@ async function insertSubmission(
 }
 
 async function startReview(ctx: Ctx, task: TaskRow): Promise<TaskRow> {
-  return (
+  const before = await currentTask(ctx, task.id);
+  const after = (
     await ctx.db
       .update(tasks)
       .set({ status: 'review', updatedAt: ctx.now })
       .where(eq(tasks.id, task.id))
       .returning()
   )[0]!;
+  await openTaskChanged(ctx, before, after);
+  return after;
 }
 
 export async function submitTask(ctx: Ctx, args: CommandArgs<'task submit'>): Promise<Reply> {

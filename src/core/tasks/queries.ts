@@ -6,6 +6,7 @@ import { actorOf, type Ctx } from '../shared/context.js';
 import { latestSubmissions, reviewTally } from '../reviews/reviews.js';
 import { taskDetail, taskLine } from './views.js';
 import { getTask, takenSlots, taskCardData } from './tasks.js';
+import { CLAIMABLE, openTasksTotal, openTasksWithSkill } from './open-tasks.js';
 import type { Reply } from '../shared/views.js';
 import type { TaskRow } from './types.js';
 
@@ -35,9 +36,6 @@ function claimedByActor(ctx: Ctx) {
       ),
     );
 }
-
-/** "open" lists tasks in these statuses that have a free slot. */
-const CLAIMABLE = ['open', 'claimed'] as const;
 
 /** `only` narrows to one status of "open" (see `firstShown`); the others ignore it. */
 function listFilter(
@@ -76,7 +74,7 @@ export async function listTasks(ctx: Ctx, args: ListArgs): Promise<Reply> {
   // Your own claims are rarely "open" (a free slot), so mine:yes shows every status by default.
   const status = args.status ?? (args.mine === 'yes' ? 'all' : 'open');
   const where = listFilter(ctx, args, status);
-  const total = (await ctx.db.select({ n: count() }).from(tasks).where(where).limit(1))[0]!.n;
+  const total = await listTotal(ctx, args, status, where);
   const shown = (await firstShown(ctx, args, status)).map((task) => ({ task, taken: task.taken }));
   const filters = [`status:${status}`, args.skill && `skill:${args.skill}`, args.mine === 'yes' && 'mine:yes']
     .filter(Boolean)
@@ -86,6 +84,21 @@ export async function listTasks(ctx: Ctx, args: ListArgs): Promise<Reply> {
   const more =
     total > shown.length ? `\n…and ${total - shown.length} more (narrow with skill: or status:)` : '';
   return { private: true, text: `Tasks (${filters}), ${total} in all:\n${lines.join('\n')}${more}` };
+}
+
+/**
+ * How many tasks the list's filter matches: open ones (the default) from the counts kept with the tasks
+ * (open-tasks.ts), the rest counted.
+ */
+async function listTotal(
+  ctx: Ctx,
+  args: ListArgs,
+  status: ListStatus,
+  where: SQL | undefined,
+): Promise<number> {
+  if (status === 'open' && args.mine !== 'yes')
+    return args.skill ? await openTasksWithSkill(ctx, args.skill.toLowerCase()) : await openTasksTotal(ctx);
+  return (await ctx.db.select({ n: count() }).from(tasks).where(where).limit(1))[0]!.n;
 }
 
 export async function showTask(ctx: Ctx, number: number): Promise<Reply> {

@@ -6,6 +6,7 @@ import { appendAudit } from '../commons/audit.js';
 import type { CommandArgs } from '../commands.js';
 import { memberName } from '../community/community.js';
 import { taskCardKey } from '../shared/card-keys.js';
+import { currentTask, openTaskChanged } from './open-tasks.js';
 import { actorOf, tasksChannel, type Ctx } from '../shared/context.js';
 import { cancelDeadline, schedule } from '../shared/deadlines.js';
 import { UserError } from '../shared/errors.js';
@@ -80,7 +81,10 @@ async function setStatus(ctx: Ctx, task: TaskRow, status: TaskRow['status'], hel
       .where(eq(tasks.id, sql.placeholder('id')))
       .returning(),
   );
-  return (await q.execute({ status, now: ctx.now, held, id: task.id }))[0]!;
+  const before = await currentTask(ctx, task.id);
+  const after = (await q.execute({ status, now: ctx.now, held, id: task.id }))[0]!;
+  await openTaskChanged(ctx, before, after);
+  return after;
 }
 
 async function nextTaskNumber(ctx: Ctx): Promise<number> {
@@ -117,6 +121,7 @@ async function insertTask(ctx: Ctx, args: CommandArgs<'task post'>, channelId: s
   )[0]!;
   for (const skill of args.skills ?? [])
     await ctx.db.insert(taskSkills).values({ taskId: task.id, communityId: ctx.community.id, skill });
+  await openTaskChanged(ctx, undefined, task);
   return task;
 }
 
@@ -233,13 +238,16 @@ export async function endClaim(
   const reopens = left === 0 && (task.status === 'claimed' || task.status === 'review');
   if (reopens) return await setStatus(ctx, task, 'open', -1);
   // The ended claim no longer holds a slot; the task keeps its status (and its updated_at).
-  return (
+  const before = await currentTask(ctx, task.id);
+  const after = (
     await ctx.db
       .update(tasks)
       .set({ taken: sql`${tasks.taken} - 1` })
       .where(eq(tasks.id, task.id))
       .returning()
   )[0]!;
+  await openTaskChanged(ctx, before, after);
+  return after;
 }
 
 export async function cancelTask(ctx: Ctx, args: CommandArgs<'task cancel'>): Promise<Reply> {
@@ -251,6 +259,7 @@ export async function cancelTask(ctx: Ctx, args: CommandArgs<'task cancel'>): Pr
   }
   if ((await activeClaims(ctx, task.id)).length > 0 || task.status !== 'open')
     throw new UserError('task.hasClaims', { number: task.number });
+  const before = await currentTask(ctx, task.id);
   const updated = (
     await ctx.db
       .update(tasks)
@@ -258,6 +267,7 @@ export async function cancelTask(ctx: Ctx, args: CommandArgs<'task cancel'>): Pr
       .where(eq(tasks.id, task.id))
       .returning()
   )[0]!;
+  await openTaskChanged(ctx, before, updated);
   await appendAudit(ctx, 'task.cancelled', { task: task.number, reason: args.reason ?? null });
   await refreshTaskCard(ctx, updated);
   return { private: true, text: `Task #${task.number} is cancelled.` };

@@ -1,8 +1,9 @@
 /** The digest's task sections: tasks new since the last digest, and open tasks grouped by skill. */
-import { and, asc, count, desc, eq, gt, inArray, lte, sql } from 'drizzle-orm';
+import { and, asc, count, eq, gt, inArray, lte, sql } from 'drizzle-orm';
 import { tasks, taskSkills } from '../../../db/schema.js';
 import type { Ctx } from '../../shared/context.js';
 import { qualified } from '../../shared/sql-helpers.js';
+import { CLAIMABLE, openTaskCounts } from '../../tasks/open-tasks.js';
 import { PER_SKILL_LOAD, SECTION_LOAD, SKILL_GROUPS_LOAD } from './limits.js';
 import type { DigestData, Listed, SkillGroup, TaskItem } from './types.js';
 
@@ -43,9 +44,6 @@ export async function newTasks(ctx: Ctx, since: number): Promise<Listed<TaskItem
   return { total, items: rows.map(toTask) };
 }
 
-/** Statuses a task may be claimed in; with `slots > taken`, "open with a free slot". */
-const CLAIMABLE = ['open', 'claimed'] as const;
-
 function openWhere(ctx: Ctx, status: (typeof CLAIMABLE)[number] | 'any' = 'any') {
   return and(
     eq(tasks.communityId, ctx.community.id),
@@ -78,24 +76,17 @@ async function skillGroup(ctx: Ctx, skill: string | null, total: number): Promis
 }
 
 /**
- * Open tasks with a free slot, by skill (largest groups first), then those naming no skill. Two passes
- * over the open tasks' index entries (`taken` is on the row: no claims are counted): the total, and
- * every skill's count with a left join whose NULL group is the tasks naming none (a task's skills are
- * written with it, one `task_skills` row each). A community names a few dozen skills at most, so all
- * groups are counted and the largest kept here.
+ * Open tasks with a free slot, by skill (largest groups first), then those naming no skill: the counts
+ * kept with the tasks (open-tasks.ts), not a count of every open task. A community names a few dozen
+ * skills at most, so all groups are read and the largest kept here.
  */
 export async function openBySkill(ctx: Ctx): Promise<DigestData['open']> {
-  const total = (await ctx.db.select({ n: count() }).from(tasks).where(openWhere(ctx)).limit(1))[0]!.n;
+  const { total, bySkill } = await openTaskCounts(ctx);
   if (total === 0) return { total, totalGroups: 0, groups: [] };
-  const all = await ctx.db
-    .select({ skill: taskSkills.skill, n: count() })
-    .from(tasks)
-    .leftJoin(taskSkills, eq(taskSkills.taskId, tasks.id))
-    .where(openWhere(ctx))
-    .groupBy(taskSkills.skill)
-    .orderBy(desc(count()), asc(taskSkills.skill));
-  const named = all.filter((s): s is { skill: string; n: number } => s.skill !== null);
-  const other = all.find((s) => s.skill === null)?.n ?? 0;
+  const named = bySkill
+    .filter((s) => s.skill !== '')
+    .sort((a, b) => b.n - a.n || (a.skill < b.skill ? -1 : a.skill > b.skill ? 1 : 0));
+  const other = bySkill.find((s) => s.skill === '')?.n ?? 0;
   // One after another: a unit's queries share one connection (PostgreSQL takes one query at a time).
   const groups: SkillGroup[] = [];
   for (const s of named.slice(0, SKILL_GROUPS_LOAD)) groups.push(await skillGroup(ctx, s.skill, s.n));
