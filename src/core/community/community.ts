@@ -38,13 +38,18 @@ export async function ensureCommunity(db: Db, ref: CommunityRef, now: number): P
 }
 
 export async function findCommunity(db: Db, ref: CommunityRef): Promise<CommunityRow | undefined> {
-  return (
-    await db
+  const q = prepared(db, 'communities.find', (d) =>
+    d
       .select()
       .from(communities)
-      .where(and(eq(communities.platform, ref.platform), eq(communities.externalId, ref.id)))
-      .limit(1)
-  )[0];
+      .where(
+        and(
+          eq(communities.platform, sql.placeholder('platform')),
+          eq(communities.externalId, sql.placeholder('externalId')),
+        ),
+      ),
+  );
+  return (await q.execute({ platform: ref.platform, externalId: ref.id }))[0];
 }
 
 /** The member for an actor, made on first sight; keeps the display name current. */
