@@ -17,6 +17,7 @@
 import type { Rules } from './community/rules.js';
 import type { OpenTarget } from './reactions.js';
 import type { CommunityRow, MemberRow } from './shared/context.js';
+import type { FewVote } from './votes/tally.js';
 
 type Render = () => Promise<void>;
 
@@ -37,6 +38,8 @@ export class BatchScope {
   readonly targets = new Map<string, OpenTarget | null>();
   audit?: { seq: number; hash: string };
   readonly reviews = new Map<number, ReviewCount>();
+  /** Targets' votes, by `type:id`, while a target has few (tally.ts), moved by each change (reactions.ts). */
+  readonly votes = new Map<string, FewVote[]>();
   /** Card renders asked for by the events that completed, by card key: the last one asked for wins. */
   readonly renders = new Map<string, Render>();
   /**
@@ -52,6 +55,7 @@ export class BatchScope {
     this.targets.clear();
     this.audit = undefined;
     this.reviews.clear();
+    this.votes.clear();
   }
 
   /** The current event asks for `cardKey` to be re-rendered at the end of the batch. */

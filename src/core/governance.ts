@@ -159,6 +159,7 @@ export class Governance {
       const out = await this.inOrder(input.community, async () => {
         await this.clock.sync?.();
         const now = this.clock.now();
+        if (event.type === 'reaction' && this.storage.continuity) return this.applyCarried(event, now);
         return this.storage.write((db) => this.apply(db, event, now, pending));
       });
       if (pending.read) out.reply = await this.readInPages(pending.read);
@@ -203,6 +204,53 @@ export class Governance {
     const results: BatchResult[] = new Array<BatchResult>(inputs.length);
     for (const { run, settled } of units) (await settled).forEach((r, k) => (results[run[k]!] = r));
     return results;
+  }
+
+  /**
+   * A reaction in its own write unit, sharing what it reads with the reaction units before it
+   * (batch-scope.ts) while nothing else has written since (`Storage.continuity`: SQLite, where this
+   * process's units and other connections' commits can be told apart). Its card is re-rendered at the
+   * end of the unit, as a batch's are. The scope is kept only when the unit committed.
+   */
+  private async applyCarried(event: ReactionEvent, now: number): Promise<Outcome> {
+    let kept: Carried | undefined;
+    const out = await this.storage.write(async (db) => {
+      const scope = this.carriedScope(event.community);
+      const out = await this.apply(db, event, now, {}, scope);
+      scope.commitEvent();
+      await scope.flush();
+      kept = this.carry(event.community, scope);
+      return out;
+    });
+    this.carried = kept;
+    return out;
+  }
+
+  /** What the last write unit left for the next (see `carriedScope`). */
+  private carried?: Carried;
+
+  /**
+   * Inside a write unit: the scope the last unit left, when it was of the same community, it was the
+   * unit just before this one on this storage, and no other connection has committed since; else a new
+   * scope. Either way nothing is left behind until this unit commits (`carry`).
+   */
+  private carriedScope(ref: CommunityRef): BatchScope {
+    const last = this.carried;
+    this.carried = undefined;
+    const at = this.storage.continuity?.();
+    const same =
+      last !== undefined &&
+      at !== undefined &&
+      last.community === communityKey(ref) &&
+      last.unit + 1 === at.unit &&
+      last.version === at.version;
+    return same ? last.scope : new BatchScope();
+  }
+
+  /** Inside a write unit: what to keep for the next unit once this one has committed. */
+  private carry(ref: CommunityRef, scope: BatchScope): Carried | undefined {
+    const at = this.storage.continuity?.();
+    return at && { community: communityKey(ref), scope, ...at };
   }
 
   /** One unit of `handleBatch`: a command alone through `handle`, or events of one community together. */
@@ -250,11 +298,15 @@ export class Governance {
    * The events in one write unit, reactions sharing what they read (batch-scope.ts); the cards they
    * changed are re-rendered once each at the end, onto the last event that changed each card.
    */
-  private inOneUnit(events: Exclude<Inbound, CommandEvent>[], now: number): Promise<Settled<Outcome>[]> {
+  private async inOneUnit(
+    events: Exclude<Inbound, CommandEvent>[],
+    now: number,
+  ): Promise<Settled<Outcome>[]> {
     let scope = new BatchScope();
+    let kept: Carried | undefined;
     const works = events.map((event, k) => async (db: Db) => {
       // A new attempt of the whole unit (PostgreSQL re-runs a deadlock victim) starts afresh.
-      if (k === 0) scope = new BatchScope();
+      if (k === 0) scope = this.carriedScope(event.community);
       // Clearing or reconciling a card's reactions changes its marks wholesale: read everything again.
       const shared = event.type === 'reaction' ? scope : undefined;
       if (!shared) scope.reset();
@@ -268,7 +320,12 @@ export class Governance {
         throw error;
       }
     });
-    return this.storage.writeEach(works, () => scope.flush());
+    const settled = await this.storage.writeEach(works, async () => {
+      await scope.flush();
+      kept = this.carry(events[0]!.community, scope);
+    });
+    this.carried = kept;
+    return settled;
   }
 
   /** Each event in its own write unit, as `handle` would (the fallback of a batch that failed as a whole). */
@@ -384,6 +441,18 @@ export class Governance {
     const { storage, clock, log, jobTable, rules } = this;
     return runDueDeadlines({ storage, clock, log, jobTable, rules }, platforms, limit);
   }
+}
+
+/** A scope a committed write unit left for the next (`Governance.carriedScope`). */
+interface Carried {
+  community: string;
+  scope: BatchScope;
+  unit: number;
+  version: number;
+}
+
+function communityKey(ref: CommunityRef): string {
+  return `${ref.platform}\u0000${ref.id}`;
 }
 
 /**

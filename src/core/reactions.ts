@@ -24,6 +24,7 @@ import { proposalCardKey, submissionCardKey } from './shared/card-keys.js';
 import type { SubmissionRow } from './reviews/types.js';
 import type { TaskRow } from './tasks/types.js';
 import { parseCardKey } from './shared/card-keys.js';
+import { moveFewVotes } from './votes/tally.js';
 import { addMark, clearReactionMarks, reactionMarks, removeMark, type VoteChange } from './votes/marks.js';
 import type { Target } from './votes/types.js';
 
@@ -89,7 +90,8 @@ async function openTargetOf(ctx: Ctx, message: MessageRef): Promise<OpenTarget |
   const batch = ctx.batch;
   if (!batch) return await readOpenTarget(ctx, message);
   const seen = batch.targets.get(message.messageId);
-  if (seen !== undefined) return seen ?? undefined;
+  // Kept from an earlier unit, a proposal may have closed since: judged again at this unit's time.
+  if (seen !== undefined) return seen ? isOpen(ctx, seen) : undefined;
   const found = await readOpenTarget(ctx, message);
   batch.targets.set(message.messageId, found ?? null);
   return found;
@@ -139,8 +141,11 @@ export async function applyReaction(ctx: Ctx, change: ReactionChange): Promise<v
   const target = await openTargetOf(ctx, change.message);
   if (!target) return;
   const t: Target = { type: target.type, id: target.id };
+  // A member with no vote among a target's few votes kept in the scope has no mark on it at all.
+  const few = ctx.batch?.votes.get(`${t.type}:${t.id}`);
+  const voted = few ? few.some((v) => v.member.id === actor.id) : true;
   const vote = change.added
-    ? await addMark(ctx, t, actor.id, change.emoji, change.value)
+    ? await addMark(ctx, t, actor.id, change.emoji, change.value, undefined, voted)
     : await removeMark(ctx, t, actor.id, change.emoji);
   if (!vote) return;
   await appendAudit(ctx, change.added ? 'vote.reaction.added' : 'vote.reaction.removed', {
@@ -166,6 +171,7 @@ async function afterChangeInBatch(
   voter: MemberRow,
   vote: VoteChange,
 ): Promise<void> {
+  moveVotes(batch, t, voter, vote);
   if (t.type === 'proposal') {
     batch.render(proposalCardKey(t.id), async () => {
       await refreshProposalCard(ctx, t.proposal, undefined, t.author);
@@ -183,7 +189,25 @@ async function afterChangeInBatch(
   batch.reset();
 }
 
-/** A submission's counted review votes after `vote`: read on its first vote of the batch, then moved. */
+/**
+ * A target's few votes kept in the scope (tally.ts reads them instead of the marks) follow the vote's
+ * change: the voter's vote is now the mark the change names, or none. Forgotten when the target has
+ * more than a tally reads at once, or when whether the voter claimed the task is not known here.
+ */
+function moveVotes(batch: BatchScope, t: OpenTarget, voter: MemberRow, vote: VoteChange): void {
+  const key = `${t.type}:${t.id}`;
+  const few = batch.votes.get(key);
+  if (!few || (vote.before === undefined && vote.after === undefined)) return;
+  const excluded = t.type === 'submission' ? batch.reviews.get(t.id)?.excluded : new Set<number>();
+  const { isAdmin: _, ...member } = voter as MemberRow & { isAdmin?: boolean };
+  if (!excluded || !moveFewVotes(few, member, excluded.has(voter.id), vote)) batch.votes.delete(key);
+}
+
+/**
+ * A submission's counted review votes after `vote`: read on its first vote of the scope, then moved;
+ * read again (from the scope's few votes when it keeps them) in a later unit whose time changes who is
+ * too new to vote.
+ */
 async function reviewCount(
   ctx: Ctx,
   batch: BatchScope,
@@ -192,14 +216,14 @@ async function reviewCount(
   vote: VoteChange,
 ): Promise<ReviewCount> {
   const known = batch.reviews.get(sub.id);
-  if (!known) {
+  const who = notCountedOnReview(ctx, sub);
+  if (!known || known.joinedAfter !== who.joinedAfter) {
     // Read now, with this vote in it.
     const tally = await reviewTally(ctx, sub, 0);
-    const who = notCountedOnReview(ctx, sub);
     const count: ReviewCount = {
       approvals: tally.approvals,
       objections: tally.objections,
-      excluded: await claimantIdsOf(ctx, sub),
+      excluded: known?.excluded ?? (await claimantIdsOf(ctx, sub)),
       joinedAfter: who.joinedAfter,
     };
     batch.reviews.set(sub.id, count);

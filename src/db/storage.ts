@@ -25,6 +25,14 @@ export interface Storage {
    * it throws, nothing of any work is kept either.
    */
   writeEach<T>(works: ((db: Db) => Promise<T>)[], finish?: (db: Db) => Promise<void>): Promise<Settled<T>[]>;
+  /**
+   * Called inside a write unit: where the unit stands in the database's history, so that what a unit
+   * read can be kept for the next one (governance.ts carries a reaction's scope): `unit` counts this
+   * storage's write units (committed or not), `version` changes whenever another connection commits.
+   * When the next unit finds `unit` one more and `version` the same, nothing but the earlier unit has
+   * written since. Undefined where nothing may be carried (PostgreSQL: other processes write any time).
+   */
+  continuity?(): { unit: number; version: number };
   /** Runs `work` as one read transaction, in the same queue (a consistent snapshot, no write lock). */
   read<T>(work: (db: Db) => Promise<T>): Promise<T>;
   /** Waits for queued units, then closes the connection. */
@@ -41,9 +49,13 @@ export function sqliteStorage(db: SqliteDb): Storage {
     if (!st) statements.set(text, (st = sqlite.prepare(text)));
     st.run();
   };
+  // PRAGMA data_version: changes when another connection (another process) commits.
+  const dataVersion = sqlite.prepare('PRAGMA data_version').pluck();
+  let writeUnits = 0;
   let tail: Promise<unknown> = Promise.resolve();
   const unit = <T>(begin: string, work: (db: Db) => Promise<T>): Promise<T> => {
     const run = async (): Promise<T> => {
+      if (begin !== 'BEGIN') writeUnits++;
       run1(begin);
       try {
         const result = await work(db);
@@ -87,6 +99,7 @@ export function sqliteStorage(db: SqliteDb): Storage {
     write: (work) => unit('BEGIN IMMEDIATE', work),
     writeEach: (works, finish) => unit('BEGIN IMMEDIATE', (db) => each(db, works, finish)),
     read: (work) => unit('BEGIN', work),
+    continuity: () => ({ unit: writeUnits, version: dataVersion.get() as number }),
     close: async () => {
       await tail;
       sqlite.close();

@@ -81,7 +81,7 @@ const promoteNewest = (db: Db) =>
           sql`(select max(m2.id) from ${voteMarks} m2 where m2.target_type = ${p.type} and m2.target_id = ${p.id} and m2.member_id = ${p.member})`,
         ),
       )
-      .returning({ value: voteMarks.value }),
+      .returning({ id: voteMarks.id, value: voteMarks.value, reason: voteMarks.reason }),
   );
 
 /** Adds to the counts of a target, making its row on the first vote. */
@@ -114,6 +114,8 @@ const addToTally = (db: Db) =>
 export interface VoteChange {
   before?: VoteValue;
   after?: VoteValue;
+  /** The mark that is the member's vote now, when it changed (a new mark, or an earlier one again). */
+  mark?: { id: number; reason: string | null };
 }
 
 /** One member's vote went from `before` to `after`: the counts follow. */
@@ -125,7 +127,10 @@ async function countChange(ctx: Ctx, t: Target, { before, after }: VoteChange): 
   await addToTally(ctx.db).execute({ community: ctx.community.id, type: t.type, id: t.id, ...d });
 }
 
-/** Adds a mark (it becomes the member's vote). Returns the vote's change; undefined when nothing changed. */
+/**
+ * Adds a mark (it becomes the member's vote). Returns the vote's change; undefined when nothing changed.
+ * `voted` false: the caller knows the member has no mark on the target (none to demote).
+ */
 export async function addMark(
   ctx: Ctx,
   t: Target,
@@ -133,6 +138,7 @@ export async function addMark(
   source: string,
   value: VoteValue,
   reason?: string,
+  voted = true,
 ): Promise<VoteChange | undefined> {
   const key = { type: t.type, id: t.id, member: memberId, source };
   let before: VoteValue | undefined;
@@ -150,8 +156,12 @@ export async function addMark(
   });
   // A repeated reaction event (same emoji still on) changes nothing.
   if (!made) return undefined;
-  const [was] = await demoteOthers(ctx.db).execute({ ...key, keep: made.id });
-  const change = { before: before ?? was?.value, after: value };
+  const [was] = voted ? await demoteOthers(ctx.db).execute({ ...key, keep: made.id }) : [];
+  const change = {
+    before: before ?? was?.value,
+    after: value,
+    mark: { id: made.id, reason: reason ?? null },
+  };
   await countChange(ctx, t, change);
   await proposalVoteChanged(ctx, t, memberId, change.before, change.after);
   return change;
@@ -170,7 +180,11 @@ export async function removeMark(
   // An earlier mark going leaves the vote as it was; the latest going falls back to the one before.
   if (gone.latest !== 1) return {};
   const [next] = await promoteNewest(ctx.db).execute(key);
-  const change = { before: gone.value, after: next?.value };
+  const change = {
+    before: gone.value,
+    after: next?.value,
+    mark: next && { id: next.id, reason: next.reason },
+  };
   await countChange(ctx, t, change);
   await proposalVoteChanged(ctx, t, memberId, change.before, change.after);
   return change;

@@ -8,7 +8,7 @@ import { and, asc, eq, gt, lte, ne, notInArray, sql, inArray, type SQL } from 'd
 import type { Db } from '../../db/client.js';
 import { fixedLimit, prepared } from '../../db/prepared.js';
 import { claims, members, proposalVoters, voteMarks, voteTallies } from '../../db/schema.js';
-import type { Ctx } from '../shared/context.js';
+import type { Ctx, MemberRow } from '../shared/context.js';
 import type { VoteValue } from '../shared/model.js';
 import type { Ballot, Target } from './types.js';
 
@@ -195,6 +195,43 @@ export interface Tally {
 /** A target with at most this many votes is tallied from them, read in one query. */
 const FEW_VOTES = 25;
 
+/** One member's vote on a target as a tally with few votes reads it (whether they claimed the task). */
+export interface FewVote {
+  id: number;
+  member: MemberRow;
+  value: VoteValue;
+  reason: string | null;
+  claimant: number;
+}
+
+/**
+ * Moves a target's few votes (by mark id) by one member's change: their vote is now the mark
+ * `change.mark`, or none. False when the target has more votes than a tally reads at once (then the
+ * caller forgets them).
+ */
+export function moveFewVotes(
+  few: FewVote[],
+  member: MemberRow,
+  claimant: boolean,
+  change: { after?: VoteValue; mark?: { id: number; reason: string | null } },
+): boolean {
+  const was = few.findIndex((v) => v.member.id === member.id);
+  if (was >= 0) few.splice(was, 1);
+  const mark = change.mark;
+  if (change.after && mark) {
+    const at = few.findIndex((v) => v.id > mark.id);
+    const vote = {
+      id: mark.id,
+      member,
+      value: change.after,
+      reason: mark.reason,
+      claimant: claimant ? 1 : 0,
+    };
+    few.splice(at < 0 ? few.length : at, 0, vote);
+  }
+  return few.length <= FEW_VOTES;
+}
+
 /** Every vote on a target (up to a limit), with its member and whether they claimed the task. */
 const fewVotesOf = (d: Db, claimant: SQL) =>
   d
@@ -241,9 +278,13 @@ export async function tallyVotes(
     voters: { yes: [], no: [], abstain: [] },
     ignored: 0,
   };
-  const few = await (who.task ? fewVotes.review(ctx.db) : fewVotes.proposal(ctx.db)).execute(
-    params(ctx, t, who),
-  );
+  // In a scope (batch-scope.ts), a target's few votes are read once and then moved by each change.
+  const key = `${t.type}:${t.id}`;
+  let few = ctx.batch?.votes.get(key);
+  if (!few) {
+    few = await (who.task ? fewVotes.review(ctx.db) : fewVotes.proposal(ctx.db)).execute(params(ctx, t, who));
+    if (ctx.batch && few.length <= FEW_VOTES) ctx.batch.votes.set(key, few);
+  }
   if (few.length <= FEW_VOTES) {
     for (const v of few.sort((a, b) => a.id - b.id)) {
       const counts =
