@@ -430,7 +430,6 @@ export const digestMarks = pgTable(
 export const audit = pgTable(
   'audit',
   {
-    id: id(),
     communityId: communityId(),
     seq: integer('seq').notNull(),
     at: ms('at').notNull(),
@@ -440,7 +439,7 @@ export const audit = pgTable(
     prevHash: text('prev_hash').notNull(),
     hash: text('hash').notNull(),
   },
-  (t) => [uniqueIndex('audit_community_seq').on(t.communityId, t.seq)],
+  (t) => [primaryKey({ columns: [t.communityId, t.seq] })],
 );
 
 /** Small key-value state of adapters (e.g. the console's clock offset and message counter). */

@@ -423,7 +423,6 @@ export const digestMarks = sqliteTable(
 export const audit = sqliteTable(
   'audit',
   {
-    id: integer('id').primaryKey({ autoIncrement: true }),
     communityId: communityId(),
     seq: integer('seq').notNull(),
     at: integer('at').notNull(),
@@ -433,7 +432,7 @@ export const audit = sqliteTable(
     prevHash: text('prev_hash').notNull(),
     hash: text('hash').notNull(),
   },
-  (t) => [uniqueIndex('audit_community_seq').on(t.communityId, t.seq)],
+  (t) => [primaryKey({ columns: [t.communityId, t.seq] })],
 );
 
 /** Small key-value state of adapters (e.g. the console's clock offset and message counter). */

@@ -178,13 +178,12 @@ describe.skipIf(testDialect !== 'pg')(
       const copy = driver(new Governance(pgStorage(pool(to)), clock), 'copy-e');
       const max = async (table: string) =>
         Number((await rows(to, `select max(id) as m from "${table}"`))[0]!.m);
-      const before = { tasks: await max('tasks'), members: await max('members'), audit: await max('audit') };
+      const before = { tasks: await max('tasks'), members: await max('members') };
 
       expect((await copy.ok('zoe', '/task post After the move')).reply?.text).toMatch(/#3/);
       await copy.ok('alice', '/task post A new home', { platform: 'console', id: 'new' });
       expect(await max('tasks')).toBe(before.tasks + 2);
       expect(await max('members')).toBe(before.members + 2);
-      expect(await max('audit')).toBeGreaterThan(before.audit);
       expect(await rows(to, 'select id from communities order by id')).toEqual([
         { id: 1 },
         { id: 2 },
