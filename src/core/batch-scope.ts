@@ -18,8 +18,23 @@ import type { Rules } from './community/rules.js';
 import type { OpenTarget } from './reactions.js';
 import type { CommunityRow, MemberRow } from './shared/context.js';
 import type { FewVote } from './votes/tally.js';
+import type { Target } from './votes/types.js';
 
 type Render = () => Promise<void>;
+
+/** Votes by value. */
+export interface Counts {
+  yes: number;
+  no: number;
+  abstain: number;
+}
+
+/** Changes to a target's counts in `vote_tallies` not written yet. */
+export interface PendingTally extends Counts {
+  community: number;
+  type: Target['type'];
+  id: number;
+}
 
 /** A submission's counted review votes, kept up to date by each vote change of the batch. */
 export interface ReviewCount {
@@ -40,6 +55,17 @@ export class BatchScope {
   readonly reviews = new Map<number, ReviewCount>();
   /** Targets' votes, by `type:id`, while a target has few (tally.ts), moved by each change (reactions.ts). */
   readonly votes = new Map<string, FewVote[]>();
+  /**
+   * In a unit of reactions alone (`Governance.inOneUnit`): each vote's change to its target's counts is
+   * kept here, added to what `vote_tallies` holds wherever the unit reads it (tally.ts `countVotes`),
+   * and written once per target at the end of the unit (`takeTallies`), not by every event.
+   */
+  deferTallies = false;
+  /** The counts' changes of the events that completed, by `type:id`; written at the end of the unit. */
+  private readonly tallies = new Map<string, PendingTally>();
+  /** The current event's, kept only if it completes (a rolled-back event's changes are gone). */
+  private readonly eventTallies = new Map<string, PendingTally>();
+
   /** Card renders asked for by the events that completed, by card key: the last one asked for wins. */
   readonly renders = new Map<string, Render>();
   /**
@@ -56,6 +82,32 @@ export class BatchScope {
     this.audit = undefined;
     this.reviews.clear();
     this.votes.clear();
+  }
+
+  /** The current event changed a target's counts by `d` (see `deferTallies`). */
+  addTally(community: number, t: Target, d: Counts): void {
+    const key = `${t.type}:${t.id}`;
+    const p = this.eventTallies.get(key) ?? { community, type: t.type, id: t.id, yes: 0, no: 0, abstain: 0 };
+    p.yes += d.yes;
+    p.no += d.no;
+    p.abstain += d.abstain;
+    this.eventTallies.set(key, p);
+  }
+
+  /** What the unit changed of a target's counts and has not written yet (undefined: nothing). */
+  pendingTally(key: string): Counts | undefined {
+    const done = this.tallies.get(key);
+    const now = this.eventTallies.get(key);
+    if (!done && !now) return undefined;
+    const sum = (v: keyof Counts) => (done?.[v] ?? 0) + (now?.[v] ?? 0);
+    return { yes: sum('yes'), no: sum('no'), abstain: sum('abstain') };
+  }
+
+  /** The counts' changes of the completed events, to be written now; forgotten here. */
+  takeTallies(): PendingTally[] {
+    const all = [...this.tallies.values()];
+    this.tallies.clear();
+    return all;
   }
 
   /** The current event asks for `cardKey` to be re-rendered at the end of the batch. */
@@ -75,11 +127,22 @@ export class BatchScope {
       if (render) this.renders.set(key, render);
     }
     this.asked.clear();
+    for (const [key, p] of this.eventTallies) {
+      const done = this.tallies.get(key);
+      if (!done) this.tallies.set(key, p);
+      else {
+        done.yes += p.yes;
+        done.no += p.no;
+        done.abstain += p.abstain;
+      }
+    }
+    this.eventTallies.clear();
   }
 
-  /** The current event was rolled back: forget what it read and asked for. */
+  /** The current event was rolled back: forget what it read, asked for and changed. */
   abortEvent(): void {
     this.asked.clear();
+    this.eventTallies.clear();
     this.reset();
   }
 

@@ -40,6 +40,7 @@ import {
 import { suggest, type Suggestion } from './platform.js';
 import type { Effect, Reply } from './shared/views.js';
 import { writeContext } from './write-context.js';
+import { writeTallies } from './votes/marks.js';
 
 interface Base {
   community: CommunityRef;
@@ -216,6 +217,7 @@ export class Governance {
     let kept: Carried | undefined;
     const out = await this.storage.write(async (db) => {
       const scope = this.carriedScope(event.community);
+      scope.deferTallies = false;
       const out = await this.apply(db, event, now, {}, scope);
       scope.commitEvent();
       await scope.flush();
@@ -304,9 +306,15 @@ export class Governance {
   ): Promise<Settled<Outcome>[]> {
     let scope = new BatchScope();
     let kept: Carried | undefined;
+    // Counts are written once per target at the end, unless an event (clearing or reconciling a
+    // card's reactions) recounts them from the marks.
+    const deferTallies = events.every((e) => e.type === 'reaction');
     const works = events.map((event, k) => async (db: Db) => {
       // A new attempt of the whole unit (PostgreSQL re-runs a deadlock victim) starts afresh.
-      if (k === 0) scope = this.carriedScope(event.community);
+      if (k === 0) {
+        scope = this.carriedScope(event.community);
+        scope.deferTallies = deferTallies;
+      }
       // Clearing or reconciling a card's reactions changes its marks wholesale: read everything again.
       const shared = event.type === 'reaction' ? scope : undefined;
       if (!shared) scope.reset();
@@ -320,7 +328,9 @@ export class Governance {
         throw error;
       }
     });
-    const settled = await this.storage.writeEach(works, async () => {
+    const settled = await this.storage.writeEach(works, async (db) => {
+      await writeTallies(db, scope);
+      scope.deferTallies = false;
       await scope.flush();
       kept = this.carry(events[0]!.community, scope);
     });

@@ -16,6 +16,8 @@ import { lastEdits, makeCore, type Harness } from '../helpers/core.js';
 const EMOJI = ['✅', '👍', '❌', '🤷'] as const;
 const value = (e: string) => (e === '❌' ? 'no' : e === '🤷' ? 'abstain' : 'yes');
 const VOTERS = ['v1', 'v2', 'v3', 'v4', 'v5', 'bob', 'carol', 'newbie'];
+/** More voters than a tally reads at once (tally.ts FEW_VOTES): the counts come from `vote_tallies`. */
+const MANY = [...VOTERS, ...Array.from({ length: 30 }, (_, k) => `w${k + 1}`)];
 const CARDS = ['submission:1', 'submission:2', 'submission:3', 'proposal:1'];
 
 /** Three submissions in review (bob claimed two tasks, carol one), a lazy proposal, old and new members. */
@@ -36,7 +38,7 @@ async function community(): Promise<Harness> {
 }
 
 /** Random reactions; the newbie joined today and is too new to vote. */
-async function script(h: Harness, seed: number, n: number): Promise<Inbound[]> {
+async function script(h: Harness, seed: number, n: number, voters = VOTERS): Promise<Inbound[]> {
   const r = rng(seed);
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(r() * xs.length)]!;
   const messages = new Map<string, { channelId: string; messageId: string }>();
@@ -45,7 +47,7 @@ async function script(h: Harness, seed: number, n: number): Promise<Inbound[]> {
     messages.set(key, { channelId: card.channelId, messageId: card.messageId });
   }
   return Array.from({ length: n }, (_, k): Inbound => {
-    const user = pick(VOTERS);
+    const user = pick(voters);
     const emoji = pick(EMOJI);
     return {
       type: 'reaction',
@@ -65,12 +67,16 @@ async function script(h: Harness, seed: number, n: number): Promise<Inbound[]> {
 }
 
 describe('a batch shares what its events read, with the result of one event at a time', () => {
-  for (const seed of [1, 2, 3, 4, 5, 6]) {
-    it(`random burst ${seed}`, async () => {
+  const runs = [
+    ...[1, 2, 3, 4, 5, 6].map((seed) => ({ seed, voters: VOTERS, n: 160, name: `random burst ${seed}` })),
+    ...[7, 8].map((seed) => ({ seed, voters: MANY, n: 400, name: `random burst ${seed}, many voters` })),
+  ];
+  for (const { seed, voters, n, name } of runs) {
+    it(name, async () => {
       const one = await community();
       const batch = await community();
-      const events = await script(one, seed, 160);
-      const again = await script(batch, seed, 160);
+      const events = await script(one, seed, n, voters);
+      const again = await script(batch, seed, n, voters);
       expect(again).toEqual(events);
       const r = rng(seed * 7919);
       let at = 0;
@@ -136,6 +142,41 @@ describe('a batch', () => {
     const review = JSON.stringify(views.find((e) => e.cardKey === 'submission:1'));
     expect(review).toContain('Vee Two');
     expect(await one.query(`select status from submissions where id = 1`)).toEqual([{ status: 'accepted' }]);
+  });
+
+  it("counts its events' votes not written yet where it reads a card's counts (a card of many votes)", async () => {
+    const setUp = async (h: Harness) => {
+      // 26 votes that do not count (too new), then two that do: more than a tally reads one by one.
+      for (let k = 1; k <= 26; k++) await h.react(`w${k}`, 'submission:1', '✅');
+      await h.react('v1', 'submission:1', '✅');
+      await h.react('v2', 'submission:1', '✅');
+    };
+    const third = async (h: Harness): Promise<Inbound> => {
+      const [base] = await script(h, 3, 1);
+      const c = (await h.core.findCard(h.community, 'submission:1'))!;
+      const message = { channelId: c.channelId, messageId: c.messageId };
+      return {
+        ...base!,
+        type: 'reaction',
+        eventId: 'third',
+        actor: { userId: 'v3', name: 'v3' },
+        message,
+        emoji: '✅',
+        value: 'yes',
+        added: true,
+      };
+    };
+    const one = await community();
+    const batch = await community();
+    await setUp(one);
+    await setUp(batch);
+    await one.core.handle(await third(one));
+    const [result] = await batch.core.handleBatch([await third(batch)]);
+    expect(result?.ok).toBe(true);
+    expect(await batch.query(`select status from submissions where id = 1`)).toEqual([
+      { status: 'accepted' },
+    ]);
+    expect(await batch.dump()).toEqual(await one.dump());
   });
 
   it('forgets what an event that failed after writing had read, so the next one chains on what stayed', async () => {

@@ -8,6 +8,7 @@ import { and, eq, inArray, ne, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { prepared } from '../../db/prepared.js';
 import { voteMarks, voteTallies } from '../../db/schema.js';
+import type { BatchScope } from '../batch-scope.js';
 import type { Ctx } from '../shared/context.js';
 import type { VoteValue } from '../shared/model.js';
 import type { Target } from './types.js';
@@ -118,13 +119,30 @@ export interface VoteChange {
   mark?: { id: number; reason: string | null };
 }
 
-/** One member's vote went from `before` to `after`: the counts follow. */
+/**
+ * One member's vote went from `before` to `after`: the counts follow (in a unit that defers them, at
+ * its end: batch-scope.ts `deferTallies`).
+ */
 async function countChange(ctx: Ctx, t: Target, { before, after }: VoteChange): Promise<void> {
   if (before === after) return;
   const d = { yes: 0, no: 0, abstain: 0 };
   if (before) d[before]--;
   if (after) d[after]++;
-  await addToTally(ctx.db).execute({ community: ctx.community.id, type: t.type, id: t.id, ...d });
+  if (ctx.batch?.deferTallies) ctx.batch.addTally(ctx.community.id, t, d);
+  else await addToTally(ctx.db).execute({ community: ctx.community.id, type: t.type, id: t.id, ...d });
+}
+
+/** Writes the counts' changes a unit deferred (one statement per target). */
+export async function writeTallies(db: Db, batch: BatchScope): Promise<void> {
+  for (const p of batch.takeTallies())
+    await addToTally(db).execute({
+      community: p.community,
+      type: p.type,
+      id: p.id,
+      yes: p.yes,
+      no: p.no,
+      abstain: p.abstain,
+    });
 }
 
 /**

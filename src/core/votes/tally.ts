@@ -154,7 +154,17 @@ async function notCountedVotes(ctx: Ctx, t: Target, who: NotCounted): Promise<Om
 
 /** The votes that count on a target, by value (from `vote_tallies`), and how many do not. */
 export async function countVotes(ctx: Ctx, t: Target, who: NotCounted): Promise<VoteCounts> {
-  const [all] = await totals(ctx.db).execute({ type: t.type, id: t.id });
+  const [stored] = await totals(ctx.db).execute({ type: t.type, id: t.id });
+  // With what this unit changed and has not written yet (batch-scope.ts `deferTallies`).
+  const pending = ctx.batch?.pendingTally(`${t.type}:${t.id}`);
+  const all =
+    pending && stored
+      ? {
+          yes: stored.yes + pending.yes,
+          no: stored.no + pending.no,
+          abstain: stored.abstain + pending.abstain,
+        }
+      : (pending ?? stored);
   if (!all) return { yes: 0, no: 0, abstain: 0, ignored: 0 };
   const not = await notCountedVotes(ctx, t, who);
   return {
