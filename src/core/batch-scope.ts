@@ -56,6 +56,11 @@ export class BatchScope {
   /** Targets' votes, by `type:id`, while a target has few (tally.ts), moved by each change (reactions.ts). */
   readonly votes = new Map<string, FewVote[]>();
   /**
+   * `type:id:member` of members whose one mark on a target is the one an event of this scope made
+   * (they had none before): removing it leaves them no vote, with no earlier mark to look for.
+   */
+  readonly onlyMark = new Set<string>();
+  /**
    * In a unit of reactions alone (`Governance.inOneUnit`): each vote's change to its target's counts is
    * kept here, added to what `vote_tallies` holds wherever the unit reads it (tally.ts `countVotes`),
    * and written once per target at the end of the unit (`takeTallies`), not by every event.
@@ -82,6 +87,7 @@ export class BatchScope {
     this.audit = undefined;
     this.reviews.clear();
     this.votes.clear();
+    this.onlyMark.clear();
   }
 
   /** The current event changed a target's counts by `d` (see `deferTallies`). */

@@ -141,12 +141,7 @@ export async function applyReaction(ctx: Ctx, change: ReactionChange): Promise<v
   const target = await openTargetOf(ctx, change.message);
   if (!target) return;
   const t: Target = { type: target.type, id: target.id };
-  // A member with no vote among a target's few votes kept in the scope has no mark on it at all.
-  const few = ctx.batch?.votes.get(`${t.type}:${t.id}`);
-  const voted = few ? few.some((v) => v.member.id === actor.id) : true;
-  const vote = change.added
-    ? await addMark(ctx, t, actor.id, change.emoji, change.value, undefined, voted)
-    : await removeMark(ctx, t, actor.id, change.emoji);
+  const vote = await changeMark(ctx, t, actor.id, change);
   if (!vote) return;
   await appendAudit(ctx, change.added ? 'vote.reaction.added' : 'vote.reaction.removed', {
     target: `${t.type}:${t.id}`,
@@ -156,6 +151,37 @@ export async function applyReaction(ctx: Ctx, change: ReactionChange): Promise<v
   });
   if (ctx.batch) await afterChangeInBatch(ctx, ctx.batch, target, actor, vote);
   else await afterChange(ctx, target);
+}
+
+/**
+ * Adds or removes the reaction's mark. In a scope, what it knows of the member's marks on the target
+ * spares the look for others: a member with no vote among the target's few votes has no mark on it (none
+ * to demote), and a member whose one mark this scope made has none to fall back to when it goes.
+ */
+async function changeMark(
+  ctx: Ctx,
+  t: Target,
+  memberId: number,
+  change: ReactionChange,
+): Promise<VoteChange | undefined> {
+  const batch = ctx.batch;
+  if (!batch) {
+    return change.added
+      ? await addMark(ctx, t, memberId, change.emoji, change.value)
+      : await removeMark(ctx, t, memberId, change.emoji);
+  }
+  const only = `${t.type}:${t.id}:${memberId}`;
+  if (!change.added) {
+    const vote = await removeMark(ctx, t, memberId, change.emoji, batch.onlyMark.has(only));
+    batch.onlyMark.delete(only);
+    return vote;
+  }
+  const few = batch.votes.get(`${t.type}:${t.id}`);
+  const voted = few ? few.some((v) => v.member.id === memberId) : true;
+  const vote = await addMark(ctx, t, memberId, change.emoji, change.value, undefined, voted);
+  if (vote && !voted) batch.onlyMark.add(only);
+  else if (vote) batch.onlyMark.delete(only);
+  return vote;
 }
 
 /**

@@ -185,19 +185,23 @@ export async function addMark(
   return change;
 }
 
-/** Removes a member's mark of one source. Returns the vote's change; undefined when there was no such mark. */
+/**
+ * Removes a member's mark of one source. Returns the vote's change; undefined when there was no such
+ * mark. `only`: the caller knows it is the member's one mark on the target (none to fall back to).
+ */
 export async function removeMark(
   ctx: Ctx,
   t: Target,
   memberId: number,
   source: string,
+  only = false,
 ): Promise<VoteChange | undefined> {
   const key = { type: t.type, id: t.id, member: memberId, source };
   const [gone] = await deleteMark(ctx.db).execute(key);
   if (!gone) return undefined;
   // An earlier mark going leaves the vote as it was; the latest going falls back to the one before.
   if (gone.latest !== 1) return {};
-  const [next] = await promoteNewest(ctx.db).execute(key);
+  const [next] = only ? [] : await promoteNewest(ctx.db).execute(key);
   const change = {
     before: gone.value,
     after: next?.value,
