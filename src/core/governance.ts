@@ -216,12 +216,12 @@ export class Governance {
   private async applyCarried(event: ReactionEvent, now: number): Promise<Outcome> {
     let kept: Carried | undefined;
     const out = await this.storage.write(async (db) => {
-      const scope = this.carriedScope(event.community);
+      const { scope, at } = this.carriedScope(event.community);
       scope.deferTallies = false;
       const out = await this.apply(db, event, now, {}, scope);
       scope.commitEvent();
       await scope.flush();
-      kept = this.carry(event.community, scope);
+      kept = at && { community: communityKey(event.community), scope, ...at };
       return out;
     });
     this.carried = kept;
@@ -234,9 +234,10 @@ export class Governance {
   /**
    * Inside a write unit: the scope the last unit left, when it was of the same community, it was the
    * unit just before this one on this storage, and no other connection has committed since; else a new
-   * scope. Either way nothing is left behind until this unit commits (`carry`).
+   * scope. Either way nothing is left behind until this unit commits. `at` is where this unit stands
+   * (the same at its end: while it holds the write lock, no other connection commits).
    */
-  private carriedScope(ref: CommunityRef): BatchScope {
+  private carriedScope(ref: CommunityRef): { scope: BatchScope; at?: { unit: number; version: number } } {
     const last = this.carried;
     this.carried = undefined;
     const at = this.storage.continuity?.();
@@ -246,13 +247,7 @@ export class Governance {
       last.community === communityKey(ref) &&
       last.unit + 1 === at.unit &&
       last.version === at.version;
-    return same ? last.scope : new BatchScope();
-  }
-
-  /** Inside a write unit: what to keep for the next unit once this one has committed. */
-  private carry(ref: CommunityRef, scope: BatchScope): Carried | undefined {
-    const at = this.storage.continuity?.();
-    return at && { community: communityKey(ref), scope, ...at };
+    return { scope: same ? last.scope : new BatchScope(), at };
   }
 
   /** One unit of `handleBatch`: a command alone through `handle`, or events of one community together. */
@@ -305,6 +300,7 @@ export class Governance {
     now: number,
   ): Promise<Settled<Outcome>[]> {
     let scope = new BatchScope();
+    let at: { unit: number; version: number } | undefined;
     let kept: Carried | undefined;
     // Counts are written once per target at the end, unless an event (clearing or reconciling a
     // card's reactions) recounts them from the marks.
@@ -312,7 +308,7 @@ export class Governance {
     const works = events.map((event, k) => async (db: Db) => {
       // A new attempt of the whole unit (PostgreSQL re-runs a deadlock victim) starts afresh.
       if (k === 0) {
-        scope = this.carriedScope(event.community);
+        ({ scope, at } = this.carriedScope(event.community));
         scope.deferTallies = deferTallies;
       }
       // Clearing or reconciling a card's reactions changes its marks wholesale: read everything again.
@@ -332,7 +328,7 @@ export class Governance {
       await writeTallies(db, scope);
       scope.deferTallies = false;
       await scope.flush();
-      kept = this.carry(events[0]!.community, scope);
+      kept = at && { community: communityKey(events[0]!.community), scope, ...at };
     });
     this.carried = kept;
     return settled;
