@@ -5,7 +5,10 @@
  * both dialects, so one test checks the same thing on both.
  */
 import pg from 'pg';
-import { inject } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, inject } from 'vitest';
 import { openDatabase, type SqliteDb } from '../../src/db/client.js';
 import { pgStorage } from '../../src/db/pg.js';
 import { sqliteStorage, type Storage } from '../../src/db/storage.js';
@@ -157,4 +160,20 @@ export async function conflictOnKvInsert(t: TestDb, nth: number): Promise<void> 
       return new;
     end $$;
     create trigger conflict_once before insert on kv for each row execute function conflict_once()`);
+}
+
+/**
+ * Paths of SQLite files in temporary folders, each removed after the test that asked for it: call at a
+ * test file's top level (it registers the cleanup), then `path()` in a test.
+ */
+export function tempDbPaths(prefix: string): () => string {
+  const dirs: string[] = [];
+  afterEach(() => {
+    for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  });
+  return () => {
+    const dir = mkdtempSync(join(tmpdir(), prefix));
+    dirs.push(dir);
+    return join(dir, 'ostrom.db');
+  };
 }

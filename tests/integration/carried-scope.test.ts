@@ -5,24 +5,13 @@
  * process on the same SQLite file (`PRAGMA data_version`). Forgetting either check would count votes
  * from a stale picture (accepting work over an objection) or fork the audit chain.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Outcome } from '../../src/core/index.js';
 import { makeCore, submittedTask } from '../helpers/core.js';
+import { tempDbPaths } from '../helpers/test-db.js';
 
 const SUB = 'submission:1';
-const dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-
-function tempPath(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'ostrom-carried-'));
-  dirs.push(dir);
-  return join(dir, 'ostrom.db');
-}
+const tempPath = tempDbPaths('ostrom-carried-');
 
 /** The review card's counts as the outcome re-renders them: `approvals … · objections …`. */
 function tallyShown(out: Outcome): string {

@@ -3,23 +3,12 @@
  * changed anywhere (another process: a second Governance on the same SQLite file, or a second
  * PostgreSQL pool) is seen at the next event, and a change rolled back leaves every cache as it was.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { HOUR_MS } from '../../src/core/shared/model.js';
 import { makeCore, recordingLog, type Harness, breakClosing } from '../helpers/core.js';
+import { tempDbPaths } from '../helpers/test-db.js';
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-
-function tempPath(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'ostrom-rules-cache-'));
-  dirs.push(dir);
-  return join(dir, 'ostrom.db');
-}
+const tempPath = tempDbPaths('ostrom-rules-cache-');
 
 let asked = 0;
 
