@@ -5,7 +5,7 @@
  * for that connection: SQLite's one handle, or each pooled PostgreSQL client (where it becomes a named
  * server-side prepared statement). Run it with `await q.execute({ x })` on either dialect.
  */
-import { sql } from 'drizzle-orm';
+import { Column, is, Param, Placeholder, SQL, sql } from 'drizzle-orm';
 import type { Db } from './client.js';
 import { isPg } from './is-pg.js';
 
@@ -26,10 +26,101 @@ export function prepared<B extends Preparable>(
   let q = cache.get(name) as ReturnType<B['prepare']> | undefined;
   if (!q) {
     const builder = build(db) as unknown as { prepare(name?: string): ReturnType<B['prepare']> };
-    q = isPg(db) ? builder.prepare(name) : builder.prepare();
+    q = isPg(db) ? builder.prepare(name) : bound(builder.prepare());
     cache.set(name, q);
   }
   return q;
+}
+
+interface Decoder {
+  mapFromDriverValue(value: unknown): unknown;
+}
+
+/** What drizzle's better-sqlite3 prepared query holds (drizzle-orm/better-sqlite3/session.js). */
+interface SqlitePrepared {
+  stmt?: {
+    run(...args: unknown[]): unknown;
+    all(...args: unknown[]): unknown[];
+    raw(on?: boolean): { all(...args: unknown[]): unknown[][] };
+  };
+  query?: { params: unknown[] };
+  executeMethod?: string;
+  fields?: { path: string[]; field: unknown }[];
+  joinsNotNullableMap?: unknown;
+  customResultMapper?: unknown;
+  execute(values?: Record<string, unknown>): Promise<unknown>;
+}
+
+/**
+ * On SQLite, `execute` binds the statement itself: drizzle's own fills its placeholders by testing the
+ * class of every parameter and maps each row through a generic mapper on every call, 2.3 µs where the
+ * statement alone takes 1.05 µs (a reaction runs four). Here the parameters' order and encoders are
+ * worked out once, and the rows of a flat selection are mapped by their fields' decoders, as drizzle
+ * does; a query of any other shape (nested objects, a custom mapper) keeps drizzle's `execute`.
+ */
+function bound<Q>(query: Q): Q {
+  const q = query as unknown as SqlitePrepared;
+  const { stmt, executeMethod: method, fields } = q;
+  if (!stmt || !q.query || q.customResultMapper) return query;
+  const param = q.query.params.map((p): ((values: Record<string, unknown>) => unknown) => {
+    const named = (name: string, encode: (v: unknown) => unknown) => (values: Record<string, unknown>) => {
+      if (!(name in values)) throw new Error(`No value for placeholder "${name}" was provided`);
+      return encode(values[name]);
+    };
+    if (is(p, Placeholder)) return named(p.name as string, (v) => v);
+    if (is(p, Param) && is(p.value, Placeholder)) {
+      const encoder = p.encoder as { mapToDriverValue(v: unknown): unknown };
+      return named((p.value as Placeholder).name as string, (v) => encoder.mapToDriverValue(v));
+    }
+    return () => p;
+  });
+  const args = (values: Record<string, unknown> = {}) => param.map((f) => f(values));
+  // As drizzle's: what the statement throws comes back as a rejection, never thrown at the caller.
+  const settle = (run: () => unknown): Promise<unknown> => {
+    try {
+      return Promise.resolve(run());
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
+  };
+  if (method === 'run') {
+    q.execute = (values) => settle(() => stmt.run(...args(values)));
+    return query;
+  }
+  if (method !== 'all') return query;
+  if (!fields) {
+    q.execute = (values) => settle(() => stmt.all(...args(values)));
+    return query;
+  }
+  // Rows of a flat selection (`{ id: t.id, n: sql… }`, a whole table): each value through its decoder, as
+  // drizzle's mapper does; nested objects (joins) keep drizzle's, which also nulls a left join's misses.
+  const decoders = fields.map((f) => {
+    if (f.path.length !== 1) return undefined;
+    const field = f.field as { decoder?: Decoder; sql?: { decoder?: Decoder } };
+    const decoder = is(f.field, Column)
+      ? (f.field as Decoder)
+      : is(f.field, SQL)
+        ? field.decoder
+        : field.sql?.decoder;
+    return decoder && { key: f.path[0]!, decoder };
+  });
+  if (decoders.some((d) => d === undefined)) return query;
+  const columns = decoders as { key: string; decoder: Decoder }[];
+  q.execute = (values) =>
+    settle(() =>
+      stmt
+        .raw(true)
+        .all(...args(values))
+        .map((row) => {
+          const out: Record<string, unknown> = {};
+          columns.forEach(({ key, decoder }, i) => {
+            const v = row[i];
+            out[key] = v === null ? null : decoder.mapFromDriverValue(v);
+          });
+          return out;
+        }),
+    );
+  return query;
 }
 
 /**
