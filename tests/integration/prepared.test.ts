@@ -1,10 +1,15 @@
 /** Prepared hot queries: built once per connection, with placeholders, on both dialects. */
 import { eq, sql } from 'drizzle-orm';
+import { sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { describe, expect, it } from 'vitest';
 import { kv } from '../../src/db/schema.js';
 import { isPg } from '../../src/db/is-pg.js';
 import { prepared } from '../../src/db/prepared.js';
-import { testDb } from '../helpers/test-db.js';
+import { testDb, testDialect } from '../helpers/test-db.js';
+import type { Db } from '../../src/db/client.js';
+
+/** `kv` seen with its value as JSON: a column whose values drizzle encodes and decodes. */
+const kvJson = sqliteTable('kv', { key: text('key').primaryKey(), value: text('value', { mode: 'json' }) });
 
 describe('prepared queries', () => {
   it('run on a handle whose dialect is told apart without loading the other dialect', async () => {
@@ -39,4 +44,72 @@ describe('prepared queries', () => {
     expect(builds).toBeLessThanOrEqual(t.dialect === 'pg' ? 4 : 1);
     await t.storage.close();
   });
+
+  // SQLite binds prepared statements itself (src/db/prepared.ts `bound`): the same results as drizzle.
+  it.skipIf(testDialect !== 'sqlite')(
+    'give what drizzle gives: encoded values, decoded fields, nested rows, errors as rejections',
+    async () => {
+      const t = testDb();
+      const results = await t.storage.write(async (db: Db) => {
+        const put = prepared(db, 'test.kvJsonPut', (d) =>
+          d.insert(kvJson).values({ key: sql.placeholder('key'), value: sql.placeholder('value') }),
+        );
+        const put1 = await put.execute({ key: 'a', value: { n: 1, s: 'x' } });
+        await put.execute({ key: 'b', value: [1, 2] });
+        const flat = prepared(db, 'test.kvJsonFlat', (d) =>
+          d
+            .select({
+              key: kvJson.key,
+              value: kvJson.value,
+              size: sql<number>`length(${kvJson.value})`.mapWith(String),
+            })
+            .from(kvJson)
+            .orderBy(kvJson.key),
+        );
+        const nested = prepared(db, 'test.kvJsonNested', (d) =>
+          d
+            .select({ row: kvJson, key: kvJson.key })
+            .from(kvJson)
+            .where(eq(kvJson.key, sql.placeholder('key'))),
+        );
+        const gone = prepared(db, 'test.kvJsonDelete', (d) =>
+          d
+            .delete(kvJson)
+            .where(eq(kvJson.key, sql.placeholder('key')))
+            .returning({ value: kvJson.value }),
+        );
+        const missing = await nested.execute({}).then(
+          () => 'resolved',
+          (e: Error) => e.message,
+        );
+        return {
+          put1,
+          flat: await flat.execute(),
+          drizzleFlat: await db
+            .select({
+              key: kvJson.key,
+              value: kvJson.value,
+              size: sql<number>`length(${kvJson.value})`.mapWith(String),
+            })
+            .from(kvJson)
+            .orderBy(kvJson.key),
+          nested: await nested.execute({ key: 'a' }),
+          gone: await gone.execute({ key: 'b' }),
+          missing,
+          stored: await db.select({ key: kvJson.key, value: sql<string>`${kvJson.value}` }).from(kvJson),
+        };
+      });
+      expect(results.put1).toMatchObject({ changes: 1 });
+      expect(results.flat).toEqual([
+        { key: 'a', value: { n: 1, s: 'x' }, size: '15' },
+        { key: 'b', value: [1, 2], size: '5' },
+      ]);
+      expect(results.flat).toEqual(results.drizzleFlat);
+      expect(results.nested).toEqual([{ row: { key: 'a', value: { n: 1, s: 'x' } }, key: 'a' }]);
+      expect(results.gone).toEqual([{ value: [1, 2] }]);
+      expect(results.missing).toBe('No value for placeholder "key" was provided');
+      expect(results.stored).toEqual([{ key: 'a', value: '{"n":1,"s":"x"}' }]);
+      await t.storage.close();
+    },
+  );
 });
