@@ -56,7 +56,7 @@ describe('prepared queries', () => {
         );
         const put1 = await put.execute({ key: 'a', value: { n: 1, s: 'x' } });
         await put.execute({ key: 'b', value: [1, 2] });
-        const flat = prepared(db, 'test.kvJsonFlat', (d) =>
+        const flatQuery = (d: Db) =>
           d
             .select({
               key: kvJson.key,
@@ -64,8 +64,8 @@ describe('prepared queries', () => {
               size: sql<number>`length(${kvJson.value})`.mapWith(String),
             })
             .from(kvJson)
-            .orderBy(kvJson.key),
-        );
+            .orderBy(kvJson.key);
+        const flat = prepared(db, 'test.kvJsonFlat', flatQuery);
         const nested = prepared(db, 'test.kvJsonNested', (d) =>
           d
             .select({ row: kvJson, key: kvJson.key })
@@ -85,14 +85,7 @@ describe('prepared queries', () => {
         return {
           put1,
           flat: await flat.execute(),
-          drizzleFlat: await db
-            .select({
-              key: kvJson.key,
-              value: kvJson.value,
-              size: sql<number>`length(${kvJson.value})`.mapWith(String),
-            })
-            .from(kvJson)
-            .orderBy(kvJson.key),
+          drizzleFlat: await flatQuery(db),
           nested: await nested.execute({ key: 'a' }),
           gone: await gone.execute({ key: 'b' }),
           missing,
