@@ -18,22 +18,26 @@ import type { Rules } from './community/rules.js';
 import type { OpenTarget } from './reactions.js';
 import type { CommunityRow, MemberRow } from './shared/context.js';
 import type { FewVote } from './votes/tally.js';
-import type { Target } from './votes/types.js';
+import { targetKey, type Target } from './votes/types.js';
+import type { VoteValue } from './shared/model.js';
 
 type Render = () => Promise<void>;
 
 /** Votes by value. */
-export interface Counts {
-  yes: number;
-  no: number;
-  abstain: number;
-}
+export type Counts = Record<VoteValue, number>;
 
 /** Changes to a target's counts in `vote_tallies` not written yet. */
 export interface PendingTally extends Counts {
   community: number;
   type: Target['type'];
   id: number;
+}
+
+/** Adds `d` into `into`. */
+function addCounts(into: Counts, d: Counts): void {
+  into.yes += d.yes;
+  into.no += d.no;
+  into.abstain += d.abstain;
 }
 
 /** A submission's counted review votes, kept up to date by each vote change of the batch. */
@@ -92,21 +96,20 @@ export class BatchScope {
 
   /** The current event changed a target's counts by `d` (see `deferTallies`). */
   addTally(community: number, t: Target, d: Counts): void {
-    const key = `${t.type}:${t.id}`;
+    const key = targetKey(t);
     const p = this.eventTallies.get(key) ?? { community, type: t.type, id: t.id, yes: 0, no: 0, abstain: 0 };
-    p.yes += d.yes;
-    p.no += d.no;
-    p.abstain += d.abstain;
+    addCounts(p, d);
     this.eventTallies.set(key, p);
   }
 
   /** What the unit changed of a target's counts and has not written yet (undefined: nothing). */
-  pendingTally(key: string): Counts | undefined {
-    const done = this.tallies.get(key);
-    const now = this.eventTallies.get(key);
+  pendingTally(t: Target): Counts | undefined {
+    const done = this.tallies.get(targetKey(t));
+    const now = this.eventTallies.get(targetKey(t));
     if (!done && !now) return undefined;
-    const sum = (v: keyof Counts) => (done?.[v] ?? 0) + (now?.[v] ?? 0);
-    return { yes: sum('yes'), no: sum('no'), abstain: sum('abstain') };
+    const sum = { yes: 0, no: 0, abstain: 0 };
+    for (const p of [done, now]) if (p) addCounts(sum, p);
+    return sum;
   }
 
   /** The counts' changes of the completed events, to be written now; forgotten here. */
@@ -135,12 +138,8 @@ export class BatchScope {
     this.asked.clear();
     for (const [key, p] of this.eventTallies) {
       const done = this.tallies.get(key);
-      if (!done) this.tallies.set(key, p);
-      else {
-        done.yes += p.yes;
-        done.no += p.no;
-        done.abstain += p.abstain;
-      }
+      if (done) addCounts(done, p);
+      else this.tallies.set(key, p);
     }
     this.eventTallies.clear();
   }

@@ -26,7 +26,7 @@ import type { TaskRow } from './tasks/types.js';
 import { parseCardKey } from './shared/card-keys.js';
 import { moveFewVotes } from './votes/tally.js';
 import { addMark, clearReactionMarks, reactionMarks, removeMark, type VoteChange } from './votes/marks.js';
-import type { Target } from './votes/types.js';
+import { targetKey, type Target } from './votes/types.js';
 
 export interface ReactionChange {
   message: MessageRef;
@@ -144,7 +144,7 @@ export async function applyReaction(ctx: Ctx, change: ReactionChange): Promise<v
   const vote = await changeMark(ctx, t, actor.id, change);
   if (!vote) return;
   await appendAudit(ctx, change.added ? 'vote.reaction.added' : 'vote.reaction.removed', {
-    target: `${t.type}:${t.id}`,
+    target: targetKey(t),
     member: actor.userId,
     emoji: change.emoji,
     vote: change.value,
@@ -170,13 +170,13 @@ async function changeMark(
       ? await addMark(ctx, t, memberId, change.emoji, change.value)
       : await removeMark(ctx, t, memberId, change.emoji);
   }
-  const only = `${t.type}:${t.id}:${memberId}`;
+  const only = `${targetKey(t)}:${memberId}`;
   if (!change.added) {
     const vote = await removeMark(ctx, t, memberId, change.emoji, batch.onlyMark.has(only));
     batch.onlyMark.delete(only);
     return vote;
   }
-  const few = batch.votes.get(`${t.type}:${t.id}`);
+  const few = batch.votes.get(targetKey(t));
   const voted = few ? few.some((v) => v.member.id === memberId) : true;
   const vote = await addMark(ctx, t, memberId, change.emoji, change.value, undefined, voted);
   if (vote && !voted) batch.onlyMark.add(only);
@@ -221,7 +221,7 @@ async function afterChangeInBatch(
  * more than a tally reads at once, or when whether the voter claimed the task is not known here.
  */
 function moveVotes(batch: BatchScope, t: OpenTarget, voter: MemberRow, vote: VoteChange): void {
-  const key = `${t.type}:${t.id}`;
+  const key = targetKey(t);
   const few = batch.votes.get(key);
   if (!few || (vote.before === undefined && vote.after === undefined)) return;
   const excluded = t.type === 'submission' ? batch.reviews.get(t.id)?.excluded : new Set<number>();
@@ -271,7 +271,7 @@ export async function clearReactions(ctx: Ctx, message: MessageRef, emoji?: stri
   if (!target) return;
   if (!(await clearReactionMarks(ctx, target, emoji ? [emoji] : undefined))) return;
   await appendAudit(ctx, 'vote.reactions.cleared', {
-    target: `${target.type}:${target.id}`,
+    target: targetKey(target),
     emoji: emoji ?? null,
   });
   await afterChange(ctx, target);
@@ -310,7 +310,7 @@ export async function syncReactions(
   }
   if (!changed) return;
   await appendAudit(ctx, 'vote.reactions.reconciled', {
-    target: `${target.type}:${target.id}`,
+    target: targetKey(target),
     present: present.length,
   });
   await afterChange(ctx, target);

@@ -10,7 +10,7 @@ import { fixedLimit, prepared } from '../../db/prepared.js';
 import { claims, members, proposalVoters, voteMarks, voteTallies } from '../../db/schema.js';
 import type { Ctx, MemberRow } from '../shared/context.js';
 import type { VoteValue } from '../shared/model.js';
-import type { Ballot, Target } from './types.js';
+import { targetKey, type Ballot, type Target } from './types.js';
 
 /** Whose votes on a target do not count. */
 export interface NotCounted {
@@ -156,7 +156,7 @@ async function notCountedVotes(ctx: Ctx, t: Target, who: NotCounted): Promise<Om
 export async function countVotes(ctx: Ctx, t: Target, who: NotCounted): Promise<VoteCounts> {
   const [stored] = await totals(ctx.db).execute({ type: t.type, id: t.id });
   // With what this unit changed and has not written yet (batch-scope.ts `deferTallies`).
-  const pending = ctx.batch?.pendingTally(`${t.type}:${t.id}`);
+  const pending = ctx.batch?.pendingTally(t);
   const all =
     pending && stored
       ? {

@@ -10,6 +10,9 @@ export interface Target {
   id: number;
 }
 
+/** A target as text, `submission:12`: its key among a scope's targets, and in audit events. */
+export const targetKey = (t: Target): string => `${t.type}:${t.id}`;
+
 /** A member's current vote on a target. */
 export interface Ballot {
   member: MemberRow;
