@@ -288,15 +288,17 @@ export async function tallyVotes(
     voters: { yes: [], no: [], abstain: [] },
     ignored: 0,
   };
-  // In a scope (batch-scope.ts), a target's few votes are read once and then moved by each change.
-  const key = `${t.type}:${t.id}`;
+  // In a scope (batch-scope.ts), a target's few votes are read once and then moved by each change,
+  // which keeps them in the order they were cast (`moveFewVotes`).
+  const key = targetKey(t);
   let few = ctx.batch?.votes.get(key);
   if (!few) {
-    few = await (who.task ? fewVotes.review(ctx.db) : fewVotes.proposal(ctx.db)).execute(params(ctx, t, who));
+    const read = fewVotes[who.task ? 'review' : 'proposal'](ctx.db);
+    few = (await read.execute(params(ctx, t, who))).sort((a, b) => a.id - b.id);
     if (ctx.batch && few.length <= FEW_VOTES) ctx.batch.votes.set(key, few);
   }
   if (few.length <= FEW_VOTES) {
-    for (const v of few.sort((a, b) => a.id - b.id)) {
+    for (const v of few) {
       const counts =
         !v.claimant && v.member.id !== who.task?.submitterId && v.member.joinedAt <= who.joinedAfter;
       if (!counts) tally.ignored++;
