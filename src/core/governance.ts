@@ -7,7 +7,7 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { prepared } from '../db/prepared.js';
 import { processedEvents } from '../db/schema.js';
-import type { Settled, Storage } from '../db/storage.js';
+import type { Continuity, Settled, Storage } from '../db/storage.js';
 import type { CommandInput } from './commands.js';
 import { BatchScope } from './batch-scope.js';
 import { findCard, saveCard, type CardRef } from './card-store.js';
@@ -134,7 +134,7 @@ export class Governance {
    * which one takes the community's row lock first would be a race. Other communities never wait.
    */
   private inOrder<T>(ref: CommunityRef, unit: () => Promise<T>): Promise<T> {
-    const key = `${ref.platform}\u0000${ref.id}`;
+    const key = communityKey(ref);
     const next = (this.tails.get(key) ?? Promise.resolve()).then(unit);
     const settled = next.then(
       () => undefined,
@@ -221,7 +221,7 @@ export class Governance {
       const out = await this.apply(db, event, now, {}, scope);
       scope.commitEvent();
       await scope.flush();
-      kept = at && { community: communityKey(event.community), scope, ...at };
+      kept = carried(event.community, scope, at);
       return out;
     });
     this.carried = kept;
@@ -237,7 +237,7 @@ export class Governance {
    * scope. Either way nothing is left behind until this unit commits. `at` is where this unit stands
    * (the same at its end: while it holds the write lock, no other connection commits).
    */
-  private carriedScope(ref: CommunityRef): { scope: BatchScope; at?: { unit: number; version: number } } {
+  private carriedScope(ref: CommunityRef): { scope: BatchScope; at?: Continuity } {
     const last = this.carried;
     this.carried = undefined;
     const at = this.storage.continuity?.();
@@ -300,7 +300,7 @@ export class Governance {
     now: number,
   ): Promise<Settled<Outcome>[]> {
     let scope = new BatchScope();
-    let at: { unit: number; version: number } | undefined;
+    let at: Continuity | undefined;
     let kept: Carried | undefined;
     // Counts are written once per target at the end, unless an event (clearing or reconciling a
     // card's reactions) recounts them from the marks.
@@ -326,9 +326,8 @@ export class Governance {
     });
     const settled = await this.storage.writeEach(works, async (db) => {
       await writeTallies(db, scope);
-      scope.deferTallies = false;
       await scope.flush();
-      kept = at && { community: communityKey(events[0]!.community), scope, ...at };
+      kept = carried(events[0]!.community, scope, at);
     });
     this.carried = kept;
     return settled;
@@ -450,13 +449,17 @@ export class Governance {
 }
 
 /** A scope a committed write unit left for the next (`Governance.carriedScope`). */
-interface Carried {
+interface Carried extends Continuity {
   community: string;
   scope: BatchScope;
-  unit: number;
-  version: number;
 }
 
+/** What a unit at `at` leaves for the next once it commits; nothing where the storage cannot tell (`at` undefined). */
+function carried(ref: CommunityRef, scope: BatchScope, at: Continuity | undefined): Carried | undefined {
+  return at && { community: communityKey(ref), scope, ...at };
+}
+
+/** A community as a map key: its platform and id. */
 function communityKey(ref: CommunityRef): string {
   return `${ref.platform}\u0000${ref.id}`;
 }
@@ -469,7 +472,7 @@ function communityKey(ref: CommunityRef): string {
 function batchRuns(inputs: Inbound[]): number[][] {
   const byCommunity = new Map<string, number[]>();
   inputs.forEach((input, i) => {
-    const key = `${input.community.platform}\u0000${input.community.id}`;
+    const key = communityKey(input.community);
     const list = byCommunity.get(key) ?? [];
     list.push(i);
     byCommunity.set(key, list);

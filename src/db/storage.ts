@@ -13,6 +13,14 @@ import type { Db, SqliteDb } from './client.js';
 /** What one work of a batch came to: its value, or what it threw (it was rolled back alone). */
 export type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
 
+/** Where a write unit stands in the database's history (`Storage.continuity`). */
+export interface Continuity {
+  /** This storage's write units so far, committed or not, this one included. */
+  unit: number;
+  /** Changes whenever another connection commits. */
+  version: number;
+}
+
 export interface Storage {
   /** Runs `work` as one write transaction; units never interleave. */
   write<T>(work: (db: Db) => Promise<T>): Promise<T>;
@@ -32,7 +40,7 @@ export interface Storage {
    * When the next unit finds `unit` one more and `version` the same, nothing but the earlier unit has
    * written since. Undefined where nothing may be carried (PostgreSQL: other processes write any time).
    */
-  continuity?(): { unit: number; version: number };
+  continuity?(): Continuity;
   /** Runs `work` as one read transaction, in the same queue (a consistent snapshot, no write lock). */
   read<T>(work: (db: Db) => Promise<T>): Promise<T>;
   /** Waits for queued units, then closes the connection. */
