@@ -1,5 +1,5 @@
 /** The audit log: every state change, SHA-256 hash-chained per community so tampering shows. */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { desc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { fixedLimit, prepared } from '../../db/prepared.js';
@@ -15,7 +15,8 @@ export function hashOf(
   e: Pick<AuditRow, 'communityId' | 'seq' | 'at' | 'actor' | 'type' | 'data' | 'prevHash'>,
 ): string {
   const canonical = JSON.stringify([e.communityId, e.seq, e.at, e.actor, e.type, e.data]);
-  return createHash('sha256').update(e.prevHash).update('\n').update(canonical).digest('hex');
+  // One call, no Hash object (Node >= 20.12): half the time of createHash().update()… for an event.
+  return hash('sha256', `${e.prevHash}\n${canonical}`, 'hex');
 }
 
 const lastEvent = (db: Db) =>
