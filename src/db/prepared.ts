@@ -134,3 +134,33 @@ export function fixedLimit(n: number): number {
   // drizzle writes a LIMIT given as SQL into the text; its type only admits numbers and placeholders.
   return sql.raw(String(Math.trunc(n))) as unknown as number;
 }
+
+/** An insert built with drizzle that can also say `RETURNING id`. */
+interface IdInsert extends Preparable {
+  returning(fields: { id: Column }): Preparable<{ id: number }[]>;
+}
+
+/**
+ * A prepared insert that may make no row (`ON CONFLICT DO NOTHING`); `execute` gives the id of the row
+ * it made, or undefined. On SQLite from the statement's own result (rows changed, last rowid): with
+ * `RETURNING` SQLite buffers the returned rows and better-sqlite3 builds them, 4.8 µs where the insert
+ * alone takes 2.5 (measured on the bench's vote marks). On PostgreSQL, `RETURNING`.
+ */
+export function preparedInsertId(
+  db: Db,
+  name: string,
+  id: Column,
+  build: (db: Db) => IdInsert,
+): { execute(values: Record<string, unknown>): Promise<number | undefined> } {
+  if (isPg(db)) {
+    const q = prepared(db, name, (d) => build(d).returning({ id }));
+    return { execute: async (values) => (await q.execute(values))[0]?.id };
+  }
+  const q = prepared(db, name, build) as { execute(v: Record<string, unknown>): Promise<unknown> };
+  return {
+    execute: async (values) => {
+      const r = (await q.execute(values)) as { changes: number; lastInsertRowid: number | bigint };
+      return r.changes === 1 ? Number(r.lastInsertRowid) : undefined;
+    },
+  };
+}

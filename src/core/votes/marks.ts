@@ -6,7 +6,7 @@
  */
 import { and, eq, inArray, ne, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { prepared } from '../../db/prepared.js';
+import { prepared, preparedInsertId } from '../../db/prepared.js';
 import { voteMarks, voteTallies } from '../../db/schema.js';
 import type { BatchScope } from '../batch-scope.js';
 import type { Ctx } from '../shared/context.js';
@@ -35,9 +35,9 @@ const memberMarks = and(
   eq(voteMarks.memberId, p.member),
 );
 
-/** A new mark, unless the member has one of that source on the target already. Returns its id. */
+/** A new mark, unless the member has one of that source on the target already. Gives its id. */
 const insertMark = (db: Db) =>
-  prepared(db, 'marks.insert', (d) =>
+  preparedInsertId(db, 'marks.insert', voteMarks.id, (d) =>
     d
       .insert(voteMarks)
       .values({
@@ -51,8 +51,7 @@ const insertMark = (db: Db) =>
         createdAt: sql.placeholder('at'),
         latest: 1,
       })
-      .onConflictDoNothing()
-      .returning({ id: voteMarks.id }),
+      .onConflictDoNothing(),
   );
 
 const deleteMark = (db: Db) =>
@@ -165,7 +164,7 @@ export async function addMark(
     const [old] = await deleteMark(ctx.db).execute(key);
     if (old?.latest === 1) before = old.value;
   }
-  const [made] = await insertMark(ctx.db).execute({
+  const made = await insertMark(ctx.db).execute({
     ...key,
     community: ctx.community.id,
     value,
@@ -173,12 +172,12 @@ export async function addMark(
     at: ctx.now,
   });
   // A repeated reaction event (same emoji still on) changes nothing.
-  if (!made) return undefined;
-  const [was] = voted ? await demoteOthers(ctx.db).execute({ ...key, keep: made.id }) : [];
+  if (made === undefined) return undefined;
+  const [was] = voted ? await demoteOthers(ctx.db).execute({ ...key, keep: made }) : [];
   const change = {
     before: before ?? was?.value,
     after: value,
-    mark: { id: made.id, reason: reason ?? null },
+    mark: { id: made, reason: reason ?? null },
   };
   await countChange(ctx, t, change);
   await proposalVoteChanged(ctx, t, memberId, change.before, change.after);
