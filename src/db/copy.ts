@@ -8,7 +8,7 @@
  * table and the audit chain head of every community on both sides; any difference rolls it back.
  */
 import Database from 'better-sqlite3';
-import { desc, eq, is } from 'drizzle-orm';
+import { between, desc, is } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { drizzle as pgDrizzle } from 'drizzle-orm/node-postgres';
 import { getTableConfig as pgConfig, PgTable } from 'drizzle-orm/pg-core';
@@ -18,6 +18,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type pg from 'pg';
+import { chainKeys } from './audit-key.js';
 import type { Db } from './client.js';
 import { describeUrl, openPgDatabase } from './pg.js';
 import * as sqliteSchema from './schema.js';
@@ -161,11 +162,12 @@ async function chainHeads(db: Db): Promise<ChainHead[]> {
     .from(communities)
     .orderBy(communities.id);
   for (const c of rows) {
+    const keys = chainKeys(c.id);
     const [last] = await db
       .select({ seq: audit.seq, hash: audit.hash })
       .from(audit)
-      .where(eq(audit.communityId, c.id))
-      .orderBy(desc(audit.seq))
+      .where(between(audit.chainKey, keys.from, keys.to))
+      .orderBy(desc(audit.chainKey))
       .limit(1);
     heads.push({ community: `${c.platform}:${c.externalId}`, seq: last?.seq ?? 0, hash: last?.hash ?? '' });
   }

@@ -12,6 +12,7 @@ import {
   pgTable,
   text,
   uniqueIndex,
+  check,
   primaryKey,
   type AnyPgColumn,
 } from 'drizzle-orm/pg-core';
@@ -430,6 +431,8 @@ export const digestMarks = pgTable(
 export const audit = pgTable(
   'audit',
   {
+    /** `community × 2³² + seq` (audit-key.ts): each community's chain is one run of keys. */
+    chainKey: bigint('chain_key', { mode: 'number' }).primaryKey(),
     communityId: communityId(),
     seq: integer('seq').notNull(),
     at: ms('at').notNull(),
@@ -439,7 +442,7 @@ export const audit = pgTable(
     prevHash: text('prev_hash').notNull(),
     hash: text('hash').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.communityId, t.seq] })],
+  (t) => [check('audit_chain_key', sql`${t.chainKey} = ${t.communityId} * 4294967296 + ${t.seq}`)],
 );
 
 /** Small key-value state of adapters (e.g. the console's clock offset and message counter). */

@@ -9,6 +9,7 @@ import {
   sqliteTable,
   text,
   uniqueIndex,
+  check,
   primaryKey,
   type AnySQLiteColumn,
 } from 'drizzle-orm/sqlite-core';
@@ -423,6 +424,8 @@ export const digestMarks = sqliteTable(
 export const audit = sqliteTable(
   'audit',
   {
+    /** `community × 2³² + seq` (audit-key.ts): each community's chain is one run of keys. */
+    chainKey: integer('chain_key').primaryKey(),
     communityId: communityId(),
     seq: integer('seq').notNull(),
     at: integer('at').notNull(),
@@ -432,7 +435,7 @@ export const audit = sqliteTable(
     prevHash: text('prev_hash').notNull(),
     hash: text('hash').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.communityId, t.seq] })],
+  (t) => [check('audit_chain_key', sql`${t.chainKey} = ${t.communityId} * 4294967296 + ${t.seq}`)],
 );
 
 /** Small key-value state of adapters (e.g. the console's clock offset and message counter). */

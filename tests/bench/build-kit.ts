@@ -6,6 +6,7 @@ import type Database from 'better-sqlite3';
 import { getTableColumns } from 'drizzle-orm';
 import { getTableConfig, type SQLiteTable } from 'drizzle-orm/sqlite-core';
 import { GENESIS, hashOf } from '../../src/core/commons/audit.js';
+import { chainKey } from '../../src/db/audit-key.js';
 import { audit } from '../../src/db/schema.js';
 
 /**
@@ -53,7 +54,7 @@ export class Chain {
       prevHash: this.prev,
     };
     const hash = hashOf(e);
-    this.insert({ ...e, hash });
+    this.insert({ ...e, hash, chainKey: chainKey(e.communityId, e.seq) });
     this.prev = hash;
     return hash;
   }

@@ -53,6 +53,7 @@ function cacheKey(scale: number): string {
       .map((f) => join(migrations, f)),
     join(root, 'src/db/schema.ts'),
     join(root, 'src/core/commons/audit.ts'),
+    join(root, 'src/db/audit-key.ts'),
     ...BUILDER.map((f) => join(root, 'tests/bench', f)),
   ];
   for (const f of files) h.update(f.slice(root.length)).update('\0').update(readFileSync(f)).update('\0');

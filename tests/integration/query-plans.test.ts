@@ -20,12 +20,14 @@ const BIG = [
   'ledger',
   'ledger_people',
   'vote_marks',
+  'audit',
 ];
 const TASKS = 20_000;
 const MEMBERS = 2_000;
 const LEDGER = 8_000;
 const PROPOSALS = 40;
 const MARKS = 20_000;
+const AUDIT = 20_000;
 
 interface Caught {
   text: string;
@@ -132,6 +134,15 @@ async function populate(h: Harness): Promise<void> {
     `insert into proposal_voters (community_id, proposal_id, member_id, value, joined_at)
      select 1, v.target_id, v.member_id, v.value, m.joined_at from vote_marks v join members m on m.id = v.member_id`,
   );
+  // Another community's audit chain, long, written after this one's: this community's chain (which
+  // its commands extend and /commons verify checks) is a small run of keys inside a big table.
+  await h.exec(
+    `insert into communities (platform, external_id, name, created_at) values ('console', 'other', 'Other', ${now})`,
+  );
+  await h.exec(
+    `${series(AUDIT)}insert into audit (chain_key, community_id, seq, at, actor, type, data, prev_hash, hash)
+     select 2 * 4294967296 + i, 2, i, ${now}, 'u1', 'task.posted', '{}', '', '' from s`,
+  );
   await h.storage.write((db) => recountOpenTasks(db, 1));
   await h.exec('analyze');
 }
@@ -194,6 +205,8 @@ describe('query plans of the read-heavy commands at size', () => {
     ['/proposal list', () => h.ok('alice', '/proposal list')],
     ['suggest guide', () => h.core.suggest(h.community, 'task', 'gui')],
     ['suggest number', () => h.core.suggest(h.community, 'task', '123')],
+    ['/commons audit', () => h.ok('alice', '/commons audit')],
+    ['/commons verify', () => h.ok('alice', '/commons verify')],
   ];
 
   // First: a unit's statements are prepared (and caught here) once per connection.

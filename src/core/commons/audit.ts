@@ -1,6 +1,7 @@
 /** The audit log: every state change, SHA-256 hash-chained per community so tampering shows. */
 import { hash } from 'node:crypto';
-import { desc, eq, sql } from 'drizzle-orm';
+import { between, desc, sql } from 'drizzle-orm';
+import { chainKey, chainKeys } from '../../db/audit-key.js';
 import type { Db } from '../../db/client.js';
 import { fixedLimit, prepared } from '../../db/prepared.js';
 import { audit } from '../../db/schema.js';
@@ -19,19 +20,29 @@ export function hashOf(
   return hash('sha256', `${e.prevHash}\n${canonical}`, 'hex');
 }
 
+/** A community's events are the run of keys of its chain (audit-key.ts): read backwards, newest first. */
 const lastEvent = (db: Db) =>
   prepared(db, 'audit.last', (d) =>
     d
       .select({ seq: audit.seq, hash: audit.hash })
       .from(audit)
-      .where(eq(audit.communityId, sql.placeholder('community')))
-      .orderBy(desc(audit.seq))
+      .where(between(audit.chainKey, sql.placeholder('from'), sql.placeholder('to')))
+      .orderBy(desc(audit.chainKey))
       .limit(fixedLimit(1)),
   );
+
+/** The community's last event (its seq and hash); undefined before its first. */
+export async function chainHead(
+  db: Db,
+  communityId: number,
+): Promise<{ seq: number; hash: string } | undefined> {
+  return (await lastEvent(db).execute(chainKeys(communityId)))[0];
+}
 
 const insertEvent = (db: Db) =>
   prepared(db, 'audit.insert', (d) =>
     d.insert(audit).values({
+      chainKey: sql.placeholder('chainKey'),
       communityId: sql.placeholder('communityId'),
       seq: sql.placeholder('seq'),
       at: sql.placeholder('at'),
@@ -46,7 +57,7 @@ const insertEvent = (db: Db) =>
 /** Appends one event after the community's last (its row is locked for the unit); returns its hash. */
 export async function appendAudit(ctx: Ctx, type: string, data: Record<string, unknown>): Promise<string> {
   // In a batch, the head this transaction last wrote (or read): every append goes through here.
-  const last = ctx.batch?.audit ?? (await lastEvent(ctx.db).execute({ community: ctx.community.id }))[0];
+  const last = ctx.batch?.audit ?? (await chainHead(ctx.db, ctx.community.id));
   const entry = {
     communityId: ctx.community.id,
     seq: (last?.seq ?? 0) + 1,
@@ -57,16 +68,17 @@ export async function appendAudit(ctx: Ctx, type: string, data: Record<string, u
     prevHash: last?.hash ?? GENESIS,
   };
   const hash = hashOf(entry);
-  await insertEvent(ctx.db).execute({ ...entry, hash });
+  await insertEvent(ctx.db).execute({ ...entry, hash, chainKey: chainKey(entry.communityId, entry.seq) });
   if (ctx.batch) ctx.batch.audit = { seq: entry.seq, hash };
   return hash;
 }
 
 export async function recentAudit(db: Db, communityId: number, n: number): Promise<AuditRow[]> {
+  const { from, to } = chainKeys(communityId);
   return await db
     .select()
     .from(audit)
-    .where(eq(audit.communityId, communityId))
-    .orderBy(desc(audit.seq))
+    .where(between(audit.chainKey, from, to))
+    .orderBy(desc(audit.chainKey))
     .limit(n);
 }

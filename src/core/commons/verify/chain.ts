@@ -1,5 +1,6 @@
 /** The audit chain itself: every event in sequence, linked to the one before, matching its hash. */
-import { and, asc, eq, gt, lte } from 'drizzle-orm';
+import { asc, between } from 'drizzle-orm';
+import { chainKeys } from '../../../db/audit-key.js';
 import type { Db } from '../../../db/client.js';
 import { audit } from '../../../db/schema.js';
 import { GENESIS, hashOf } from '../audit.js';
@@ -29,11 +30,12 @@ export function chainPage(
   headSeq: number,
   page: number,
 ): Promise<AuditRow[]> {
+  const keys = chainKeys(communityId, after, headSeq);
   return db
     .select()
     .from(audit)
-    .where(and(eq(audit.communityId, communityId), gt(audit.seq, after), lte(audit.seq, headSeq)))
-    .orderBy(asc(audit.seq))
+    .where(between(audit.chainKey, keys.from, keys.to))
+    .orderBy(asc(audit.chainKey))
     .limit(page);
 }
 

@@ -2,10 +2,11 @@
 import { eq, sql } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../../../db/client.js';
-import { audit, communities, ledger, proposals, tasks } from '../../../db/schema.js';
+import { communities, ledger, proposals, tasks } from '../../../db/schema.js';
+import { chainHead } from '../audit.js';
 import type { Snapshot } from './types.js';
 
-type Counted = typeof audit | typeof ledger | typeof tasks | typeof proposals;
+type Counted = typeof ledger | typeof tasks | typeof proposals;
 
 async function top(db: Db, communityId: number, col: SQLiteColumn, table: Counted): Promise<number> {
   const [row] = await db
@@ -19,7 +20,7 @@ async function top(db: Db, communityId: number, col: SQLiteColumn, table: Counte
 export async function takeSnapshot(db: Db, communityId: number): Promise<Snapshot> {
   const c = (await db.select().from(communities).where(eq(communities.id, communityId)).limit(1))[0]!;
   return {
-    headSeq: await top(db, communityId, audit.seq, audit),
+    headSeq: (await chainHead(db, communityId))?.seq ?? 0,
     lastLedgerId: await top(db, communityId, ledger.id, ledger),
     nextTaskNo: c.nextTaskNo,
     nextProposalNo: c.nextProposalNo,
