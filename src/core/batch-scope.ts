@@ -72,8 +72,11 @@ export class BatchScope {
   deferTallies = false;
   /** The counts' changes of the events that completed, by `type:id`; written at the end of the unit. */
   private readonly tallies = new Map<string, PendingTally>();
-  /** The current event's, kept only if it completes (a rolled-back event's changes are gone). */
-  private readonly eventTallies = new Map<string, PendingTally>();
+  /**
+   * The current event's, kept only if it completes (a rolled-back event's changes are gone). An event
+   * changes one target or two: a short list, emptied in place (a Map's clear allocates its table anew).
+   */
+  private readonly eventTallies: (PendingTally & { key: string })[] = [];
 
   /** Card renders asked for by the events that completed, by card key: the last one asked for wins. */
   readonly renders = new Map<string, Render>();
@@ -81,7 +84,7 @@ export class BatchScope {
    * What the event being applied asked for, kept only if it completes (`commitEvent`): a render, or
    * null where it rendered the card itself (an acceptance), so no earlier event's render is needed.
    */
-  private readonly asked = new Map<string, Render | null>();
+  private readonly asked: { key: string; render: Render | null }[] = [];
 
   /** Drops everything read (after an event was rolled back, or an acceptance changed rows). */
   reset(): void {
@@ -97,15 +100,16 @@ export class BatchScope {
   /** The current event changed a target's counts by `d` (see `deferTallies`). */
   addTally(community: number, t: Target, d: Counts): void {
     const key = targetKey(t);
-    const p = this.eventTallies.get(key) ?? { community, type: t.type, id: t.id, yes: 0, no: 0, abstain: 0 };
+    let p = this.eventTallies.find((e) => e.key === key);
+    if (!p) this.eventTallies.push((p = { key, community, type: t.type, id: t.id, yes: 0, no: 0, abstain: 0 }));
     addCounts(p, d);
-    this.eventTallies.set(key, p);
   }
 
   /** What the unit changed of a target's counts and has not written yet (undefined: nothing). */
   pendingTally(t: Target): Counts | undefined {
-    const done = this.tallies.get(targetKey(t));
-    const now = this.eventTallies.get(targetKey(t));
+    const key = targetKey(t);
+    const done = this.tallies.get(key);
+    const now = this.eventTallies.find((e) => e.key === key);
     if (!done && !now) return undefined;
     const sum = { yes: 0, no: 0, abstain: 0 };
     for (const p of [done, now]) if (p) addCounts(sum, p);
@@ -121,33 +125,33 @@ export class BatchScope {
 
   /** The current event asks for `cardKey` to be re-rendered at the end of the batch. */
   render(cardKey: string, render: Render): void {
-    this.asked.set(cardKey, render);
+    this.asked.push({ key: cardKey, render });
   }
 
   /** The current event re-rendered `cardKey` itself: no earlier event needs to. */
   rendered(cardKey: string): void {
-    this.asked.set(cardKey, null);
+    this.asked.push({ key: cardKey, render: null });
   }
 
   /** The current event completed: its renders count (re-inserted, so the batch's order is kept). */
   commitEvent(): void {
-    for (const [key, render] of this.asked) {
+    for (const { key, render } of this.asked) {
       this.renders.delete(key);
       if (render) this.renders.set(key, render);
     }
-    this.asked.clear();
-    for (const [key, p] of this.eventTallies) {
-      const done = this.tallies.get(key);
+    this.asked.length = 0;
+    for (const p of this.eventTallies) {
+      const done = this.tallies.get(p.key);
       if (done) addCounts(done, p);
-      else this.tallies.set(key, p);
+      else this.tallies.set(p.key, p);
     }
-    this.eventTallies.clear();
+    this.eventTallies.length = 0;
   }
 
   /** The current event was rolled back: forget what it read, asked for and changed. */
   abortEvent(): void {
-    this.asked.clear();
-    this.eventTallies.clear();
+    this.asked.length = 0;
+    this.eventTallies.length = 0;
     this.reset();
   }
 
