@@ -256,14 +256,16 @@ async function reviewCount(
     return count;
   }
   if (!known.excluded.has(voter.id) && voter.joinedAt <= known.joinedAfter) {
-    const move = (value: VoteValue | undefined, by: number) => {
-      if (value === 'yes') known.approvals += by;
-      else if (value === 'no') known.objections += by;
-    };
-    move(vote.before, -1);
-    move(vote.after, +1);
+    moveCount(known, vote.before, -1);
+    moveCount(known, vote.after, +1);
   }
   return known;
+}
+
+/** A counted review vote of `value` comes (+1) or goes (-1). */
+function moveCount(count: ReviewCount, value: VoteValue | undefined, by: number): void {
+  if (value === 'yes') count.approvals += by;
+  else if (value === 'no') count.objections += by;
 }
 
 export async function clearReactions(ctx: Ctx, message: MessageRef, emoji?: string): Promise<void> {
