@@ -135,15 +135,15 @@ export class Governance {
    */
   private inOrder<T>(ref: CommunityRef, unit: () => Promise<T>): Promise<T> {
     const key = communityKey(ref);
-    const next = (this.tails.get(key) ?? Promise.resolve()).then(unit);
-    const settled = next.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.tails.set(key, settled);
-    void settled.then(() => {
+    const tail = this.tails.get(key);
+    // With none before it, the unit starts now (its first await yields, as a queued one's would).
+    const next = tail ? tail.then(unit) : unit();
+    // Settles when the unit does, either way, and forgets itself when no unit came after.
+    const done = () => {
       if (this.tails.get(key) === settled) this.tails.delete(key);
-    });
+    };
+    const settled: Promise<void> = next.then(done, done);
+    this.tails.set(key, settled);
     return next;
   }
 
