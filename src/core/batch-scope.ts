@@ -101,7 +101,8 @@ export class BatchScope {
   addTally(community: number, t: Target, d: Counts): void {
     const key = targetKey(t);
     let p = this.eventTallies.find((e) => e.key === key);
-    if (!p) this.eventTallies.push((p = { key, community, type: t.type, id: t.id, yes: 0, no: 0, abstain: 0 }));
+    if (!p)
+      this.eventTallies.push((p = { key, community, type: t.type, id: t.id, yes: 0, no: 0, abstain: 0 }));
     addCounts(p, d);
   }
 
