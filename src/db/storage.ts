@@ -61,6 +61,11 @@ export function sqliteStorage(db: SqliteDb): Storage {
   const dataVersion = sqlite.prepare('PRAGMA data_version').pluck();
   let writeUnits = 0;
   let tail: Promise<unknown> = Promise.resolve();
+  /** Units asked for and not finished: with none, a unit starts at once instead of after `tail`. */
+  let pending = 0;
+  const finished = () => {
+    pending--;
+  };
   const unit = <T>(begin: string, work: (db: Db) => Promise<T>): Promise<T> => {
     const run = async (): Promise<T> => {
       if (begin !== 'BEGIN') writeUnits++;
@@ -74,8 +79,8 @@ export function sqliteStorage(db: SqliteDb): Storage {
         throw err;
       }
     };
-    const next = tail.then(run, run);
-    tail = next.catch(() => undefined);
+    const next = pending++ === 0 ? run() : tail.then(run, run);
+    tail = next.then(finished, finished);
     return next;
   };
   const each = async <T>(
