@@ -3,26 +3,11 @@
  * database migrated up to the one before, holding marks, they copy each member's latest mark on each
  * proposal with the member's `joined_at`, and nothing of review votes or earlier marks.
  */
-import Database from 'better-sqlite3';
-import { readMigrationFiles } from 'drizzle-orm/migrator';
-import { fileURLToPath } from 'node:url';
-import pg from 'pg';
-import { describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { pgAcross, splitMigrations, sqliteAcross } from '../helpers/migration-split.js';
 import { testDialect } from '../helpers/test-db.js';
 
-const folder = (name: string) => fileURLToPath(new URL(`../../${name}`, import.meta.url));
-
-/** The statements of the migrations before the one creating proposal_voters, and of it and after. */
-function statements(name: string) {
-  const all = readMigrationFiles({ migrationsFolder: folder(name) });
-  const at = all.findIndex(
-    (m) =>
-      m.sql.join('\n').includes('CREATE TABLE "proposal_voters"') ||
-      m.sql.join('\n').includes('CREATE TABLE `proposal_voters`'),
-  );
-  expect(at).toBeGreaterThan(0);
-  return { before: all.slice(0, at).flatMap((m) => m.sql), after: all.slice(at).flatMap((m) => m.sql) };
-}
+const CREATES = ['CREATE TABLE "proposal_voters"', 'CREATE TABLE `proposal_voters`'];
 
 const SEED = [
   "INSERT INTO communities (platform, external_id, created_at) VALUES ('console', 'c', 1)",
@@ -42,47 +27,30 @@ const READ =
 
 describe('proposal_voters migrations', () => {
   it.runIf(testDialect === 'sqlite')('SQLite: filled from the latest proposal marks and members', () => {
-    const { before, after } = statements('migrations');
-    const db = new Database(':memory:');
-    for (const s of before) db.exec(s);
-    for (const s of SEED) db.exec(s);
-    db.transaction(() => {
-      for (const s of after) db.exec(s);
-    })();
-    expect(db.prepare(READ).all()).toEqual(WANT);
-    db.close();
+    const rows = sqliteAcross(
+      splitMigrations('sqlite', CREATES),
+      (db) => SEED.forEach((s) => db.exec(s)),
+      (db) => db.prepare(READ).all(),
+    );
+    expect(rows).toEqual(WANT);
   });
 
   it.runIf(testDialect === 'pg')(
     'PostgreSQL: filled from the latest proposal marks and members',
     async () => {
-      const { before, after } = statements('migrations-pg');
-      const adminUrl = inject('pgAdminUrl')!;
-      const admin = new pg.Client({ connectionString: adminUrl });
-      await admin.connect();
-      const name = `mig_proposal_voters_${process.pid}`;
-      await admin.query(`DROP DATABASE IF EXISTS "${name}"`);
-      await admin.query(`CREATE DATABASE "${name}" TEMPLATE template0`);
-      const url = new URL(adminUrl);
-      url.pathname = `/${name}`;
-      const db = new pg.Client({ connectionString: url.toString() });
-      await db.connect();
-      try {
-        for (const s of before) await db.query(s);
-        for (const s of SEED) await db.query(s);
-        await db.query('BEGIN');
-        for (const s of after) await db.query(s);
-        await db.query('COMMIT');
-        const rows = (await db.query(READ)).rows.map((r: Record<string, unknown>) => ({
-          ...r,
-          joined_at: Number(r.joined_at),
-        }));
-        expect(rows).toEqual(WANT);
-      } finally {
-        await db.end();
-        await admin.query(`DROP DATABASE IF EXISTS "${name}"`);
-        await admin.end();
-      }
+      const rows = await pgAcross(
+        'mig_proposal_voters',
+        splitMigrations('pg', CREATES),
+        async (db) => {
+          for (const s of SEED) await db.query(s);
+        },
+        async (db) =>
+          (await db.query(READ)).rows.map((r: Record<string, unknown>) => ({
+            ...r,
+            joined_at: Number(r.joined_at),
+          })),
+      );
+      expect(rows).toEqual(WANT);
     },
   );
 });
