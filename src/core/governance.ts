@@ -39,6 +39,7 @@ import {
 } from './reactions.js';
 import { suggest, type Suggestion } from './platform.js';
 import type { Effect, Reply } from './shared/views.js';
+import { Serial } from '../serial.js';
 import { writeContext } from './write-context.js';
 import { writeTallies } from './votes/marks.js';
 
@@ -123,8 +124,8 @@ export class Governance {
     private readonly jobTable: JobTable = jobs,
   ) {}
 
-  /** Per community, the last write unit this process was asked for (see `inOrder`). */
-  private readonly tails = new Map<string, Promise<unknown>>();
+  /** Per community with units pending, their queue (see `inOrder`); forgotten when it empties. */
+  private readonly queues = new Map<string, Serial>();
 
   /**
    * Runs `unit` once every write unit of the same community that this process was asked for earlier
@@ -135,16 +136,9 @@ export class Governance {
    */
   private inOrder<T>(ref: CommunityRef, unit: () => Promise<T>): Promise<T> {
     const key = communityKey(ref);
-    const tail = this.tails.get(key);
-    // With none before it, the unit starts now (its first await yields, as a queued one's would).
-    const next = tail ? tail.then(unit) : unit();
-    // Settles when the unit does, either way, and forgets itself when no unit came after.
-    const done = () => {
-      if (this.tails.get(key) === settled) this.tails.delete(key);
-    };
-    const settled: Promise<void> = next.then(done, done);
-    this.tails.set(key, settled);
-    return next;
+    let queue = this.queues.get(key);
+    if (!queue) this.queues.set(key, (queue = new Serial(() => this.queues.delete(key))));
+    return queue.run(unit);
   }
 
   /**

@@ -8,6 +8,7 @@
  * finish (drizzle-orm #2275, #1472, #5063).
  */
 import type Database from 'better-sqlite3';
+import { Serial } from '../serial.js';
 import type { Db, SqliteDb } from './client.js';
 
 /** What one work of a batch came to: its value, or what it threw (it was rolled back alone). */
@@ -60,12 +61,7 @@ export function sqliteStorage(db: SqliteDb): Storage {
   // PRAGMA data_version: changes when another connection (another process) commits.
   const dataVersion = sqlite.prepare('PRAGMA data_version').pluck();
   let writeUnits = 0;
-  let tail: Promise<unknown> = Promise.resolve();
-  /** Units asked for and not finished: with none, a unit starts at once instead of after `tail`. */
-  let pending = 0;
-  const finished = () => {
-    pending--;
-  };
+  const queue = new Serial();
   const unit = <T>(begin: string, work: (db: Db) => Promise<T>): Promise<T> => {
     const run = async (): Promise<T> => {
       if (begin !== 'BEGIN') writeUnits++;
@@ -79,9 +75,7 @@ export function sqliteStorage(db: SqliteDb): Storage {
         throw err;
       }
     };
-    const next = pending++ === 0 ? run() : tail.then(run, run);
-    tail = next.then(finished, finished);
-    return next;
+    return queue.run(run);
   };
   const each = async <T>(
     db: Db,
@@ -114,7 +108,7 @@ export function sqliteStorage(db: SqliteDb): Storage {
     read: (work) => unit('BEGIN', work),
     continuity: () => ({ unit: writeUnits, version: dataVersion.get() as number }),
     close: async () => {
-      await tail;
+      await queue.settled();
       sqlite.close();
     },
   };

@@ -1,6 +1,7 @@
 /** Polls the deadline rows and hands each outcome to the adapter of its platform. */
 import type { Governance, Outcome, Platform, PlatformAdapter } from '../core/index.js';
 import type { Logger } from '../log.js';
+import { Serial } from '../serial.js';
 
 export interface Scheduler {
   /** Runs what is due now; resolves when its effects were performed. */
@@ -34,7 +35,7 @@ export function startScheduler(
   intervalMs = 15_000,
 ): Scheduler {
   // Ticks run one after another, never interleaved: each waits for the one before it.
-  let last: Promise<unknown> = Promise.resolve();
+  const ticks = new Serial();
   const runOnce = async (): Promise<number> => {
     // Read at each tick: adapters may be added after the scheduler starts.
     const byPlatform = new Map(adapters.map((a) => [a.platform, a]));
@@ -42,11 +43,7 @@ export function startScheduler(
     await performAll(outcomes, byPlatform, log);
     return outcomes.length;
   };
-  const tick = (): Promise<number> => {
-    const next = last.then(runOnce, runOnce);
-    last = next.catch(() => undefined);
-    return next;
-  };
+  const tick = (): Promise<number> => ticks.run(runOnce);
   const timer = setInterval(() => {
     tick().catch((err: unknown) => log.error({ err }, 'scheduled deadlines failed'));
   }, intervalMs);
