@@ -13,7 +13,7 @@ import * as schema from './schema.pg.js';
 import type { Db } from './client.js';
 import { driverError } from './errors.js';
 import { StartupError } from './startup-checks.js';
-import type { Settled, Storage } from './storage.js';
+import type { Settled, Storage, Work } from './storage.js';
 
 export type PgDb = NodePgDatabase<typeof schema>;
 
@@ -142,7 +142,7 @@ export function pgStorage(pool: pg.Pool): Storage {
     }
     return db;
   };
-  const once = async <T>(begin: string, work: (db: Db) => Promise<T>): Promise<T> => {
+  const once = async <T>(begin: string, work: Work<T>): Promise<T> => {
     const client = await pool.connect();
     let broken = false;
     try {
@@ -170,7 +170,7 @@ export function pgStorage(pool: pg.Pool): Storage {
    * runs after the last work, in no savepoint: when it throws, the whole transaction is rolled back.
    */
   const each =
-    <T>(works: ((db: Db) => Promise<T>)[], finish?: (db: Db) => Promise<void>) =>
+    <T>(works: Work<T>[], finish?: Work<void>) =>
     async (db: Db): Promise<Settled<T>[]> => {
       const client = clients.get(db)!;
       const results: Settled<T>[] = [];
@@ -191,7 +191,7 @@ export function pgStorage(pool: pg.Pool): Storage {
       await finish?.(db);
       return results;
     };
-  const unit = async <T>(begin: string, work: (db: Db) => Promise<T>): Promise<T> => {
+  const unit = async <T>(begin: string, work: Work<T>): Promise<T> => {
     for (let attempt = 1; ; attempt++) {
       try {
         return await once(begin, work);

@@ -3,17 +3,39 @@
  * compiles it again, which is most of the cost of a short query. `prepared(db, name, build)` builds the
  * query (with `sql.placeholder('x')` for what varies) the first time a connection runs it and keeps it
  * for that connection: SQLite's one handle, or each pooled PostgreSQL client (where it becomes a named
- * server-side prepared statement). Run it with `await q.execute({ x })` on either dialect.
+ * server-side prepared statement). Run it with `await q.execute({ x })` on either dialect, or in a step
+ * (step.ts) with `yield* exec(q, { x })`, which runs it synchronously on SQLite.
  */
 import { Column, is, Param, Placeholder, SQL, sql } from 'drizzle-orm';
 import type { Db } from './client.js';
 import { isPg } from './is-pg.js';
+import type { Step } from './step.js';
 
 export interface Preparable<R = unknown> {
-  prepare(): { execute(values?: Record<string, unknown>): Promise<R> };
+  prepare(): Query<R>;
+}
+
+/** A prepared query: `execute` on either dialect; on SQLite also `now`, its answer at once (see `exec`). */
+export interface Query<R> {
+  execute(values?: Record<string, unknown>): Promise<R>;
+  now?(values?: Record<string, unknown>): R;
+}
+
+/**
+ * Runs a prepared query inside a step (step.ts): on SQLite synchronously, with no promise; on
+ * PostgreSQL by yielding its promise to the step's runner. `const rows = yield* exec(q, { x })`.
+ */
+export function* exec<R>(q: Query<R>, values?: Record<string, unknown>): Step<R> {
+  return q.now ? q.now(values) : ((yield q.execute(values)) as R);
 }
 
 const caches = new WeakMap<Db, Map<string, unknown>>();
+
+function cacheOf(db: Db): Map<string, unknown> {
+  let cache = caches.get(db);
+  if (!cache) caches.set(db, (cache = new Map()));
+  return cache;
+}
 
 /** `name` must be unique per query across the code base (PostgreSQL names its statements by it). */
 export function prepared<B extends Preparable>(
@@ -21,15 +43,27 @@ export function prepared<B extends Preparable>(
   name: string,
   build: (db: Db) => B,
 ): ReturnType<B['prepare']> {
-  let cache = caches.get(db);
-  if (!cache) caches.set(db, (cache = new Map()));
+  const cache = cacheOf(db);
   let q = cache.get(name) as ReturnType<B['prepare']> | undefined;
   if (!q) {
     const builder = build(db) as unknown as { prepare(name?: string): ReturnType<B['prepare']> };
-    q = isPg(db) ? builder.prepare(name) : bound(builder.prepare());
+    q = isPg(db) ? builder.prepare(name) : synchronous(bound(builder.prepare()));
     cache.set(name, q);
   }
   return q;
+}
+
+/**
+ * A SQLite query answers at once: `now` gives what `execute` would resolve to. drizzle's own (a query
+ * `bound` leaves alone) by the method its `execute` calls, which is synchronous on better-sqlite3.
+ */
+function synchronous<Q>(query: Q): Q {
+  const q = query as unknown as SqlitePrepared & Record<string, unknown>;
+  if (!q.now) {
+    const method = q[q.executeMethod ?? 'all'] as (values?: Record<string, unknown>) => unknown;
+    q.now = (values) => method.call(q, values);
+  }
+  return query;
 }
 
 interface Decoder {
@@ -49,6 +83,7 @@ interface SqlitePrepared {
   joinsNotNullableMap?: unknown;
   customResultMapper?: unknown;
   execute(values?: Record<string, unknown>): Promise<unknown>;
+  now?(values?: Record<string, unknown>): unknown;
 }
 
 /**
@@ -75,23 +110,21 @@ function bound<Q>(query: Q): Q {
     return () => p;
   });
   const args = (values: Record<string, unknown> = {}) => param.map((f) => f(values));
-  // As drizzle's: what the statement throws comes back as a rejection, never thrown at the caller.
-  const settle = (run: () => unknown): Promise<unknown> => {
-    try {
-      return Promise.resolve(run());
-    } catch (error) {
-      return Promise.reject(error as Error);
-    }
+  const answer = (now: (values?: Record<string, unknown>) => unknown): Q => {
+    q.now = now;
+    // As drizzle's: what the statement throws comes back as a rejection, never thrown at the caller.
+    q.execute = (values) => {
+      try {
+        return Promise.resolve(now(values));
+      } catch (error) {
+        return Promise.reject(error as Error);
+      }
+    };
+    return query;
   };
-  if (method === 'run') {
-    q.execute = (values) => settle(() => stmt.run(...args(values)));
-    return query;
-  }
+  if (method === 'run') return answer((values) => stmt.run(...args(values)));
   if (method !== 'all') return query;
-  if (!fields) {
-    q.execute = (values) => settle(() => stmt.all(...args(values)));
-    return query;
-  }
+  if (!fields) return answer((values) => stmt.all(...args(values)));
   // Rows of a flat selection (`{ id: t.id, n: sql… }`, a whole table): each value through its decoder, as
   // drizzle's mapper does; nested objects (joins) keep drizzle's, which also nulls a left join's misses.
   const decoders = fields.map((f) => {
@@ -106,21 +139,19 @@ function bound<Q>(query: Q): Q {
   });
   if (decoders.some((d) => d === undefined)) return query;
   const columns = decoders as { key: string; decoder: Decoder }[];
-  q.execute = (values) =>
-    settle(() =>
-      stmt
-        .raw(true)
-        .all(...args(values))
-        .map((row) => {
-          const out: Record<string, unknown> = {};
-          columns.forEach(({ key, decoder }, i) => {
-            const v = row[i];
-            out[key] = v === null ? null : decoder.mapFromDriverValue(v);
-          });
-          return out;
-        }),
-    );
-  return query;
+  return answer((values) =>
+    stmt
+      .raw(true)
+      .all(...args(values))
+      .map((row) => {
+        const out: Record<string, unknown> = {};
+        columns.forEach(({ key, decoder }, i) => {
+          const v = row[i];
+          out[key] = v === null ? null : decoder.mapFromDriverValue(v);
+        });
+        return out;
+      }),
+  );
 }
 
 /**
@@ -151,16 +182,22 @@ export function preparedInsertId(
   name: string,
   id: Column,
   build: (db: Db) => IdInsert,
-): { execute(values: Record<string, unknown>): Promise<number | undefined> } {
+): Query<number | undefined> {
+  const cache = cacheOf(db);
+  const key = `${name}#id`;
+  let made = cache.get(key) as Query<number | undefined> | undefined;
+  if (made) return made;
   if (isPg(db)) {
     const q = prepared(db, name, (d) => build(d).returning({ id }));
-    return { execute: async (values) => (await q.execute(values))[0]?.id };
-  }
-  const q = prepared(db, name, build) as { execute(v: Record<string, unknown>): Promise<unknown> };
-  return {
-    execute: async (values) => {
-      const r = (await q.execute(values)) as { changes: number; lastInsertRowid: number | bigint };
+    made = { execute: async (values) => (await q.execute(values))[0]?.id };
+  } else {
+    const q = prepared(db, name, build) as Query<{ changes: number; lastInsertRowid: number | bigint }>;
+    const now = (values?: Record<string, unknown>) => {
+      const r = q.now!(values);
       return r.changes === 1 ? Number(r.lastInsertRowid) : undefined;
-    },
-  };
+    };
+    made = { now, execute: async (values) => now(values) };
+  }
+  cache.set(key, made);
+  return made;
 }

@@ -11,6 +11,12 @@ import type Database from 'better-sqlite3';
 import { Serial } from '../serial.js';
 import type { Db, SqliteDb } from './client.js';
 
+/**
+ * A unit's work: its value, or a promise of it. The core's write path gives its value at once on
+ * SQLite (its queries are synchronous there, step.ts), and a unit then spends no promise on it.
+ */
+export type Work<T> = (db: Db) => T | Promise<T>;
+
 /** What one work of a batch came to: its value, or what it threw (it was rolled back alone). */
 export type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
 
@@ -24,7 +30,7 @@ export interface Continuity {
 
 export interface Storage {
   /** Runs `work` as one write transaction; units never interleave. */
-  write<T>(work: (db: Db) => Promise<T>): Promise<T>;
+  write<T>(work: Work<T>): Promise<T>;
   /**
    * Runs `works` in order in ONE write transaction, each inside its own savepoint: a work that throws is
    * rolled back alone (its result says what it threw) and the others go on; one commit at the end. The
@@ -33,7 +39,7 @@ export interface Storage {
    * `finish`, when given, runs after the last work, in the same transaction but in no savepoint: when
    * it throws, nothing of any work is kept either.
    */
-  writeEach<T>(works: ((db: Db) => Promise<T>)[], finish?: (db: Db) => Promise<void>): Promise<Settled<T>[]>;
+  writeEach<T>(works: Work<T>[], finish?: Work<void>): Promise<Settled<T>[]>;
   /**
    * Called inside a write unit: where the unit stands in the database's history, so that what a unit
    * read can be kept for the next one (governance.ts carries a reaction's scope): `unit` counts this
@@ -43,9 +49,14 @@ export interface Storage {
    */
   continuity?(): Continuity;
   /** Runs `work` as one read transaction, in the same queue (a consistent snapshot, no write lock). */
-  read<T>(work: (db: Db) => Promise<T>): Promise<T>;
+  read<T>(work: Work<T>): Promise<T>;
   /** Waits for queued units, then closes the connection. */
   close(): Promise<void>;
+}
+
+/** A promise, or anything that acts like one (a drizzle query awaits as one). */
+function isThenable<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
+  return typeof (value as { then?: unknown } | null)?.then === 'function';
 }
 
 export function sqliteStorage(db: SqliteDb): Storage {
@@ -62,32 +73,44 @@ export function sqliteStorage(db: SqliteDb): Storage {
   const dataVersion = sqlite.prepare('PRAGMA data_version').pluck();
   let writeUnits = 0;
   const queue = new Serial();
-  const unit = <T>(begin: string, work: (db: Db) => Promise<T>): Promise<T> => {
-    const run = async (): Promise<T> => {
+  const rollback = () => {
+    if (sqlite.inTransaction) run1('ROLLBACK');
+  };
+  const commit = <T>(result: T): T => {
+    try {
+      run1('COMMIT');
+    } catch (err) {
+      rollback();
+      throw err;
+    }
+    return result;
+  };
+  const unit = <T>(begin: string, work: Work<T>): Promise<T> =>
+    queue.run(() => {
       if (begin !== 'BEGIN') writeUnits++;
       run1(begin);
+      let result: T | Promise<T>;
       try {
-        const result = await work(db);
-        run1('COMMIT');
-        return result;
+        result = work(db);
+        // A work that gave its value at once (step.ts) commits now: no promise waits on it.
+        if (!isThenable(result)) return Promise.resolve(commit(result));
       } catch (err) {
-        if (sqlite.inTransaction) run1('ROLLBACK');
-        throw err;
+        rollback();
+        return Promise.reject(err as Error);
       }
-    };
-    return queue.run(run);
-  };
-  const each = async <T>(
-    db: Db,
-    works: ((db: Db) => Promise<T>)[],
-    finish?: (db: Db) => Promise<void>,
-  ): Promise<Settled<T>[]> => {
+      return Promise.resolve(result).then(commit, (err: unknown) => {
+        rollback();
+        throw err;
+      });
+    });
+  const each = async <T>(db: Db, works: Work<T>[], finish?: Work<void>): Promise<Settled<T>[]> => {
     const results: Settled<T>[] = [];
     // One savepoint name serves every work: each is released (or rolled back) before the next.
     for (const work of works) {
       run1('SAVEPOINT work');
       try {
-        const value = await work(db);
+        const done = work(db);
+        const value = isThenable(done) ? await done : done;
         run1('RELEASE work');
         results.push({ ok: true, value });
       } catch (error) {

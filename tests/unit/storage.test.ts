@@ -47,6 +47,43 @@ describe('the SQLite storage port', () => {
     await s.close();
   });
 
+  it('commits a work that gives its value at once; one that throws, or whose commit fails, leaves nothing', async () => {
+    const db = openDatabase(':memory:');
+    const s = sqliteStorage(db);
+    const put = (key: string) => db.$client.prepare("insert into kv(key, value) values (?, 'v')").run(key);
+    // Synchronous works (the core's steps on SQLite): no promise between BEGIN and COMMIT.
+    expect(await s.write(() => (put('a'), 'done'))).toBe('done');
+    await expect(
+      s.write(() => {
+        put('b');
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
+    // A deferred foreign key fails at COMMIT, which leaves SQLite's transaction open: rolled back.
+    db.$client.pragma('foreign_keys = ON');
+    db.$client.exec(`create table parent (id integer primary key);
+      create table child (parent integer references parent (id) deferrable initially deferred)`);
+    await expect(
+      s.write(() => {
+        put('c');
+        db.$client.exec('insert into child (parent) values (99)');
+      }),
+    ).rejects.toThrow(/FOREIGN KEY/);
+    expect(db.$client.inTransaction).toBe(false);
+    await expect(
+      s.write(async () => {
+        await Promise.resolve();
+        put('e');
+        db.$client.exec('insert into child (parent) values (99)');
+      }),
+    ).rejects.toThrow(/FOREIGN KEY/);
+    expect(db.$client.inTransaction).toBe(false);
+    await s.write(() => put('d'));
+    const kept = ['a', 'b', 'c', 'd', 'e'].map((k) => kv(db).get(k) !== undefined);
+    expect(kept).toEqual([true, false, false, true, false]);
+    await s.close();
+  });
+
   it('takes the write lock at BEGIN, so another connection waits instead of failing mid-unit', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ostrom-storage-'));
     dirs.push(dir);
