@@ -14,6 +14,7 @@
  * renders that event asked for. A new attempt of the whole transaction (PostgreSQL re-runs a deadlock
  * victim) starts with a new scope.
  */
+import type { Step } from '../db/step.js';
 import type { Rules } from './community/rules.js';
 import type { OpenTarget } from './reactions.js';
 import type { CommunityRow, MemberRow } from './shared/context.js';
@@ -21,7 +22,7 @@ import type { FewVote } from './votes/tally.js';
 import { targetKey, type Target } from './votes/types.js';
 import type { VoteValue } from './shared/model.js';
 
-type Render = () => Promise<void>;
+type Render = () => Step<void>;
 
 /** Votes by value. */
 export type Counts = Record<VoteValue, number>;
@@ -157,8 +158,8 @@ export class BatchScope {
   }
 
   /** Performs the deferred renders (each pushes its card edit onto the last event that changed the card). */
-  async flush(): Promise<void> {
-    for (const render of this.renders.values()) await render();
+  *flush(): Step<void> {
+    for (const render of this.renders.values()) yield* render();
     this.renders.clear();
   }
 }

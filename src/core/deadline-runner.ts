@@ -13,6 +13,7 @@ import { DAY_MS, type Clock, type CommunityRef, type FaultLog, type Platform } f
 import type { Effect } from './shared/views.js';
 import { writeContext } from './write-context.js';
 import type { RulesCache } from './community/rules-cache.js';
+import { run } from '../db/step.js';
 
 /** What the runner uses of the core that owns it. */
 export interface DeadlineRunner {
@@ -66,7 +67,7 @@ async function runDeadline(
   const [c] = await db.select().from(communities).where(eq(communities.id, d.communityId)).limit(1);
   const ref: CommunityRef = { platform: c!.platform as CommunityRef['platform'], id: c!.externalId };
   // The community's lock first (writeContext), then the deadline's: the order every write unit keeps.
-  const ctx = await writeContext(db, r.rules, ref, now, '');
+  const ctx = await run(writeContext(db, r.rules, ref, now, ''));
   if (!(await claimDeadline(db, d.id, now))) return undefined;
   await runJob(ctx, d, r.jobTable);
   return { community: ref, effects: ctx.effects };

@@ -5,7 +5,8 @@
  */
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { prepared } from '../db/prepared.js';
+import { exec, prepared } from '../db/prepared.js';
+import { run, wait, type Step } from '../db/step.js';
 import { processedEvents } from '../db/schema.js';
 import type { Continuity, Settled, Storage } from '../db/storage.js';
 import type { CommandInput } from './commands.js';
@@ -155,7 +156,7 @@ export class Governance {
         await this.clock.sync?.();
         const now = this.clock.now();
         if (event.type === 'reaction' && this.storage.continuity) return this.applyCarried(event, now);
-        return this.storage.write((db) => this.apply(db, event, now, pending));
+        return this.storage.write((db) => run(this.apply(db, event, now, pending)));
       });
       if (pending.read) out.reply = await this.readInPages(pending.read);
       return out;
@@ -208,18 +209,19 @@ export class Governance {
    * end of the unit, as a batch's are. The scope is kept only when the unit committed.
    */
   private async applyCarried(event: ReactionEvent, now: number): Promise<Outcome> {
-    let kept: Carried | undefined;
-    const out = await this.storage.write(async (db) => {
-      const { scope, at } = this.carriedScope(event.community);
-      scope.deferTallies = false;
-      const out = await this.apply(db, event, now, {}, scope);
-      scope.commitEvent();
-      await scope.flush();
-      kept = carried(event.community, scope, at);
-      return out;
-    });
+    const { out, kept } = await this.storage.write((db) => run(this.carriedUnit(db, event, now)));
     this.carried = kept;
     return out;
+  }
+
+  /** The work of `applyCarried`'s unit: the outcome, and what to keep for the next unit once it commits. */
+  private *carriedUnit(db: Db, event: ReactionEvent, now: number): Step<{ out: Outcome; kept?: Carried }> {
+    const { scope, at } = this.carriedScope(event.community);
+    scope.deferTallies = false;
+    const out = yield* this.apply(db, event, now, {}, scope);
+    scope.commitEvent();
+    yield* scope.flush();
+    return { out, kept: carried(event.community, scope, at) };
   }
 
   /** What the last write unit left for the next (see `carriedScope`). */
@@ -295,36 +297,42 @@ export class Governance {
   ): Promise<Settled<Outcome>[]> {
     let scope = new BatchScope();
     let at: Continuity | undefined;
-    let kept: Carried | undefined;
     // Counts are written once per target at the end, unless an event (clearing or reconciling a
     // card's reactions) recounts them from the marks.
     const deferTallies = events.every((e) => e.type === 'reaction');
-    const works = events.map((event, k) => async (db: Db) => {
+    const works = events.map((event, k) => (db: Db) => {
       // A new attempt of the whole unit (PostgreSQL re-runs a deadlock victim) starts afresh.
       if (k === 0) {
         ({ scope, at } = this.carriedScope(event.community));
         scope.deferTallies = deferTallies;
       }
-      // Clearing or reconciling a card's reactions changes its marks wholesale: read everything again.
-      const shared = event.type === 'reaction' ? scope : undefined;
-      if (!shared) scope.reset();
-      try {
-        const out = await this.apply(db, event, now, {}, shared);
-        if (!shared) scope.reset();
-        scope.commitEvent();
-        return out;
-      } catch (error) {
-        scope.abortEvent();
-        throw error;
-      }
+      return run(this.inScope(db, event, now, scope));
     });
-    const settled = await this.storage.writeEach(works, async (db) => {
-      await writeTallies(db, scope);
-      await scope.flush();
-      kept = carried(events[0]!.community, scope, at);
-    });
-    this.carried = kept;
+    const settled = await this.storage.writeEach(works, (db) => run(closeUnit(db, scope)));
+    // Committed: what the unit read and wrote is what the database holds.
+    this.carried = carried(events[0]!.community, scope, at);
     return settled;
+  }
+
+  /** One event of a unit sharing `scope`, in its own savepoint (`inOneUnit`). */
+  private *inScope(
+    db: Db,
+    event: Exclude<Inbound, CommandEvent>,
+    now: number,
+    scope: BatchScope,
+  ): Step<Outcome> {
+    // Clearing or reconciling a card's reactions changes its marks wholesale: read everything again.
+    const shared = event.type === 'reaction' ? scope : undefined;
+    if (!shared) scope.reset();
+    try {
+      const out = yield* this.apply(db, event, now, {}, shared);
+      if (!shared) scope.reset();
+      scope.commitEvent();
+      return out;
+    } catch (error) {
+      scope.abortEvent();
+      throw error;
+    }
   }
 
   /** Each event in its own write unit, as `handle` would (the fallback of a batch that failed as a whole). */
@@ -332,7 +340,10 @@ export class Governance {
     const results: Settled<Outcome>[] = [];
     for (const event of events) {
       try {
-        results.push({ ok: true, value: await this.storage.write((db) => this.apply(db, event, now, {})) });
+        results.push({
+          ok: true,
+          value: await this.storage.write((db) => run(this.apply(db, event, now, {}))),
+        });
       } catch (error) {
         results.push({ ok: false, error });
       }
@@ -352,18 +363,18 @@ export class Governance {
     }
   }
 
-  private async apply(
+  private *apply(
     db: Db,
     input: Checked,
     now: number,
     pending: { read?: PagedRead },
     batch?: BatchScope,
-  ): Promise<Outcome> {
+  ): Step<Outcome> {
     const out: Outcome = { community: input.community, effects: [] };
     if ('actor' in input && input.actor.isBot) return out;
-    if (input.eventId && !(await firstSight(db, input.community.platform, input.eventId, now)))
+    if (input.eventId && !(yield* firstSight(db, input.community.platform, input.eventId, now)))
       return { ...out, duplicate: true };
-    const ctx = await writeContext(
+    const ctx = yield* writeContext(
       db,
       this.rules,
       input.community,
@@ -375,12 +386,12 @@ export class Governance {
     out.effects = ctx.effects;
     if (input.type === 'command') {
       ctx.channels = input.channels;
-      const r = await runCommand(ctx, input.command);
+      const r = yield* wait(runCommand(ctx, input.command));
       if (r instanceof PagedRead) pending.read = r;
       else out.reply = r;
-    } else if (input.type === 'reaction') await applyReaction(ctx, input);
-    else if (input.type === 'reactions-sync') await syncReactions(ctx, input.message, input.present);
-    else await clearReactions(ctx, input.message, input.emoji);
+    } else if (input.type === 'reaction') yield* applyReaction(ctx, input);
+    else if (input.type === 'reactions-sync') yield* wait(syncReactions(ctx, input.message, input.present));
+    else yield* wait(clearReactions(ctx, input.message, input.emoji));
     return out;
   }
 
@@ -440,6 +451,12 @@ export class Governance {
     const { storage, clock, log, jobTable, rules } = this;
     return runDueDeadlines({ storage, clock, log, jobTable, rules }, platforms, limit);
   }
+}
+
+/** The end of a unit of events: the counts it deferred written, its cards re-rendered. */
+function* closeUnit(db: Db, scope: BatchScope): Step<void> {
+  yield* writeTallies(db, scope);
+  yield* scope.flush();
 }
 
 /** A scope a committed write unit left for the next (`Governance.carriedScope`). */
@@ -505,7 +522,7 @@ function actorOf(input: Checked): Actor | undefined {
 }
 
 /** Records a platform event id; false when it was seen before (a repeat changes nothing). */
-async function firstSight(db: Db, platform: string, eventId: string, now: number): Promise<boolean> {
+function* firstSight(db: Db, platform: string, eventId: string, now: number): Step<boolean> {
   const q = prepared(db, 'events.firstSight', (d) =>
     d
       .insert(processedEvents)
@@ -517,6 +534,6 @@ async function firstSight(db: Db, platform: string, eventId: string, now: number
       .onConflictDoNothing()
       .returning({ at: processedEvents.at }),
   );
-  const recorded = await q.execute({ platform, eventId, at: now });
+  const recorded = yield* exec(q, { platform, eventId, at: now });
   return recorded.length === 1;
 }

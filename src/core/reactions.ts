@@ -1,8 +1,9 @@
 /** Reactions on cards become vote marks on the card's target (a submission or a proposal). */
 import { and, eq, sql, type SQL } from 'drizzle-orm';
-import { prepared } from '../db/prepared.js';
+import { exec, prepared } from '../db/prepared.js';
+import { run, wait, type Step } from '../db/step.js';
 import { cards, members, proposals, submissions, tasks } from '../db/schema.js';
-import { appendAudit } from './commons/audit.js';
+import { appendAudit, auditStep } from './commons/audit.js';
 import { ensureMember } from './community/community.js';
 import type { Ctx } from './shared/context.js';
 import type { Actor } from './shared/model.js';
@@ -44,7 +45,7 @@ export type OpenTarget =
 async function openTarget(ctx: Ctx, t: Target): Promise<OpenTarget | undefined> {
   switch (t.type) {
     case 'submission': {
-      const found = await submissionForVote(ctx, t.id);
+      const found = await run(submissionForVote(ctx, t.id));
       return found && isOpen(ctx, { type: 'submission', id: t.id, ...found });
     }
     case 'proposal': {
@@ -60,13 +61,13 @@ function isOpen(ctx: Ctx, t: OpenTarget): OpenTarget | undefined {
 }
 
 /** What a change of a target's votes does: re-tally, re-render, and accept a submission that now passes. */
-async function afterChange(ctx: Ctx, t: OpenTarget): Promise<void> {
+function* afterChange(ctx: Ctx, t: OpenTarget): Step<void> {
   switch (t.type) {
     case 'submission':
-      await afterReviewVote(ctx, t.task, t.sub, t.submitter);
+      yield* afterReviewVote(ctx, t.task, t.sub, t.submitter);
       return;
     case 'proposal':
-      await refreshProposalCard(ctx, t.proposal, undefined, t.author);
+      yield* wait(refreshProposalCard(ctx, t.proposal, undefined, t.author));
       return;
   }
 }
@@ -86,13 +87,13 @@ const nameOf = (memberId: SQL) =>
   sql<string | null>`(select ${members.displayName} from ${members} where ${members.id} = ${memberId})`;
 
 /** The target a message's card votes on, if it still takes votes; in a batch, read once per card. */
-async function openTargetOf(ctx: Ctx, message: MessageRef): Promise<OpenTarget | undefined> {
+function* openTargetOf(ctx: Ctx, message: MessageRef): Step<OpenTarget | undefined> {
   const batch = ctx.batch;
-  if (!batch) return await readOpenTarget(ctx, message);
+  if (!batch) return yield* readOpenTarget(ctx, message);
   const seen = batch.targets.get(message.messageId);
   // Kept from an earlier unit, a proposal may have closed since: judged again at this unit's time.
   if (seen !== undefined) return seen ? isOpen(ctx, seen) : undefined;
-  const found = await readOpenTarget(ctx, message);
+  const found = yield* readOpenTarget(ctx, message);
   batch.targets.set(message.messageId, found ?? null);
   return found;
 }
@@ -101,7 +102,7 @@ async function openTargetOf(ctx: Ctx, message: MessageRef): Promise<OpenTarget |
  * The target a message's card votes on, if it still takes votes: the card, its submission (with task
  * and submitter) or proposal (with author), in one query (one round trip on PostgreSQL).
  */
-async function readOpenTarget(ctx: Ctx, message: MessageRef): Promise<OpenTarget | undefined> {
+function* readOpenTarget(ctx: Ctx, message: MessageRef): Step<OpenTarget | undefined> {
   const q = prepared(ctx.db, 'reactions.cardTarget', (d) =>
     d
       .select({
@@ -123,7 +124,7 @@ async function readOpenTarget(ctx: Ctx, message: MessageRef): Promise<OpenTarget
         ),
       ),
   );
-  const [row] = await q.execute({ community: ctx.community.id, message: message.messageId });
+  const [row] = yield* exec(q, { community: ctx.community.id, message: message.messageId });
   const t = row && targetOfCard(row.key);
   if (!t) return undefined;
   if (t.type === 'submission')
@@ -135,22 +136,22 @@ async function readOpenTarget(ctx: Ctx, message: MessageRef): Promise<OpenTarget
     : undefined;
 }
 
-export async function applyReaction(ctx: Ctx, change: ReactionChange): Promise<void> {
+export function* applyReaction(ctx: Ctx, change: ReactionChange): Step<void> {
   const actor = ctx.actor;
   if (!actor) return;
-  const target = await openTargetOf(ctx, change.message);
+  const target = yield* openTargetOf(ctx, change.message);
   if (!target) return;
   const t: Target = { type: target.type, id: target.id };
-  const vote = await changeMark(ctx, t, actor.id, change);
+  const vote = yield* changeMark(ctx, t, actor.id, change);
   if (!vote) return;
-  await appendAudit(ctx, change.added ? 'vote.reaction.added' : 'vote.reaction.removed', {
+  yield* auditStep(ctx, change.added ? 'vote.reaction.added' : 'vote.reaction.removed', {
     target: targetKey(t),
     member: actor.userId,
     emoji: change.emoji,
     vote: change.value,
   });
-  if (ctx.batch) await afterChangeInBatch(ctx, ctx.batch, target, actor, vote);
-  else await afterChange(ctx, target);
+  if (ctx.batch) yield* afterChangeInBatch(ctx, ctx.batch, target, actor, vote);
+  else yield* afterChange(ctx, target);
 }
 
 /**
@@ -158,27 +159,27 @@ export async function applyReaction(ctx: Ctx, change: ReactionChange): Promise<v
  * spares the look for others: a member with no vote among the target's few votes has no mark on it (none
  * to demote), and a member whose one mark this scope made has none to fall back to when it goes.
  */
-async function changeMark(
+function* changeMark(
   ctx: Ctx,
   t: Target,
   memberId: number,
   change: ReactionChange,
-): Promise<VoteChange | undefined> {
+): Step<VoteChange | undefined> {
   const batch = ctx.batch;
   if (!batch) {
     return change.added
-      ? await addMark(ctx, t, memberId, change.emoji, change.value)
-      : await removeMark(ctx, t, memberId, change.emoji);
+      ? yield* addMark(ctx, t, memberId, change.emoji, change.value)
+      : yield* removeMark(ctx, t, memberId, change.emoji);
   }
   const only = `${targetKey(t)}:${memberId}`;
   if (!change.added) {
-    const vote = await removeMark(ctx, t, memberId, change.emoji, batch.onlyMark.has(only));
+    const vote = yield* removeMark(ctx, t, memberId, change.emoji, batch.onlyMark.has(only));
     batch.onlyMark.delete(only);
     return vote;
   }
   const few = batch.votes.get(targetKey(t));
   const voted = few ? few.some((v) => v.member.id === memberId) : true;
-  const vote = await addMark(ctx, t, memberId, change.emoji, change.value, undefined, voted);
+  const vote = yield* addMark(ctx, t, memberId, change.emoji, change.value, undefined, voted);
   if (vote && !voted) batch.onlyMark.add(only);
   else if (vote) batch.onlyMark.delete(only);
   return vote;
@@ -190,27 +191,27 @@ async function changeMark(
  * the scope (read after its first vote of the batch, then moved by each vote's change), not by
  * tallying the card again for every reaction.
  */
-async function afterChangeInBatch(
+function* afterChangeInBatch(
   ctx: Ctx,
   batch: BatchScope,
   t: OpenTarget,
   voter: MemberRow,
   vote: VoteChange,
-): Promise<void> {
+): Step<void> {
   moveVotes(batch, t, voter, vote);
   if (t.type === 'proposal') {
-    batch.render(proposalCardKey(t.id), async () => {
-      await refreshProposalCard(ctx, t.proposal, undefined, t.author);
+    batch.render(proposalCardKey(t.id), function* () {
+      yield* wait(refreshProposalCard(ctx, t.proposal, undefined, t.author));
     });
     return;
   }
-  const count = await reviewCount(ctx, batch, t.sub, voter, vote);
+  const count = yield* reviewCount(ctx, batch, t.sub, voter, vote);
   if (!isAccepted(ctx, { ...count, needed: ctx.rules['review.approvals'] })) {
     batch.render(submissionCardKey(t.id), () => updateReviewCard(ctx, t.task, t.sub, undefined, t.submitter));
     return;
   }
   // Accepted: as a single event would, from the database (which has every vote of the batch so far).
-  await afterReviewVote(ctx, t.task, t.sub, t.submitter);
+  yield* afterReviewVote(ctx, t.task, t.sub, t.submitter);
   batch.rendered(submissionCardKey(t.id));
   batch.reset();
 }
@@ -234,22 +235,22 @@ function moveVotes(batch: BatchScope, t: OpenTarget, voter: MemberRow, vote: Vot
  * read again (from the scope's few votes when it keeps them) in a later unit whose time changes who is
  * too new to vote.
  */
-async function reviewCount(
+function* reviewCount(
   ctx: Ctx,
   batch: BatchScope,
   sub: SubmissionRow,
   voter: MemberRow,
   vote: VoteChange,
-): Promise<ReviewCount> {
+): Step<ReviewCount> {
   const known = batch.reviews.get(sub.id);
   const who = notCountedOnReview(ctx, sub);
   if (!known || known.joinedAfter !== who.joinedAfter) {
     // Read now, with this vote in it.
-    const tally = await reviewTally(ctx, sub, 0);
+    const tally = yield* reviewTally(ctx, sub, 0);
     const count: ReviewCount = {
       approvals: tally.approvals,
       objections: tally.objections,
-      excluded: known?.excluded ?? (await claimantIdsOf(ctx, sub)),
+      excluded: known?.excluded ?? (yield* claimantIdsOf(ctx, sub)),
       joinedAfter: who.joinedAfter,
     };
     batch.reviews.set(sub.id, count);
@@ -269,14 +270,14 @@ function moveCount(count: ReviewCount, value: VoteValue | undefined, by: number)
 }
 
 export async function clearReactions(ctx: Ctx, message: MessageRef, emoji?: string): Promise<void> {
-  const target = await openTargetOf(ctx, message);
+  const target = await run(openTargetOf(ctx, message));
   if (!target) return;
   if (!(await clearReactionMarks(ctx, target, emoji ? [emoji] : undefined))) return;
   await appendAudit(ctx, 'vote.reactions.cleared', {
     target: targetKey(target),
     emoji: emoji ?? null,
   });
-  await afterChange(ctx, target);
+  await run(afterChange(ctx, target));
 }
 
 /** One voting reaction found on a message when reconciling. */
@@ -295,7 +296,7 @@ export async function syncReactions(
   message: MessageRef,
   present: PresentReaction[],
 ): Promise<void> {
-  const target = await openTargetOf(ctx, message);
+  const target = await run(openTargetOf(ctx, message));
   if (!target) return;
   const existing = await reactionMarks(ctx, target);
   const seen = new Set<string>();
@@ -304,18 +305,18 @@ export async function syncReactions(
     if (r.actor.isBot) continue;
     const member = await ensureMember(ctx.db, ctx.community.id, r.actor, ctx.now);
     seen.add(`${member.id}|${r.emoji}`);
-    changed = (await addMark(ctx, target, member.id, r.emoji, r.value)) !== undefined || changed;
+    changed = (await run(addMark(ctx, target, member.id, r.emoji, r.value))) !== undefined || changed;
   }
   for (const m of existing) {
     if (!seen.has(`${m.memberId}|${m.source}`))
-      changed = (await removeMark(ctx, target, m.memberId, m.source)) !== undefined || changed;
+      changed = (await run(removeMark(ctx, target, m.memberId, m.source))) !== undefined || changed;
   }
   if (!changed) return;
   await appendAudit(ctx, 'vote.reactions.reconciled', {
     target: targetKey(target),
     present: present.length,
   });
-  await afterChange(ctx, target);
+  await run(afterChange(ctx, target));
 }
 
 /** Cards that still take votes, for reconciling after downtime. */

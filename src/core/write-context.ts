@@ -1,5 +1,6 @@
 /** The context of a unit of work that may write, for a command, a reaction or a deadline. */
 import type { Db } from '../db/client.js';
+import { wait, type Step } from '../db/step.js';
 import { lockCommunityWithMember } from '../db/dialect.js';
 import type { BatchScope } from './batch-scope.js';
 import { ensureCommunity, isCurrent, memberOf } from './community/community.js';
@@ -13,7 +14,7 @@ import type { Actor, CommunityRef } from './shared/model.js';
  * batch, the community (locked by the batch's first event, for the whole transaction) and members
  * already seen come from the batch's scope.
  */
-export async function writeContext(
+export function* writeContext(
   db: Db,
   cache: RulesCache,
   ref: CommunityRef,
@@ -21,15 +22,15 @@ export async function writeContext(
   channelId: string,
   actor?: Actor,
   batch?: BatchScope,
-): Promise<Ctx> {
+): Step<Ctx> {
   let known = batch?.community;
   // The member as the community's lock read it (undefined: not read; null: not a member yet).
   let read: MemberRow | null | undefined;
   if (!known) {
-    const locked = actor && (await lockCommunityWithMember(db, ref.platform, ref.id, actor.userId));
-    const row = locked ? locked.community : await ensureCommunity(db, ref, now);
+    const locked = actor && (yield* wait(lockCommunityWithMember(db, ref.platform, ref.id, actor.userId)));
+    const row = locked ? locked.community : yield* wait(ensureCommunity(db, ref, now));
     read = locked ? locked.member : undefined;
-    known = { row, rules: await cache.rulesOf(db, row, true) };
+    known = { row, rules: yield* wait(cache.rulesOf(db, row, true)) };
     if (batch) batch.community = known;
   }
   const community = known.row;
@@ -38,26 +39,26 @@ export async function writeContext(
   const ctx: Ctx = { db, now, platform: ref.platform, community, rules, channelId, effects: [], batch };
   if (actor)
     ctx.actor = {
-      ...(await member(db, community.id, actor, now, batch, read)),
+      ...(yield* member(db, community.id, actor, now, batch, read)),
       isAdmin: actor.isAdmin ?? false,
     };
   return ctx;
 }
 
-async function member(
+function* member(
   db: Db,
   communityId: number,
   actor: Actor,
   now: number,
   batch?: BatchScope,
   read?: MemberRow | null,
-): Promise<MemberRow> {
+): Step<MemberRow> {
   const seen = read ?? batch?.members.get(actor.userId);
   if (seen && isCurrent(seen, actor)) {
     batch?.members.set(actor.userId, seen);
     return seen;
   }
-  const { row, updated } = await memberOf(db, communityId, actor, now);
+  const { row, updated } = yield* wait(memberOf(db, communityId, actor, now));
   if (batch) {
     // A changed name or join date changes cards and whose votes count: read everything again.
     if (updated) batch.reset();

@@ -3,7 +3,8 @@ import { hash } from 'node:crypto';
 import { between, desc, sql } from 'drizzle-orm';
 import { chainKey, chainKeys } from '../../db/audit-key.js';
 import type { Db } from '../../db/client.js';
-import { fixedLimit, prepared } from '../../db/prepared.js';
+import { exec, fixedLimit, prepared } from '../../db/prepared.js';
+import { run, type Step } from '../../db/step.js';
 import { audit } from '../../db/schema.js';
 import type { Ctx } from '../shared/context.js';
 
@@ -56,8 +57,13 @@ const insertEvent = (db: Db) =>
 
 /** Appends one event after the community's last (its row is locked for the unit); returns its hash. */
 export async function appendAudit(ctx: Ctx, type: string, data: Record<string, unknown>): Promise<string> {
+  return await run(auditStep(ctx, type, data));
+}
+
+/** `appendAudit` as a step (step.ts), for the write path that runs synchronously on SQLite. */
+export function* auditStep(ctx: Ctx, type: string, data: Record<string, unknown>): Step<string> {
   // In a batch, the head this transaction last wrote (or read): every append goes through here.
-  const last = ctx.batch?.audit ?? (await chainHead(ctx.db, ctx.community.id));
+  const last = ctx.batch?.audit ?? (yield* exec(lastEvent(ctx.db), chainKeys(ctx.community.id)))[0];
   const entry = {
     communityId: ctx.community.id,
     seq: (last?.seq ?? 0) + 1,
@@ -68,7 +74,7 @@ export async function appendAudit(ctx: Ctx, type: string, data: Record<string, u
     prevHash: last?.hash ?? GENESIS,
   };
   const hash = hashOf(entry);
-  await insertEvent(ctx.db).execute({ ...entry, hash, chainKey: chainKey(entry.communityId, entry.seq) });
+  yield* exec(insertEvent(ctx.db), { ...entry, hash, chainKey: chainKey(entry.communityId, entry.seq) });
   if (ctx.batch) ctx.batch.audit = { seq: entry.seq, hash };
   return hash;
 }

@@ -18,6 +18,7 @@ import { ALL_VOTERS, tallyVotes, type NotCounted } from '../votes/tally.js';
 import type { Target } from '../votes/types.js';
 import { formatTime, NAMES_SHOWN, truncate, type Reply } from '../shared/views.js';
 import type { ProposalCardData, ProposalRow, ProposalTally } from './types.js';
+import { run } from '../../db/step.js';
 
 /**
  * Cards (`proposalCardKey`), vote marks and the close deadline are keyed by the proposal's row id, not
@@ -92,7 +93,7 @@ export function notCountedOnProposal(
  */
 export async function proposalTally(ctx: Ctx, p: ProposalRow, names = ALL_VOTERS): Promise<ProposalTally> {
   const values = ['yes', 'no', 'abstain'] as const;
-  const t = await tallyVotes(ctx, targetOf(p), notCountedOnProposal(ctx, p), values, names);
+  const t = await run(tallyVotes(ctx, targetOf(p), notCountedOnProposal(ctx, p), values, names));
   return {
     counts: t.counts,
     ...t.voters,
@@ -211,7 +212,7 @@ export async function voteCommand(ctx: Ctx, args: CommandArgs<'vote'>): Promise<
   assertOpen(ctx, p, 'voted on', 'proposal.closed');
   if (!isEligible(actor, p.minMemberDays, ctx.now))
     throw new UserError('proposal.ineligible', { number: p.number, days: p.minMemberDays });
-  await addMark(ctx, targetOf(p), actor.id, 'command', args.choice, args.reason);
+  await run(addMark(ctx, targetOf(p), actor.id, 'command', args.choice, args.reason));
   await appendAudit(ctx, 'proposal.vote', {
     proposal: p.number,
     member: actor.userId,

@@ -8,6 +8,7 @@ import { getProposal, notCountedOnProposal, proposalCardData } from './proposals
 import { countVotes } from '../votes/tally.js';
 import type { ProposalRow, TallyCounts } from './types.js';
 import { truncate, type Reply } from '../shared/views.js';
+import { run } from '../../db/step.js';
 
 const LIST_MAX = 25;
 
@@ -52,7 +53,7 @@ export async function tallyCounts(
 ): Promise<Map<number, TallyCounts>> {
   const out = new Map<number, TallyCounts>();
   for (const p of ps) {
-    const c = await countVotes(ctx, { type: 'proposal', id: p.id }, notCountedOnProposal(ctx, p));
+    const c = await run(countVotes(ctx, { type: 'proposal', id: p.id }, notCountedOnProposal(ctx, p)));
     out.set(p.id, { yes: c.yes, no: c.no, abstain: c.abstain, participants: c.yes + c.no + c.abstain });
   }
   return out;

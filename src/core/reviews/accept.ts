@@ -12,6 +12,7 @@ import { activeClaims, refreshTaskCard } from '../tasks/tasks.js';
 import type { TaskRow } from '../tasks/types.js';
 import { isAccepted, reviewTally, updateReviewCard } from './reviews.js';
 import type { ReviewTally, SubmissionRow } from './types.js';
+import { run, wait, type Step } from '../../db/step.js';
 
 /** Who an accepted contribution credits: the claimants who did it, the approvers who reviewed it. */
 interface Credits {
@@ -23,18 +24,18 @@ interface Credits {
  * Re-renders the review card and accepts the submission when the tally allows. Returns whether it did.
  * The card names the first approvers and objectors; an acceptance credits every approver.
  */
-export async function afterReviewVote(
+export function* afterReviewVote(
   ctx: Ctx,
   task: TaskRow,
   sub: SubmissionRow,
   submitter?: string,
-): Promise<boolean> {
-  const tally = await reviewTally(ctx, sub, NAMES_SHOWN);
+): Step<boolean> {
+  const tally = yield* reviewTally(ctx, sub, NAMES_SHOWN);
   if (!isAccepted(ctx, tally)) {
-    await updateReviewCard(ctx, task, sub, tally, submitter);
+    yield* updateReviewCard(ctx, task, sub, tally, submitter);
     return false;
   }
-  await accept(ctx, task, sub, await reviewTally(ctx, sub));
+  yield* wait(accept(ctx, task, sub, yield* reviewTally(ctx, sub)));
   return true;
 }
 
@@ -46,7 +47,7 @@ export async function reviewOpenSubmissions(ctx: Ctx): Promise<void> {
     .innerJoin(tasks, eq(tasks.id, submissions.taskId))
     .where(and(eq(submissions.communityId, ctx.community.id), eq(submissions.status, 'open')))
     .orderBy(submissions.id);
-  for (const { sub, task } of open) await afterReviewVote(ctx, task, sub);
+  for (const { sub, task } of open) await run(afterReviewVote(ctx, task, sub));
 }
 
 async function accept(ctx: Ctx, task: TaskRow, sub: SubmissionRow, tally: ReviewTally): Promise<void> {
@@ -57,7 +58,7 @@ async function accept(ctx: Ctx, task: TaskRow, sub: SubmissionRow, tally: Review
   const credits = { contributors, reviewers: tally.approvers };
   const done = await finish(ctx, task, sub);
   await recordContribution(ctx, task, sub, credits);
-  await updateReviewCard(ctx, done, { ...sub, status: 'accepted', decidedAt: ctx.now }, tally);
+  await run(updateReviewCard(ctx, done, { ...sub, status: 'accepted', decidedAt: ctx.now }, tally));
   await refreshTaskCard(ctx, done);
   const names = (ms: MemberRow[]) => ms.map((m) => m.displayName).join(', ');
   ctx.effects.push({

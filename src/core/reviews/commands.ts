@@ -10,6 +10,7 @@ import { getTask } from '../tasks/tasks.js';
 import { addMark } from '../votes/marks.js';
 import { afterReviewVote } from './accept.js';
 import { claimantIdsOf, openSubmission } from './reviews.js';
+import { run } from '../../db/step.js';
 
 export async function reviewCommand(ctx: Ctx, args: CommandArgs<'review'>): Promise<Reply> {
   const actor = actorOf(ctx);
@@ -17,12 +18,12 @@ export async function reviewCommand(ctx: Ctx, args: CommandArgs<'review'>): Prom
   if (task.status === 'done') throw new UserError('review.final', { number: task.number });
   const sub = await openSubmission(ctx, task.id);
   if (!sub) throw new UserError('review.noSubmission', { number: task.number });
-  if ((await claimantIdsOf(ctx, sub)).has(actor.id))
+  if ((await run(claimantIdsOf(ctx, sub))).has(actor.id))
     throw new UserError('review.ownTask', { number: task.number });
   const minDays = ctx.rules['votes.minMemberDays'];
   if (!isEligible(actor, minDays, ctx.now)) throw new UserError('review.ineligible', { days: minDays });
   const value: VoteValue = args.verdict === 'approve' ? 'yes' : 'no';
-  await addMark(ctx, { type: 'submission', id: sub.id }, actor.id, 'command', value, args.reason);
+  await run(addMark(ctx, { type: 'submission', id: sub.id }, actor.id, 'command', value, args.reason));
   await appendAudit(ctx, 'review.vote', {
     task: task.number,
     submission: sub.id,
@@ -30,7 +31,7 @@ export async function reviewCommand(ctx: Ctx, args: CommandArgs<'review'>): Prom
     vote: args.verdict,
     via: 'command',
   });
-  const accepted = await afterReviewVote(ctx, task, sub);
+  const accepted = await run(afterReviewVote(ctx, task, sub));
   const verb = args.verdict === 'approve' ? 'approved' : 'objected to';
   return {
     private: true,

@@ -3,7 +3,8 @@
  * vote), and when the tally accepts a submission. Submitting is in submit.ts, acceptance in accept.ts.
  */
 import { and, desc, eq, sql } from 'drizzle-orm';
-import { fixedLimit, prepared } from '../../db/prepared.js';
+import { exec, fixedLimit, prepared } from '../../db/prepared.js';
+import { wait, type Step } from '../../db/step.js';
 import { claims, members, submissions, tasks } from '../../db/schema.js';
 import { memberName } from '../community/community.js';
 import { submissionCardKey } from '../shared/card-keys.js';
@@ -40,10 +41,10 @@ export async function latestSubmissions(ctx: Ctx, taskId: number, n = 3): Promis
 }
 
 /** A submission with its task and its submitter's name: what a vote on its card reads, in one query. */
-export async function submissionForVote(
+export function* submissionForVote(
   ctx: Ctx,
   id: number,
-): Promise<{ sub: SubmissionRow; task: TaskRow; submitter: string } | undefined> {
+): Step<{ sub: SubmissionRow; task: TaskRow; submitter: string } | undefined> {
   const q = prepared(ctx.db, 'reviews.forVote', (d) =>
     d
       .select({ sub: submissions, task: tasks, submitter: members.displayName })
@@ -57,7 +58,7 @@ export async function submissionForVote(
         ),
       ),
   );
-  return (await q.execute({ id, community: ctx.community.id }))[0];
+  return (yield* exec(q, { id, community: ctx.community.id }))[0];
 }
 
 /**
@@ -65,17 +66,17 @@ export async function submissionForVote(
  * released, expired or done), so that unclaiming after submitting does not turn a claimant into a
  * reviewer of their own work, and the submitter.
  */
-export async function claimantIdsOf(
+export function* claimantIdsOf(
   ctx: Ctx,
   sub: Pick<SubmissionRow, 'taskId' | 'submitterId'>,
-): Promise<Set<number>> {
+): Step<Set<number>> {
   const q = prepared(ctx.db, 'reviews.claimants', (d) =>
     d
       .select({ m: claims.memberId })
       .from(claims)
       .where(eq(claims.taskId, sql.placeholder('task'))),
   );
-  const ids = (await q.execute({ task: sub.taskId })).map((r) => r.m);
+  const ids = (yield* exec(q, { task: sub.taskId })).map((r) => r.m);
   return new Set([...ids, sub.submitterId]);
 }
 
@@ -91,9 +92,9 @@ export function notCountedOnReview(ctx: Ctx, sub: Pick<SubmissionRow, 'taskId' |
  * Counts the votes that count: not by a claimant of the task, not by a member too new to vote. Names
  * the first `names` approvers and objectors (every one unless fewer are asked for, as a card shows).
  */
-export async function reviewTally(ctx: Ctx, sub: SubmissionRow, names = ALL_VOTERS): Promise<ReviewTally> {
+export function* reviewTally(ctx: Ctx, sub: SubmissionRow, names = ALL_VOTERS): Step<ReviewTally> {
   const target: Target = { type: 'submission', id: sub.id };
-  const t = await tallyVotes(ctx, target, notCountedOnReview(ctx, sub), ['yes', 'no'], names);
+  const t = yield* tallyVotes(ctx, target, notCountedOnReview(ctx, sub), ['yes', 'no'], names);
   return {
     approvals: t.counts.yes,
     objections: t.counts.no,
@@ -111,25 +112,25 @@ export function isAccepted(ctx: Ctx, t: Pick<ReviewTally, 'approvals' | 'objecti
 }
 
 /** What the review card shows; pass the tally (and the submitter's name) when the caller has it already. */
-export async function reviewCardData(
+export function* reviewCardData(
   ctx: Ctx,
   task: TaskRow,
   sub: SubmissionRow,
   known?: ReviewTally,
   submitter?: string,
-): Promise<ReviewCardData> {
-  const tally = known ?? (await reviewTally(ctx, sub, NAMES_SHOWN));
-  return { task, sub, tally, submitter: submitter ?? (await memberName(ctx, sub.submitterId)) };
+): Step<ReviewCardData> {
+  const tally = known ?? (yield* reviewTally(ctx, sub, NAMES_SHOWN));
+  return { task, sub, tally, submitter: submitter ?? (yield* wait(memberName(ctx, sub.submitterId))) };
 }
 
 /** Re-renders a submission's review card. */
-export async function updateReviewCard(
+export function* updateReviewCard(
   ctx: Ctx,
   task: TaskRow,
   sub: SubmissionRow,
   known?: ReviewTally,
   submitter?: string,
-): Promise<void> {
-  const view = reviewCard(await reviewCardData(ctx, task, sub, known, submitter));
+): Step<void> {
+  const view = reviewCard(yield* reviewCardData(ctx, task, sub, known, submitter));
   ctx.effects.push({ type: 'update', cardKey: submissionCardKey(sub.id), view });
 }

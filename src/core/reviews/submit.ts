@@ -13,6 +13,7 @@ import type { HeldClaim, TaskRow } from '../tasks/types.js';
 import { openSubmission, reviewCardData, updateReviewCard } from './reviews.js';
 import type { SubmissionRow } from './types.js';
 import { reviewCard } from './views.js';
+import { run } from '../../db/step.js';
 
 /** The task's active claims; throws unless the task takes submissions and the actor holds one of them. */
 async function claimsOfSubmitter(ctx: Ctx, task: TaskRow): Promise<HeldClaim[]> {
@@ -30,7 +31,7 @@ async function supersede(ctx: Ctx, task: TaskRow, previous: SubmissionRow): Prom
     .update(submissions)
     .set({ status: 'superseded', decidedAt: ctx.now })
     .where(eq(submissions.id, previous.id));
-  await updateReviewCard(ctx, task, { ...previous, status: 'superseded' });
+  await run(updateReviewCard(ctx, task, { ...previous, status: 'superseded' }));
 }
 
 async function insertSubmission(
@@ -84,7 +85,7 @@ export async function submitTask(ctx: Ctx, args: CommandArgs<'task submit'>): Pr
     link: sub.link,
   });
   await refreshTaskCard(ctx, updated);
-  const view = reviewCard(await reviewCardData(ctx, updated, sub));
+  const view = reviewCard(await run(reviewCardData(ctx, updated, sub)));
   ctx.effects.push({ type: 'post', channelId: task.channelId, cardKey: submissionCardKey(sub.id), view });
   return {
     private: false,
@@ -98,5 +99,5 @@ export async function withdrawSubmission(ctx: Ctx, task: TaskRow, sub: Submissio
     .update(submissions)
     .set({ status: 'withdrawn', decidedAt: ctx.now })
     .where(eq(submissions.id, sub.id));
-  await updateReviewCard(ctx, task, { ...sub, status: 'withdrawn' });
+  await run(updateReviewCard(ctx, task, { ...sub, status: 'withdrawn' }));
 }

@@ -9,6 +9,7 @@ import { getTask, takenSlots, taskCardData } from './tasks.js';
 import { CLAIMABLE, openTasksTotal, openTasksWithSkill } from './open-tasks.js';
 import type { Reply } from '../shared/views.js';
 import type { TaskRow } from './types.js';
+import { run } from '../../db/step.js';
 
 const LIST_MAX = 25;
 
@@ -106,7 +107,7 @@ export async function showTask(ctx: Ctx, number: number): Promise<Reply> {
   const card = await taskCardData(ctx, task);
   const subs = [];
   for (const sub of await latestSubmissions(ctx, task.id))
-    subs.push({ sub, tally: await reviewTally(ctx, sub) });
+    subs.push({ sub, tally: await run(reviewTally(ctx, sub)) });
   const view = taskDetail(card, subs);
   return { private: true, text: view.title, view };
 }

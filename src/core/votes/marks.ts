@@ -6,7 +6,8 @@
  */
 import { and, eq, inArray, ne, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { prepared, preparedInsertId } from '../../db/prepared.js';
+import { exec, prepared, preparedInsertId } from '../../db/prepared.js';
+import type { Step } from '../../db/step.js';
 import { voteMarks, voteTallies } from '../../db/schema.js';
 import type { BatchScope } from '../batch-scope.js';
 import type { Ctx } from '../shared/context.js';
@@ -122,19 +123,19 @@ export interface VoteChange {
  * One member's vote went from `before` to `after`: the counts follow (in a unit that defers them, at
  * its end: batch-scope.ts `deferTallies`).
  */
-async function countChange(ctx: Ctx, t: Target, { before, after }: VoteChange): Promise<void> {
+function* countChange(ctx: Ctx, t: Target, { before, after }: VoteChange): Step<void> {
   if (before === after) return;
   const d = { yes: 0, no: 0, abstain: 0 };
   if (before) d[before]--;
   if (after) d[after]++;
   if (ctx.batch?.deferTallies) ctx.batch.addTally(ctx.community.id, t, d);
-  else await addToTally(ctx.db).execute({ community: ctx.community.id, type: t.type, id: t.id, ...d });
+  else yield* exec(addToTally(ctx.db), { community: ctx.community.id, type: t.type, id: t.id, ...d });
 }
 
 /** Writes the counts' changes a unit deferred (one statement per target). */
-export async function writeTallies(db: Db, batch: BatchScope): Promise<void> {
+export function* writeTallies(db: Db, batch: BatchScope): Step<void> {
   for (const p of batch.takeTallies())
-    await addToTally(db).execute({
+    yield* exec(addToTally(db), {
       community: p.community,
       type: p.type,
       id: p.id,
@@ -148,7 +149,7 @@ export async function writeTallies(db: Db, batch: BatchScope): Promise<void> {
  * Adds a mark (it becomes the member's vote). Returns the vote's change; undefined when nothing changed.
  * `voted` false: the caller knows the member has no mark on the target (none to demote).
  */
-export async function addMark(
+export function* addMark(
   ctx: Ctx,
   t: Target,
   memberId: number,
@@ -156,15 +157,15 @@ export async function addMark(
   value: VoteValue,
   reason?: string,
   voted = true,
-): Promise<VoteChange | undefined> {
+): Step<VoteChange | undefined> {
   const key = { type: t.type, id: t.id, member: memberId, source };
   let before: VoteValue | undefined;
   // A command vote replaces the member's previous command vote (and becomes the latest mark).
   if (source === 'command') {
-    const [old] = await deleteMark(ctx.db).execute(key);
+    const [old] = yield* exec(deleteMark(ctx.db), key);
     if (old?.latest === 1) before = old.value;
   }
-  const made = await insertMark(ctx.db).execute({
+  const made = yield* exec(insertMark(ctx.db), {
     ...key,
     community: ctx.community.id,
     value,
@@ -173,14 +174,14 @@ export async function addMark(
   });
   // A repeated reaction event (same emoji still on) changes nothing.
   if (made === undefined) return undefined;
-  const [was] = voted ? await demoteOthers(ctx.db).execute({ ...key, keep: made }) : [];
+  const [was] = voted ? yield* exec(demoteOthers(ctx.db), { ...key, keep: made }) : [];
   const change = {
     before: before ?? was?.value,
     after: value,
     mark: { id: made, reason: reason ?? null },
   };
-  await countChange(ctx, t, change);
-  await proposalVoteChanged(ctx, t, memberId, change.before, change.after);
+  yield* countChange(ctx, t, change);
+  yield* proposalVoteChanged(ctx, t, memberId, change.before, change.after);
   return change;
 }
 
@@ -188,26 +189,26 @@ export async function addMark(
  * Removes a member's mark of one source. Returns the vote's change; undefined when there was no such
  * mark. `only`: the caller knows it is the member's one mark on the target (none to fall back to).
  */
-export async function removeMark(
+export function* removeMark(
   ctx: Ctx,
   t: Target,
   memberId: number,
   source: string,
   only = false,
-): Promise<VoteChange | undefined> {
+): Step<VoteChange | undefined> {
   const key = { type: t.type, id: t.id, member: memberId, source };
-  const [gone] = await deleteMark(ctx.db).execute(key);
+  const [gone] = yield* exec(deleteMark(ctx.db), key);
   if (!gone) return undefined;
   // An earlier mark going leaves the vote as it was; the latest going falls back to the one before.
   if (gone.latest !== 1) return {};
-  const [next] = only ? [] : await promoteNewest(ctx.db).execute(key);
+  const [next] = only ? [] : yield* exec(promoteNewest(ctx.db), key);
   const change = {
     before: gone.value,
     after: next?.value,
     mark: next && { id: next.id, reason: next.reason },
   };
-  await countChange(ctx, t, change);
-  await proposalVoteChanged(ctx, t, memberId, change.before, change.after);
+  yield* countChange(ctx, t, change);
+  yield* proposalVoteChanged(ctx, t, memberId, change.before, change.after);
   return change;
 }
 

@@ -6,7 +6,8 @@
  */
 import { and, asc, eq, gt, lte, ne, notInArray, sql, inArray, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { fixedLimit, prepared } from '../../db/prepared.js';
+import { exec, fixedLimit, prepared } from '../../db/prepared.js';
+import type { Step } from '../../db/step.js';
 import { claims, members, proposalVoters, voteMarks, voteTallies } from '../../db/schema.js';
 import type { Ctx, MemberRow } from '../shared/context.js';
 import type { VoteValue } from '../shared/model.js';
@@ -142,19 +143,19 @@ const params = (ctx: Ctx, t: Target, who: NotCounted) => ({
 });
 
 /** The votes on a target that do not count, by value. */
-async function notCountedVotes(ctx: Ctx, t: Target, who: NotCounted): Promise<Omit<VoteCounts, 'ignored'>> {
+function* notCountedVotes(ctx: Ctx, t: Target, who: NotCounted): Step<Omit<VoteCounts, 'ignored'>> {
   if (!who.task) {
-    const [r] = await tooNewVotes(ctx.db).execute(params(ctx, t, who));
+    const [r] = yield* exec(tooNewVotes(ctx.db), params(ctx, t, who));
     return { yes: r!.yes, no: r!.no, abstain: r!.abstain };
   }
   const out = { yes: 0, no: 0, abstain: 0 };
-  for (const r of await excluded.review(ctx.db).execute(params(ctx, t, who))) out[r.value] = r.n;
+  for (const r of yield* exec(excluded.review(ctx.db), params(ctx, t, who))) out[r.value] = r.n;
   return out;
 }
 
 /** The votes that count on a target, by value (from `vote_tallies`), and how many do not. */
-export async function countVotes(ctx: Ctx, t: Target, who: NotCounted): Promise<VoteCounts> {
-  const [stored] = await totals(ctx.db).execute({ type: t.type, id: t.id });
+export function* countVotes(ctx: Ctx, t: Target, who: NotCounted): Step<VoteCounts> {
+  const [stored] = yield* exec(totals(ctx.db), { type: t.type, id: t.id });
   // With what this unit changed and has not written yet (batch-scope.ts `deferTallies`).
   const pending = ctx.batch?.pendingTally(t);
   const all =
@@ -166,7 +167,7 @@ export async function countVotes(ctx: Ctx, t: Target, who: NotCounted): Promise<
         }
       : (pending ?? stored);
   if (!all) return { yes: 0, no: 0, abstain: 0, ignored: 0 };
-  const not = await notCountedVotes(ctx, t, who);
+  const not = yield* notCountedVotes(ctx, t, who);
   return {
     yes: all.yes - not.yes,
     no: all.no - not.no,
@@ -176,22 +177,22 @@ export async function countVotes(ctx: Ctx, t: Target, who: NotCounted): Promise<
 }
 
 /** How many votes on a target do not count. */
-export async function ignoredVotes(ctx: Ctx, t: Target, who: NotCounted): Promise<number> {
-  const not = await notCountedVotes(ctx, t, who);
+function* ignoredVotes(ctx: Ctx, t: Target, who: NotCounted): Step<number> {
+  const not = yield* notCountedVotes(ctx, t, who);
   return not.yes + not.no + not.abstain;
 }
 
 /** The first `limit` members whose counted vote is `value`, in the order they last voted. */
-async function votersOfValue(
+function* votersOfValue(
   ctx: Ctx,
   t: Target,
   who: NotCounted,
   value: VoteValue,
   limit: number,
-): Promise<Ballot[]> {
+): Step<Ballot[]> {
   if (limit <= 0) return [];
   const q = who.task ? voters.review(ctx.db, limit) : voters.proposal(ctx.db, limit);
-  return await q.execute({ ...params(ctx, t, who), value });
+  return yield* exec(q, { ...params(ctx, t, who), value });
 }
 
 /** A target's counted votes of some values, with who cast them, and how many votes do not count. */
@@ -276,13 +277,13 @@ const fewVotes = {
  * reads only the names it shows, while every voter (`ALL_VOTERS`: a decision, an acceptance's credits,
  * a digest) is read from the marks themselves and counted as read.
  */
-export async function tallyVotes(
+export function* tallyVotes(
   ctx: Ctx,
   t: Target,
   who: NotCounted,
   values: readonly VoteValue[],
   names: number,
-): Promise<Tally> {
+): Step<Tally> {
   const tally: Tally = {
     counts: { yes: 0, no: 0, abstain: 0 },
     voters: { yes: [], no: [], abstain: [] },
@@ -294,7 +295,7 @@ export async function tallyVotes(
   let few = ctx.batch?.votes.get(key);
   if (!few) {
     const read = fewVotes[who.task ? 'review' : 'proposal'](ctx.db);
-    few = (await read.execute(params(ctx, t, who))).sort((a, b) => a.id - b.id);
+    few = (yield* exec(read, params(ctx, t, who))).sort((a, b) => a.id - b.id);
     if (ctx.batch && few.length <= FEW_VOTES) ctx.batch.votes.set(key, few);
   }
   if (few.length <= FEW_VOTES) {
@@ -312,17 +313,17 @@ export async function tallyVotes(
   }
   if (names >= ALL_VOTERS) {
     for (const v of values) {
-      tally.voters[v] = await votersOfValue(ctx, t, who, v, ALL_VOTERS);
+      tally.voters[v] = yield* votersOfValue(ctx, t, who, v, ALL_VOTERS);
       tally.counts[v] = tally.voters[v].length;
     }
-    tally.ignored = await ignoredVotes(ctx, t, who);
+    tally.ignored = yield* ignoredVotes(ctx, t, who);
     return tally;
   }
-  const c = await countVotes(ctx, t, who);
+  const c = yield* countVotes(ctx, t, who);
   tally.ignored = c.ignored;
   for (const v of values) {
     tally.counts[v] = c[v];
-    if (c[v] > 0) tally.voters[v] = await votersOfValue(ctx, t, who, v, names);
+    if (c[v] > 0) tally.voters[v] = yield* votersOfValue(ctx, t, who, v, names);
   }
   return tally;
 }

@@ -7,7 +7,8 @@
  */
 import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { prepared } from '../../db/prepared.js';
+import { exec, prepared } from '../../db/prepared.js';
+import type { Step } from '../../db/step.js';
 import { members, proposalVoters, voteMarks } from '../../db/schema.js';
 import type { Ctx } from '../shared/context.js';
 import type { VoteValue } from '../shared/model.js';
@@ -45,17 +46,17 @@ const deleteVoter = (db: Db) =>
   );
 
 /** A member's vote on a target went from `before` to `after` (either may be none). */
-export async function proposalVoteChanged(
+export function* proposalVoteChanged(
   ctx: Ctx,
   t: Target,
   memberId: number,
   before: VoteValue | undefined,
   after: VoteValue | undefined,
-): Promise<void> {
+): Step<void> {
   if (t.type !== 'proposal' || before === after) return;
   const key = { proposal: t.id, member: memberId };
-  if (after) await upsertVoter(ctx.db).execute({ ...key, community: ctx.community.id, value: after });
-  else await deleteVoter(ctx.db).execute(key);
+  if (after) yield* exec(upsertVoter(ctx.db), { ...key, community: ctx.community.id, value: after });
+  else yield* exec(deleteVoter(ctx.db), key);
 }
 
 /** Sets a proposal's voters from its latest marks, after many marks went at once. */

@@ -5,6 +5,7 @@ import type { Ctx } from '../../shared/context.js';
 import { reviewTally } from '../../reviews/reviews.js';
 import { SECTION_LOAD } from './limits.js';
 import type { Listed, ReviewItem } from './types.js';
+import { run } from '../../../db/step.js';
 
 export async function awaitingReview(ctx: Ctx): Promise<Listed<ReviewItem>> {
   const where = and(eq(submissions.communityId, ctx.community.id), eq(submissions.status, 'open'));
@@ -19,7 +20,7 @@ export async function awaitingReview(ctx: Ctx): Promise<Listed<ReviewItem>> {
   // One after another: a unit's queries share one connection (PostgreSQL takes one query at a time).
   const items: ReviewItem[] = [];
   for (const { sub, number, title } of rows) {
-    const t = await reviewTally(ctx, sub);
+    const t = await run(reviewTally(ctx, sub));
     const objectors = t.objectors.map((b) => b.member.displayName);
     items.push({
       taskNumber: number,
