@@ -63,7 +63,8 @@ export class InboundQueue {
       failed = reject;
     });
     this.items.push({
-      ...what,
+      prepare: what.prepare,
+      task: what.task,
       performed: (p) => {
         applied();
         performed(p);
@@ -175,7 +176,12 @@ function latestEdits(results: BatchResult[]): BatchResult[] {
       later.add(key);
       return true;
     });
-    kept.push(effects.length === r.value.effects.length ? r : { ok: true, value: { ...r.value, effects } });
+    // Object.assign, not `{ ...r.value, effects }`: V8 builds a spread followed by a property in its runtime.
+    kept.push(
+      effects.length === r.value.effects.length
+        ? r
+        : { ok: true, value: Object.assign({}, r.value, { effects }) },
+    );
   }
   return kept.reverse();
 }

@@ -467,7 +467,7 @@ interface Carried extends Continuity {
 
 /** What a unit at `at` leaves for the next once it commits; nothing where the storage cannot tell (`at` undefined). */
 function carried(ref: CommunityRef, scope: BatchScope, at: Continuity | undefined): Carried | undefined {
-  return at && { community: communityKey(ref), scope, ...at };
+  return at && { community: communityKey(ref), scope, unit: at.unit, version: at.version };
 }
 
 /** A community as a map key: its platform and id. */

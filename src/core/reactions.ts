@@ -206,7 +206,8 @@ function* afterChangeInBatch(
     return;
   }
   const count = yield* reviewCount(ctx, batch, t.sub, voter, vote);
-  if (!isAccepted(ctx, { ...count, needed: ctx.rules['review.approvals'] })) {
+  const needed = ctx.rules['review.approvals'];
+  if (!isAccepted(ctx, { approvals: count.approvals, objections: count.objections, needed })) {
     batch.render(submissionCardKey(t.id), () => updateReviewCard(ctx, t.task, t.sub, undefined, t.submitter));
     return;
   }
@@ -226,8 +227,10 @@ function moveVotes(batch: BatchScope, t: OpenTarget, voter: MemberRow, vote: Vot
   const few = batch.votes.get(key);
   if (!few || (vote.before === undefined && vote.after === undefined)) return;
   const excluded = t.type === 'submission' ? batch.reviews.get(t.id)?.excluded : new Set<number>();
-  const { isAdmin: _, ...member } = voter as MemberRow & { isAdmin?: boolean };
-  if (!excluded || !moveFewVotes(few, member, excluded.has(voter.id), vote)) batch.votes.delete(key);
+  // The member's row as the scope keeps it (the actor's carries `isAdmin` besides).
+  const member = batch.members.get(voter.userId);
+  if (!excluded || !member || !moveFewVotes(few, member, excluded.has(voter.id), vote))
+    batch.votes.delete(key);
 }
 
 /**

@@ -64,18 +64,22 @@ export async function appendAudit(ctx: Ctx, type: string, data: Record<string, u
 export function* auditStep(ctx: Ctx, type: string, data: Record<string, unknown>): Step<string> {
   // In a batch, the head this transaction last wrote (or read): every append goes through here.
   const last = ctx.batch?.audit ?? (yield* exec(lastEvent(ctx.db), chainKeys(ctx.community.id)))[0];
-  const entry = {
-    communityId: ctx.community.id,
-    seq: (last?.seq ?? 0) + 1,
+  const communityId = ctx.community.id;
+  const seq = (last?.seq ?? 0) + 1;
+  const row = {
+    chainKey: chainKey(communityId, seq),
+    communityId,
+    seq,
     at: ctx.now,
     actor: ctx.actor?.userId ?? null,
     type,
     data: JSON.stringify(data),
     prevHash: last?.hash ?? GENESIS,
+    hash: '',
   };
-  const hash = hashOf(entry);
-  yield* exec(insertEvent(ctx.db), { ...entry, hash, chainKey: chainKey(entry.communityId, entry.seq) });
-  if (ctx.batch) ctx.batch.audit = { seq: entry.seq, hash };
+  const hash = (row.hash = hashOf(row));
+  yield* exec(insertEvent(ctx.db), row);
+  if (ctx.batch) ctx.batch.audit = { seq, hash };
   return hash;
 }
 

@@ -133,13 +133,15 @@ const voters = {
     prepared(db, `tally.voters.proposal.${limit}`, (d) => votersOf(d, undefined, limit)),
 };
 
-const params = (ctx: Ctx, t: Target, who: NotCounted) => ({
+/** A tally query's parameters (`value`: the voters' query's; the others ignore it). */
+const params = (ctx: Ctx, t: Target, who: NotCounted, value: VoteValue | null = null) => ({
   type: t.type,
   id: t.id,
   community: ctx.community.id,
   after: who.joinedAfter,
   task: who.task?.id ?? 0,
   submitter: who.task?.submitterId ?? 0,
+  value,
 });
 
 /** The votes on a target that do not count, by value. */
@@ -192,7 +194,7 @@ function* votersOfValue(
 ): Step<Ballot[]> {
   if (limit <= 0) return [];
   const q = who.task ? voters.review(ctx.db, limit) : voters.proposal(ctx.db, limit);
-  return yield* exec(q, { ...params(ctx, t, who), value });
+  return yield* exec(q, params(ctx, t, who, value));
 }
 
 /** A target's counted votes of some values, with who cast them, and how many votes do not count. */

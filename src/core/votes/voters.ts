@@ -54,9 +54,14 @@ export function* proposalVoteChanged(
   after: VoteValue | undefined,
 ): Step<void> {
   if (t.type !== 'proposal' || before === after) return;
-  const key = { proposal: t.id, member: memberId };
-  if (after) yield* exec(upsertVoter(ctx.db), { ...key, community: ctx.community.id, value: after });
-  else yield* exec(deleteVoter(ctx.db), key);
+  if (after)
+    yield* exec(upsertVoter(ctx.db), {
+      proposal: t.id,
+      member: memberId,
+      community: ctx.community.id,
+      value: after,
+    });
+  else yield* exec(deleteVoter(ctx.db), { proposal: t.id, member: memberId });
 }
 
 /** Sets a proposal's voters from its latest marks, after many marks went at once. */
