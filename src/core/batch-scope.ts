@@ -62,9 +62,10 @@ export class BatchScope {
   readonly votes = new Map<string, FewVote[]>();
   /**
    * `type:id:member` of members whose one mark on a target is the one an event of this scope made
-   * (they had none before): removing it leaves them no vote, with no earlier mark to look for.
+   * (they had none before), with its value: removing it leaves them no vote, with no earlier mark to
+   * look for, and needs no row back to say what the vote was.
    */
-  readonly onlyMark = new Set<string>();
+  readonly onlyMark = new Map<string, VoteValue>();
   /**
    * In a unit of reactions alone (`Governance.inOneUnit`): each vote's change to its target's counts is
    * kept here, added to what `vote_tallies` holds wherever the unit reads it (tally.ts `countVotes`),

@@ -173,14 +173,14 @@ function* changeMark(
   }
   const only = `${targetKey(t)}:${memberId}`;
   if (!change.added) {
-    const vote = yield* removeMark(ctx, t, memberId, change.emoji, batch.onlyMark.has(only));
+    const vote = yield* removeMark(ctx, t, memberId, change.emoji, batch.onlyMark.get(only));
     batch.onlyMark.delete(only);
     return vote;
   }
   const few = batch.votes.get(targetKey(t));
   const voted = few ? few.some((v) => v.member.id === memberId) : true;
   const vote = yield* addMark(ctx, t, memberId, change.emoji, change.value, undefined, voted);
-  if (vote && !voted) batch.onlyMark.add(only);
+  if (vote && !voted) batch.onlyMark.set(only, change.value);
   else if (vote) batch.onlyMark.delete(only);
   return vote;
 }

@@ -171,9 +171,25 @@ interface IdInsert extends Preparable {
   returning(fields: { id: Column }): Preparable<{ id: number }[]>;
 }
 
+/** A query made from a prepared one, kept per connection like it under `key`. */
+function derived<R>(db: Db, key: string, make: () => Query<R>): Query<R> {
+  const cache = cacheOf(db);
+  let made = cache.get(key) as Query<R> | undefined;
+  if (!made) cache.set(key, (made = make()));
+  return made;
+}
+
+/** `from`'s result read by `read`: at once on SQLite (see `exec`), after its promise on PostgreSQL. */
+function reading<T, R>(from: Query<T>, read: (result: T) => R): Query<R> {
+  const now = from.now;
+  if (!now) return { execute: async (values) => read(await from.execute(values)) };
+  const answer = (values?: Record<string, unknown>) => read(now(values));
+  return { now: answer, execute: async (values) => answer(values) };
+}
+
 /**
- * A prepared insert that may make no row (`ON CONFLICT DO NOTHING`); `execute` gives the id of the row
- * it made, or undefined. On SQLite from the statement's own result (rows changed, last rowid): with
+ * A prepared insert that may make no row (`ON CONFLICT DO NOTHING`); it gives the id of the row it
+ * made, or undefined. On SQLite from the statement's own result (rows changed, last rowid): with
  * `RETURNING` SQLite buffers the returned rows and better-sqlite3 builds them, 4.8 µs where the insert
  * alone takes 2.5 (measured on the bench's vote marks). On PostgreSQL, `RETURNING`.
  */
@@ -183,21 +199,22 @@ export function preparedInsertId(
   id: Column,
   build: (db: Db) => IdInsert,
 ): Query<number | undefined> {
-  const cache = cacheOf(db);
-  const key = `${name}#id`;
-  let made = cache.get(key) as Query<number | undefined> | undefined;
-  if (made) return made;
-  if (isPg(db)) {
-    const q = prepared(db, name, (d) => build(d).returning({ id }));
-    made = { execute: async (values) => (await q.execute(values))[0]?.id };
-  } else {
+  return derived(db, `${name}#id`, () => {
+    if (isPg(db))
+      return reading(
+        prepared(db, name, (d) => build(d).returning({ id })),
+        (rows) => rows[0]?.id,
+      );
     const q = prepared(db, name, build) as Query<{ changes: number; lastInsertRowid: number | bigint }>;
-    const now = (values?: Record<string, unknown>) => {
-      const r = q.now!(values);
-      return r.changes === 1 ? Number(r.lastInsertRowid) : undefined;
-    };
-    made = { now, execute: async (values) => now(values) };
-  }
-  cache.set(key, made);
-  return made;
+    return reading(q, (r) => (r.changes === 1 ? Number(r.lastInsertRowid) : undefined));
+  });
+}
+
+/** A prepared update or delete that gives how many rows it changed (no row is returned), on either dialect. */
+export function preparedChanges(db: Db, name: string, build: (db: Db) => Preparable): Query<number> {
+  return derived(db, `${name}#changes`, () => {
+    // SQLite's run() result says `changes`; node-postgres's result `rowCount`.
+    const q = prepared(db, name, build) as Query<{ changes?: number; rowCount?: number | null }>;
+    return reading(q, (r) => r.changes ?? r.rowCount ?? 0);
+  });
 }

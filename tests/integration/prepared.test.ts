@@ -2,9 +2,10 @@
 import { eq, sql } from 'drizzle-orm';
 import { sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { describe, expect, it } from 'vitest';
-import { kv } from '../../src/db/schema.js';
+import { communities, kv } from '../../src/db/schema.js';
 import { isPg } from '../../src/db/is-pg.js';
-import { prepared } from '../../src/db/prepared.js';
+import { exec, prepared, preparedChanges, preparedInsertId } from '../../src/db/prepared.js';
+import { run } from '../../src/db/step.js';
 import { testDb, testDialect } from '../helpers/test-db.js';
 import type { Db } from '../../src/db/client.js';
 
@@ -105,4 +106,51 @@ describe('prepared queries', () => {
       await t.storage.close();
     },
   );
+
+  it('say which row an insert made and how many rows a write changed, in a step or awaited alike', async () => {
+    const t = testDb();
+    await t.exec("insert into kv (key, value) values ('a', '1'), ('b', '2')");
+    const out = await t.storage.write((db: Db) => {
+      const insert = preparedInsertId(db, 'test.communityInsert', communities.id, (d) =>
+        d
+          .insert(communities)
+          .values({ platform: 'test', externalId: sql.placeholder('ext'), createdAt: 1 })
+          .onConflictDoNothing(),
+      );
+      const drop = preparedChanges(db, 'test.kvDrop', (d) =>
+        d.delete(kv).where(eq(kv.key, sql.placeholder('key'))),
+      );
+      return run(
+        (function* () {
+          const made = yield* exec(insert, { ext: 'x' });
+          const again = yield* exec(insert, { ext: 'x' }); // the same key: no row made
+          const other = yield* exec(insert, { ext: 'y' });
+          return {
+            made,
+            again,
+            other,
+            dropped: yield* exec(drop, { key: 'a' }),
+            none: yield* exec(drop, { key: 'a' }),
+          };
+        })(),
+      );
+    });
+    const ids = await t.query<{ id: number }>(
+      "select id from communities where platform = 'test' order by id",
+    );
+    expect(out).toEqual({
+      made: Number(ids[0]!.id),
+      again: undefined,
+      other: Number(ids[1]!.id),
+      dropped: 1,
+      none: 0,
+    });
+    const awaited = await t.storage.write(async (db: Db) => ({
+      dropped: await preparedChanges(db, 'test.kvDrop', (d) =>
+        d.delete(kv).where(eq(kv.key, sql.placeholder('key'))),
+      ).execute({ key: 'b' }),
+    }));
+    expect(awaited).toEqual({ dropped: 1 });
+    await t.storage.close();
+  });
 });

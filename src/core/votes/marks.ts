@@ -6,7 +6,7 @@
  */
 import { and, eq, inArray, ne, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { exec, prepared, preparedInsertId } from '../../db/prepared.js';
+import { exec, prepared, preparedChanges, preparedInsertId } from '../../db/prepared.js';
 import type { Step } from '../../db/step.js';
 import { voteMarks, voteTallies } from '../../db/schema.js';
 import type { BatchScope } from '../batch-scope.js';
@@ -59,6 +59,9 @@ const deleteMark = (db: Db) =>
   prepared(db, 'marks.delete', (d) =>
     d.delete(voteMarks).where(oneMark).returning({ value: voteMarks.value, latest: voteMarks.latest }),
   );
+
+/** `deleteMark` where the caller knows what the mark was: how many went (0 or 1), no row returned. */
+const dropMark = (db: Db) => preparedChanges(db, 'marks.drop', (d) => d.delete(voteMarks).where(oneMark));
 
 /** The member's other marks are no longer the latest; returns the vote the member had (if any). */
 const demoteOthers = (db: Db) =>
@@ -202,17 +205,18 @@ export function* addMark(
 
 /**
  * Removes a member's mark of one source. Returns the vote's change; undefined when there was no such
- * mark. `only`: the caller knows it is the member's one mark on the target (none to fall back to).
+ * mark. `only`: the caller knows the member has one mark on the target, of this value (so it is their
+ * vote, with none to fall back to).
  */
 export function* removeMark(
   ctx: Ctx,
   t: Target,
   memberId: number,
   source: string,
-  only = false,
+  only?: VoteValue,
 ): Step<VoteChange | undefined> {
   const key = { type: t.type, id: t.id, member: memberId, source };
-  const [gone] = yield* exec(deleteMark(ctx.db), key);
+  const gone = only ? yield* dropOnly(ctx, key, only) : (yield* exec(deleteMark(ctx.db), key))[0];
   if (!gone) return undefined;
   // An earlier mark going leaves the vote as it was; the latest going falls back to the one before.
   if (gone.latest !== 1) return {};
@@ -225,6 +229,15 @@ export function* removeMark(
   yield* countChange(ctx, t, change);
   yield* proposalVoteChanged(ctx, t, memberId, change.before, change.after);
   return change;
+}
+
+/** A member's one mark, known to be of `value`, deleted: what `deleteMark` would have returned. */
+function* dropOnly(
+  ctx: Ctx,
+  key: Record<string, unknown>,
+  value: VoteValue,
+): Step<{ value: VoteValue; latest: number } | undefined> {
+  return (yield* exec(dropMark(ctx.db), key)) === 1 ? { value, latest: 1 } : undefined;
 }
 
 /** Removes marks of the given sources (all reaction marks when `sources` is undefined). */
