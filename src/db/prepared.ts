@@ -66,6 +66,10 @@ function synchronous<Q>(query: Q): Q {
   return query;
 }
 
+interface Encoder {
+  mapToDriverValue(value: unknown): unknown;
+}
+
 interface Decoder {
   mapFromDriverValue(value: unknown): unknown;
 }
@@ -97,19 +101,28 @@ function bound<Q>(query: Q): Q {
   const q = query as unknown as SqlitePrepared;
   const { stmt, executeMethod: method, fields } = q;
   if (!stmt || !q.query || q.customResultMapper) return query;
-  const param = q.query.params.map((p): ((values: Record<string, unknown>) => unknown) => {
-    const named = (name: string, encode: (v: unknown) => unknown) => (values: Record<string, unknown>) => {
-      if (!(name in values)) throw new Error(`No value for placeholder "${name}" was provided`);
-      return encode(values[name]);
-    };
-    if (is(p, Placeholder)) return named(p.name as string, (v) => v);
-    if (is(p, Param) && is(p.value, Placeholder)) {
-      const encoder = p.encoder as { mapToDriverValue(v: unknown): unknown };
-      return named((p.value as Placeholder).name as string, (v) => encoder.mapToDriverValue(v));
-    }
-    return () => p;
+  // Each parameter: a placeholder's name (with the column's encoder, if any), or a value fixed in the query.
+  const params = q.query.params.map((p): { name?: string; encoder?: Encoder; value?: unknown } => {
+    if (is(p, Placeholder)) return { name: p.name as string };
+    if (is(p, Param) && is(p.value, Placeholder))
+      return { name: (p.value as Placeholder).name as string, encoder: p.encoder as Encoder };
+    return { value: p };
   });
-  const args = (values: Record<string, unknown> = {}) => param.map((f) => f(values));
+  const args = (values: Record<string, unknown> = {}): unknown[] => {
+    const out = new Array<unknown>(params.length);
+    for (let i = 0; i < params.length; i++) {
+      const { name, encoder, value } = params[i]!;
+      if (name === undefined) {
+        out[i] = value;
+        continue;
+      }
+      const v = values[name];
+      if (v === undefined && !(name in values))
+        throw new Error(`No value for placeholder "${name}" was provided`);
+      out[i] = encoder ? encoder.mapToDriverValue(v) : v;
+    }
+    return out;
+  };
   const answer = (now: (values?: Record<string, unknown>) => unknown): Q => {
     q.now = now;
     // As drizzle's: what the statement throws comes back as a rejection, never thrown at the caller.
