@@ -67,9 +67,10 @@ const nameOf = (actor: Actor) => plainLine(actor.name) || actor.userId;
 
 /** Whether a member row read earlier is what `ensureMember` would make of the actor now (no update). */
 export function isCurrent(row: MemberRow, actor: Actor): boolean {
-  return (
-    row.displayName === nameOf(actor) && (actor.joinedAt === undefined || actor.joinedAt >= row.joinedAt)
-  );
+  // A stored name is what `nameOf` made, and `plainLine` changes nothing it made: a name given as it is
+  // stored needs no cleaning again (its regular expressions are most of a reaction's member check).
+  const same = row.displayName === actor.name || row.displayName === nameOf(actor);
+  return same && (actor.joinedAt === undefined || actor.joinedAt >= row.joinedAt);
 }
 
 /** `ensureMember`, saying whether an existing member's row changed (name, or an earlier join). */
