@@ -184,11 +184,14 @@ interface IdInsert extends Preparable {
   returning(fields: { id: Column }): Preparable<{ id: number }[]>;
 }
 
-/** A query made from a prepared one, kept per connection like it under `key`. */
-function derived<R>(db: Db, key: string, make: () => Query<R>): Query<R> {
-  const cache = cacheOf(db);
-  let made = cache.get(key) as Query<R> | undefined;
-  if (!made) cache.set(key, (made = make()));
+const derivedCaches = new WeakMap<Db, Map<string, unknown>>();
+
+/** A query made from the prepared one named `name`, kept per connection like it. */
+function derived<R>(db: Db, name: string, make: () => Query<R>): Query<R> {
+  let cache = derivedCaches.get(db);
+  if (!cache) derivedCaches.set(db, (cache = new Map()));
+  let made = cache.get(name) as Query<R> | undefined;
+  if (!made) cache.set(name, (made = make()));
   return made;
 }
 
@@ -212,7 +215,7 @@ export function preparedInsertId(
   id: Column,
   build: (db: Db) => IdInsert,
 ): Query<number | undefined> {
-  return derived(db, `${name}#id`, () => {
+  return derived(db, name, () => {
     if (isPg(db))
       return reading(
         prepared(db, name, (d) => build(d).returning({ id })),
@@ -225,7 +228,7 @@ export function preparedInsertId(
 
 /** A prepared update or delete that gives how many rows it changed (no row is returned), on either dialect. */
 export function preparedChanges(db: Db, name: string, build: (db: Db) => Preparable): Query<number> {
-  return derived(db, `${name}#changes`, () => {
+  return derived(db, name, () => {
     // SQLite's run() result says `changes`; node-postgres's result `rowCount`.
     const q = prepared(db, name, build) as Query<{ changes?: number; rowCount?: number | null }>;
     return reading(q, (r) => r.changes ?? r.rowCount ?? 0);
