@@ -1,15 +1,33 @@
-/** Runs the real `npm start` entry (node --import tsx src/main.ts) with text piped to stdin; returns what it printed. */
+/** Runs the real `npm start` entry (node <its options> src/main.ts) with text piped to stdin; returns what it printed. */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
 /**
- * What `npm start` runs: Node with tsx as its loader, one process. (The `tsx` wrapper would add a
- * parent that relays signals and SIGKILLs its child when the relay is slow under load.)
+ * The Node options a package.json script gives before its entry file (`node <options> <entry>`): the
+ * bench and the tests run Ostrom with what `npm start` gives it (tsx as the loader, the V8 heap's
+ * settings), read from the one place that says it.
+ */
+export function nodeOptionsOf(script: 'start' | 'bench'): string[] {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    scripts: Record<string, string>;
+  };
+  const words = pkg.scripts[script]!.split(/\s+/);
+  if (words[0] !== 'node' || !/\.ts$/.test(words.at(-1)!))
+    throw new Error(
+      `package.json's ${script} script is not "node <options> <entry>.ts": ${pkg.scripts[script]}`,
+    );
+  return words.slice(1, -1);
+}
+
+/**
+ * What `npm start` runs: Node with its options and tsx as its loader, one process. (The `tsx` wrapper
+ * would add a parent that relays signals and SIGKILLs its child when the relay is slow under load.)
  */
 export function ostromCommand(args = ['src/main.ts']): [string, string[]] {
-  return [process.execPath, ['--import', 'tsx', ...args]];
+  return [process.execPath, [...nodeOptionsOf('start'), ...args]];
 }
 
 export interface Run {
