@@ -33,11 +33,8 @@ const lastEvent = (db: Db) =>
   );
 
 /** The community's last event (its seq and hash); undefined before its first. */
-export async function chainHead(
-  db: Db,
-  communityId: number,
-): Promise<{ seq: number; hash: string } | undefined> {
-  return (await lastEvent(db).execute(chainKeys(communityId)))[0];
+export function* chainHead(db: Db, communityId: number): Step<{ seq: number; hash: string } | undefined> {
+  return (yield* exec(lastEvent(db), chainKeys(communityId)))[0];
 }
 
 const insertEvent = (db: Db) =>
@@ -63,7 +60,7 @@ export async function appendAudit(ctx: Ctx, type: string, data: Record<string, u
 /** `appendAudit` as a step (step.ts), for the write path that runs synchronously on SQLite. */
 export function* auditStep(ctx: Ctx, type: string, data: Record<string, unknown>): Step<string> {
   // In a batch, the head this transaction last wrote (or read): every append goes through here.
-  const last = ctx.batch?.audit ?? (yield* exec(lastEvent(ctx.db), chainKeys(ctx.community.id)))[0];
+  const last = ctx.batch?.audit ?? (yield* chainHead(ctx.db, ctx.community.id));
   const communityId = ctx.community.id;
   const seq = (last?.seq ?? 0) + 1;
   const row = {

@@ -5,6 +5,7 @@ import type { Db } from '../../../db/client.js';
 import { communities, ledger, proposals, tasks } from '../../../db/schema.js';
 import { chainHead } from '../audit.js';
 import type { Snapshot } from './types.js';
+import { run } from '../../../db/step.js';
 
 type Counted = typeof ledger | typeof tasks | typeof proposals;
 
@@ -20,7 +21,7 @@ async function top(db: Db, communityId: number, col: SQLiteColumn, table: Counte
 export async function takeSnapshot(db: Db, communityId: number): Promise<Snapshot> {
   const c = (await db.select().from(communities).where(eq(communities.id, communityId)).limit(1))[0]!;
   return {
-    headSeq: (await chainHead(db, communityId))?.seq ?? 0,
+    headSeq: (await run(chainHead(db, communityId)))?.seq ?? 0,
     lastLedgerId: await top(db, communityId, ledger.id, ledger),
     nextTaskNo: c.nextTaskNo,
     nextProposalNo: c.nextProposalNo,
