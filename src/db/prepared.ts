@@ -29,9 +29,15 @@ export function* exec<R>(q: Query<R>, values?: Record<string, unknown>): Step<R>
   return q.now ? q.now(values) : ((yield q.execute(values)) as R);
 }
 
-const caches = new WeakMap<Db, Map<string, unknown>>();
+/** What is kept per connection, by query name. */
+type PerConnection = WeakMap<Db, Map<string, unknown>>;
 
-function cacheOf(db: Db): Map<string, unknown> {
+/** Prepared queries, and the queries derived from them (`derived`). */
+const queries: PerConnection = new WeakMap();
+const derivedQueries: PerConnection = new WeakMap();
+
+/** The connection's map in `caches`, made on first use. */
+function cacheOf(caches: PerConnection, db: Db): Map<string, unknown> {
   let cache = caches.get(db);
   if (!cache) caches.set(db, (cache = new Map()));
   return cache;
@@ -43,7 +49,7 @@ export function prepared<B extends Preparable>(
   name: string,
   build: (db: Db) => B,
 ): ReturnType<B['prepare']> {
-  const cache = cacheOf(db);
+  const cache = cacheOf(queries, db);
   let q = cache.get(name) as ReturnType<B['prepare']> | undefined;
   if (!q) {
     const builder = build(db) as unknown as { prepare(name?: string): ReturnType<B['prepare']> };
@@ -184,12 +190,9 @@ interface IdInsert extends Preparable {
   returning(fields: { id: Column }): Preparable<{ id: number }[]>;
 }
 
-const derivedCaches = new WeakMap<Db, Map<string, unknown>>();
-
 /** A query made from the prepared one named `name`, kept per connection like it. */
 function derived<R>(db: Db, name: string, make: () => Query<R>): Query<R> {
-  let cache = derivedCaches.get(db);
-  if (!cache) derivedCaches.set(db, (cache = new Map()));
+  const cache = cacheOf(derivedQueries, db);
   let made = cache.get(name) as Query<R> | undefined;
   if (!made) cache.set(name, (made = make()));
   return made;
