@@ -44,6 +44,7 @@ export const settings = {
   ingestBlocks: num('BENCH_INGEST_BLOCKS', 15),
   ingestSize: num('BENCH_INGEST_SIZE', 250),
   bursts: num('BENCH_BURSTS', 5),
+  burstWarmup: num('BENCH_BURST_WARMUP', 5),
   startups: num('BENCH_STARTUPS', 5),
   only: (process.env.BENCH_ONLY ?? 'ingest,commands,verify,startup,pg').split(','),
 };
