@@ -1,4 +1,5 @@
 /** Vote targets and ballots, shared by reviews and proposals. */
+import { cardKey } from '../shared/card-keys.js';
 import type { MemberRow } from '../shared/context.js';
 import type { VoteValue } from '../shared/model.js';
 
@@ -10,8 +11,11 @@ export interface Target {
   id: number;
 }
 
-/** A target as text, `submission:12`: its key among a scope's targets, and in audit events. */
-export const targetKey = (t: Target): string => `${t.type}:${t.id}`;
+/**
+ * A target as text, `submission:12`: its key among a scope's targets, and in audit events. The same
+ * text as its card's key (card-keys.ts), and the same string each time.
+ */
+export const targetKey = (t: Target): string => cardKey(t.type, t.id);
 
 /** A member's current vote on a target. */
 export interface Ballot {
