@@ -61,11 +61,11 @@ export class BatchScope {
   /** Targets' votes, by `type:id`, while a target has few (tally.ts), moved by each change (reactions.ts). */
   readonly votes = new Map<string, FewVote[]>();
   /**
-   * `type:id:member` of members whose one mark on a target is the one an event of this scope made
-   * (they had none before), with its value: removing it leaves them no vote, with no earlier mark to
-   * look for, and needs no row back to say what the vote was.
+   * By target (`type:id`), then member id: members whose one mark on the target is the one an event of
+   * this scope made (they had none before), with its value: removing it leaves them no vote, with no
+   * earlier mark to look for, and needs no row back to say what the vote was.
    */
-  readonly onlyMark = new Map<string, VoteValue>();
+  private readonly onlyMarks = new Map<string, Map<number, VoteValue>>();
   /**
    * In a unit of reactions alone (`Governance.inOneUnit`): each vote's change to its target's counts is
    * kept here, added to what `vote_tallies` holds wherever the unit reads it (tally.ts `countVotes`),
@@ -96,7 +96,22 @@ export class BatchScope {
     this.audit = undefined;
     this.reviews.clear();
     this.votes.clear();
-    this.onlyMark.clear();
+    this.onlyMarks.clear();
+  }
+
+  /** The value of `member`'s only mark on the target `key`, when this scope made it (see `onlyMarks`). */
+  onlyMark(key: string, member: number): VoteValue | undefined {
+    return this.onlyMarks.get(key)?.get(member);
+  }
+
+  /** `member`'s only mark on the target `key` is now one this scope made, of `value`; or not known (undefined). */
+  setOnlyMark(key: string, member: number, value: VoteValue | undefined): void {
+    let of = this.onlyMarks.get(key);
+    if (value === undefined) of?.delete(member);
+    else {
+      if (!of) this.onlyMarks.set(key, (of = new Map()));
+      of.set(member, value);
+    }
   }
 
   /** The current event changed a target's counts by `d` (see `deferTallies`). */

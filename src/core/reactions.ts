@@ -171,17 +171,16 @@ function* changeMark(
       ? yield* addMark(ctx, t, memberId, change.emoji, change.value)
       : yield* removeMark(ctx, t, memberId, change.emoji);
   }
-  const only = `${targetKey(t)}:${memberId}`;
+  const key = targetKey(t);
   if (!change.added) {
-    const vote = yield* removeMark(ctx, t, memberId, change.emoji, batch.onlyMark.get(only));
-    batch.onlyMark.delete(only);
+    const vote = yield* removeMark(ctx, t, memberId, change.emoji, batch.onlyMark(key, memberId));
+    batch.setOnlyMark(key, memberId, undefined);
     return vote;
   }
-  const few = batch.votes.get(targetKey(t));
+  const few = batch.votes.get(key);
   const voted = few ? few.some((v) => v.member.id === memberId) : true;
   const vote = yield* addMark(ctx, t, memberId, change.emoji, change.value, undefined, voted);
-  if (vote && !voted) batch.onlyMark.set(only, change.value);
-  else if (vote) batch.onlyMark.delete(only);
+  if (vote) batch.setOnlyMark(key, memberId, voted ? undefined : change.value);
   return vote;
 }
 
