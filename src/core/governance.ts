@@ -482,11 +482,16 @@ function communityKey(ref: CommunityRef): string {
  */
 function batchRuns(inputs: Inbound[]): number[][] {
   const byCommunity = new Map<string, number[]>();
+  // A burst is mostly one community's: the run of events of the one before takes no key or look-up.
+  let last: { ref: CommunityRef; list: number[] } | undefined;
   inputs.forEach((input, i) => {
-    const key = communityKey(input.community);
-    const list = byCommunity.get(key) ?? [];
+    const ref = input.community;
+    if (last && ref.id === last.ref.id && ref.platform === last.ref.platform) return void last.list.push(i);
+    const key = communityKey(ref);
+    let list = byCommunity.get(key);
+    if (!list) byCommunity.set(key, (list = []));
     list.push(i);
-    byCommunity.set(key, list);
+    last = { ref, list };
   });
   const runs: number[][] = [];
   for (const indexes of byCommunity.values()) {
