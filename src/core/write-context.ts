@@ -31,12 +31,22 @@ export function* writeContext(
     const row = locked ? locked.community : yield* wait(ensureCommunity(db, ref, now));
     read = locked ? locked.member : undefined;
     known = { row, rules: yield* wait(cache.rulesOf(db, row, true)) };
-    if (batch) batch.community = known;
+    // The events of a scope share the rules they read, frozen: only a command changes rules
+    // (`setRule` writes into its context's), and a command never runs in a scope. Should one ever
+    // try, the write throws and its event is rolled back, instead of leaking into the next events.
+    if (batch) batch.community = { row, rules: Object.freeze(known.rules) };
   }
   const community = known.row;
-  // Each unit gets its own copy of the rules (a rule change writes into its context's).
-  const rules = batch ? { ...known.rules } : known.rules;
-  const ctx: Ctx = { db, now, platform: ref.platform, community, rules, channelId, effects: [], batch };
+  const ctx: Ctx = {
+    db,
+    now,
+    platform: ref.platform,
+    community,
+    rules: known.rules,
+    channelId,
+    effects: [],
+    batch,
+  };
   if (actor) ctx.actor = withAdmin(yield* member(db, community.id, actor, now, batch, read), actor.isAdmin);
   return ctx;
 }
