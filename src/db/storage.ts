@@ -103,22 +103,25 @@ export function sqliteStorage(db: SqliteDb): Storage {
         throw err;
       });
     });
+  // One savepoint name serves every work: each is released (or rolled back) before the next. Held
+  // here, not looked up by their text: a batch runs the two for every event.
+  const savepoint = sqlite.prepare('SAVEPOINT work');
+  const release = sqlite.prepare('RELEASE work');
   const each = async <T>(db: Db, works: Work<T>[], finish?: Work<void>): Promise<Settled<T>[]> => {
     const results: Settled<T>[] = [];
-    // One savepoint name serves every work: each is released (or rolled back) before the next.
     for (const work of works) {
-      run1('SAVEPOINT work');
+      savepoint.run();
       try {
         const done = work(db);
         const value = isThenable(done) ? await done : done;
-        run1('RELEASE work');
+        release.run();
         results.push({ ok: true, value });
       } catch (error) {
         // Some errors (SQLITE_FULL, an interrupt …) roll back the whole transaction: then the works
         // before this one are lost too, and the batch fails as a whole.
         if (!sqlite.inTransaction) throw error;
         run1('ROLLBACK TO work');
-        run1('RELEASE work');
+        release.run();
         results.push({ ok: false, error });
       }
     }
