@@ -50,6 +50,8 @@ export interface Checkpointer {
   stop(): void;
   /** The worker's thread once started, for tests. */
   readonly worker: Worker | undefined;
+  /** How many RESTART checkpoints (which hold writers off) the worker has run, for tests. */
+  readonly restarts: number;
 }
 
 export const checkpointDefaults: Required<CheckpointOptions> = {
@@ -60,7 +62,8 @@ export const checkpointDefaults: Required<CheckpointOptions> = {
   startDelayMs: 0,
 };
 
-// state[0]: 0 starting, 1 running (connection open), 2 stop asked, 3 stopped (connection closed).
+// state[0]: 0 starting, 1 running (connection open), 2 stop asked, 3 stopped (connection closed);
+// state[1]: RESTART checkpoints run.
 const STARTING = 0;
 const RUNNING = 1;
 const STOP = 2;
@@ -85,11 +88,14 @@ if (Atomics.compareExchange(state, 0, ${STARTING}, ${RUNNING}) === ${STARTING}) 
     while (Atomics.wait(state, 0, ${RUNNING}, intervalMs) === 'timed-out') {
       try {
         const [r] = db.pragma('wal_checkpoint(PASSIVE)');
-        if (r.log >= restartPages) {
+        if (r.log >= restartPages && r.checkpointed < r.log) {
           // Waits (briefly) for the app's write unit in progress, then holds writers off while it copies
-          // the few pages the PASSIVE one left: the next write starts the WAL again.
+          // the few pages the PASSIVE one left: the next write starts the WAL again. Not when the
+          // PASSIVE one copied everything: the next write starts the WAL again by itself then, and a
+          // RESTART would take the write lock on every tick until that write, which then waits in SQLite's
+          // busy handler (sleeps of 1, 2, 5 … ms) if it comes just then.
           db.pragma('busy_timeout = 50');
-          try { db.pragma('wal_checkpoint(RESTART)'); } finally { db.pragma('busy_timeout = 0'); }
+          try { db.pragma('wal_checkpoint(RESTART)'); Atomics.add(state, 1, 1); } finally { db.pragma('busy_timeout = 0'); }
         }
         else if (r.log === r.checkpointed && r.log === lastLog) {
           let size = 0;
@@ -117,7 +123,8 @@ let betterSqlite3: string | undefined;
 export function startCheckpointer(path: string, options: CheckpointOptions = {}): Checkpointer {
   betterSqlite3 ??= createRequire(import.meta.url).resolve('better-sqlite3');
   const settings = { ...checkpointDefaults, ...options };
-  const state = new Int32Array(new SharedArrayBuffer(4));
+  // [the worker's state, how many RESTART checkpoints it ran]
+  const state = new Int32Array(new SharedArrayBuffer(8));
   let worker: Worker | undefined;
   const start = () => {
     if (Atomics.load(state, 0) !== STARTING) return;
@@ -134,6 +141,9 @@ export function startCheckpointer(path: string, options: CheckpointOptions = {})
   return {
     get worker() {
       return worker;
+    },
+    get restarts() {
+      return Atomics.load(state, 1);
     },
     stop() {
       clearTimeout(timer);

@@ -69,6 +69,31 @@ describe('WAL checkpoints off the event loop', () => {
     db.$client.close();
   });
 
+  it('never holds the app off the write lock once a checkpoint copied the whole WAL', async () => {
+    const file = join(dir, 'idle-large.db');
+    const db = openDatabase(file, { checkpoint: { startDelayMs: 0, intervalMs: 1, restartPages: 50 } });
+    writePages(db.$client, 200); // past restartPages; nothing is written after it
+    // Wait until the worker's checkpoint has copied it all: the WAL stays at its size until a write.
+    for (let i = 0; i < 500; i++) {
+      const [frames, copied] = walIndex(file);
+      if (frames > 0 && copied === frames) break;
+      await sleep(2);
+    }
+    expect(walIndex(file)[1]).toBe(walIndex(file)[0]);
+    // Many ticks later, the worker has not taken the write lock for a RESTART: the next write starts
+    // the WAL again by itself (and a RESTART would hold it off meanwhile).
+    await sleep(100);
+    expect(checkpointerOf(db.$client)!.restarts).toBe(0);
+    // Still a RESTART when writes keep each PASSIVE checkpoint short of the whole WAL.
+    const until = Date.now() + 10_000;
+    while (checkpointerOf(db.$client)!.restarts === 0 && Date.now() < until) {
+      for (let i = 0; i < 20; i++) writePages(db.$client, 1);
+      await new Promise((r) => setImmediate(r));
+    }
+    expect(checkpointerOf(db.$client)!.restarts).toBeGreaterThan(0);
+    db.$client.close();
+  });
+
   it('keeps the WAL bounded when a steady stream never lets the worker complete (the backstop)', async () => {
     const file = join(dir, 'steady.db');
     const db = openDatabase(file, {
