@@ -1,5 +1,6 @@
 /** Tasks and claims: post, claim, unclaim, cancel, and the expiry of claims left without a submission. */
 import { and, count, eq, ne, sql } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
 import { prepared } from '../../db/prepared.js';
 import { claims, communities, members, tasks, taskSkills } from '../../db/schema.js';
 import { appendAudit } from '../commons/audit.js';
@@ -88,41 +89,65 @@ async function setStatus(ctx: Ctx, task: TaskRow, status: TaskRow['status'], hel
 }
 
 async function nextTaskNumber(ctx: Ctx): Promise<number> {
-  const next = (
-    await ctx.db
+  const q = prepared(ctx.db, 'tasks.nextNumber', (d) =>
+    d
       .update(communities)
       .set({ nextTaskNo: sql`${communities.nextTaskNo} + 1` })
-      .where(eq(communities.id, ctx.community.id))
-      .returning({ n: communities.nextTaskNo })
-  )[0]!;
-  return next.n - 1;
+      .where(eq(communities.id, sql.placeholder('community')))
+      .returning({ n: communities.nextTaskNo }),
+  );
+  const [next] = await q.execute({ community: ctx.community.id });
+  return next!.n - 1;
 }
 
-async function insertTask(ctx: Ctx, args: CommandArgs<'task post'>, channelId: string): Promise<TaskRow> {
-  const posterId = actorOf(ctx).id;
-  const task = (
-    await ctx.db
+/** A new task row (prepared: `/task post` is a hot command, and drizzle builds an insert's SQL anew each time). */
+const insertTaskRow = (db: Db) =>
+  prepared(db, 'tasks.insert', (d) =>
+    d
       .insert(tasks)
       .values({
-        communityId: ctx.community.id,
-        number: await nextTaskNumber(ctx),
-        title: args.title,
-        description: args.description ?? null,
-        skills: (args.skills ?? []).join(','),
-        slots: args.slots ?? 1,
-        license: args.license ?? ctx.rules['commons.license'],
+        communityId: sql.placeholder('community'),
+        number: sql.placeholder('number'),
+        title: sql.placeholder('title'),
+        description: sql.placeholder('description'),
+        skills: sql.placeholder('skills'),
+        slots: sql.placeholder('slots'),
+        license: sql.placeholder('license'),
         status: 'open',
-        posterId,
-        channelId,
-        createdAt: ctx.now,
-        updatedAt: ctx.now,
+        posterId: sql.placeholder('poster'),
+        channelId: sql.placeholder('channel'),
+        createdAt: sql.placeholder('now'),
+        updatedAt: sql.placeholder('now'),
       })
-      .returning()
-  )[0]!;
+      .returning(),
+  );
+
+const insertTaskSkill = (db: Db) =>
+  prepared(db, 'tasks.insertSkill', (d) =>
+    d.insert(taskSkills).values({
+      taskId: sql.placeholder('task'),
+      communityId: sql.placeholder('community'),
+      skill: sql.placeholder('skill'),
+    }),
+  );
+
+async function insertTask(ctx: Ctx, args: CommandArgs<'task post'>, channelId: string): Promise<TaskRow> {
+  const [task] = await insertTaskRow(ctx.db).execute({
+    community: ctx.community.id,
+    number: await nextTaskNumber(ctx),
+    title: args.title,
+    description: args.description ?? null,
+    skills: (args.skills ?? []).join(','),
+    slots: args.slots ?? 1,
+    license: args.license ?? ctx.rules['commons.license'],
+    poster: actorOf(ctx).id,
+    channel: channelId,
+    now: ctx.now,
+  });
   for (const skill of args.skills ?? [])
-    await ctx.db.insert(taskSkills).values({ taskId: task.id, communityId: ctx.community.id, skill });
-  await openTaskChanged(ctx, undefined, task);
-  return task;
+    await insertTaskSkill(ctx.db).execute({ task: task!.id, community: ctx.community.id, skill });
+  await openTaskChanged(ctx, undefined, task!);
+  return task!;
 }
 
 export async function postTask(ctx: Ctx, args: CommandArgs<'task post'>): Promise<Reply> {
