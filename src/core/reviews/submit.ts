@@ -1,6 +1,8 @@
 /** `/task submit`: a claimant asks for review; a newer submission supersedes the open one. */
 import { currentTask, openTaskChanged } from '../tasks/open-tasks.js';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { prepared } from '../../db/prepared.js';
 import { submissions, tasks } from '../../db/schema.js';
 import { appendAudit } from '../commons/audit.js';
 import type { CommandArgs } from '../commands.js';
@@ -26,11 +28,17 @@ async function claimsOfSubmitter(ctx: Ctx, task: TaskRow): Promise<HeldClaim[]> 
   return holders;
 }
 
+/** A submission's new status, decided now (superseded, withdrawn). */
+const setSubmissionStatus = (db: Db) =>
+  prepared(db, 'submissions.setStatus', (d) =>
+    d
+      .update(submissions)
+      .set({ status: sql`${sql.placeholder('status')}`, decidedAt: sql`${sql.placeholder('now')}` })
+      .where(eq(submissions.id, sql.placeholder('id'))),
+  );
+
 async function supersede(ctx: Ctx, task: TaskRow, previous: SubmissionRow): Promise<void> {
-  await ctx.db
-    .update(submissions)
-    .set({ status: 'superseded', decidedAt: ctx.now })
-    .where(eq(submissions.id, previous.id));
+  await setSubmissionStatus(ctx.db).execute({ status: 'superseded', now: ctx.now, id: previous.id });
   await run(updateReviewCard(ctx, task, { ...previous, status: 'superseded' }));
 }
 
@@ -39,33 +47,43 @@ async function insertSubmission(
   task: TaskRow,
   args: CommandArgs<'task submit'>,
 ): Promise<SubmissionRow> {
-  return (
-    await ctx.db
+  const q = prepared(ctx.db, 'submissions.insert', (d) =>
+    d
       .insert(submissions)
       .values({
-        communityId: ctx.community.id,
-        taskId: task.id,
-        submitterId: actorOf(ctx).id,
-        link: args.link ?? null,
-        note: args.note ?? null,
+        communityId: sql.placeholder('community'),
+        taskId: sql.placeholder('task'),
+        submitterId: sql.placeholder('submitter'),
+        link: sql.placeholder('link'),
+        note: sql.placeholder('note'),
         status: 'open',
-        createdAt: ctx.now,
+        createdAt: sql.placeholder('now'),
       })
-      .returning()
-  )[0]!;
+      .returning(),
+  );
+  const [sub] = await q.execute({
+    community: ctx.community.id,
+    task: task.id,
+    submitter: actorOf(ctx).id,
+    link: args.link ?? null,
+    note: args.note ?? null,
+    now: ctx.now,
+  });
+  return sub!;
 }
 
 async function startReview(ctx: Ctx, task: TaskRow): Promise<TaskRow> {
-  const before = await currentTask(ctx, task.id);
-  const after = (
-    await ctx.db
+  const q = prepared(ctx.db, 'tasks.startReview', (d) =>
+    d
       .update(tasks)
-      .set({ status: 'review', updatedAt: ctx.now })
-      .where(eq(tasks.id, task.id))
-      .returning()
-  )[0]!;
-  await openTaskChanged(ctx, before, after);
-  return after;
+      .set({ status: 'review', updatedAt: sql`${sql.placeholder('now')}` })
+      .where(eq(tasks.id, sql.placeholder('id')))
+      .returning(),
+  );
+  const before = await currentTask(ctx, task.id);
+  const [after] = await q.execute({ now: ctx.now, id: task.id });
+  await openTaskChanged(ctx, before, after!);
+  return after!;
 }
 
 export async function submitTask(ctx: Ctx, args: CommandArgs<'task submit'>): Promise<Reply> {
@@ -95,9 +113,6 @@ export async function submitTask(ctx: Ctx, args: CommandArgs<'task submit'>): Pr
 
 /** Withdraws the open submission of a task (its last claimant left); its card says so. */
 export async function withdrawSubmission(ctx: Ctx, task: TaskRow, sub: SubmissionRow): Promise<void> {
-  await ctx.db
-    .update(submissions)
-    .set({ status: 'withdrawn', decidedAt: ctx.now })
-    .where(eq(submissions.id, sub.id));
+  await setSubmissionStatus(ctx.db).execute({ status: 'withdrawn', now: ctx.now, id: sub.id });
   await run(updateReviewCard(ctx, task, { ...sub, status: 'withdrawn' }));
 }
