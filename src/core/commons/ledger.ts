@@ -1,5 +1,7 @@
 /** The commons ledger and member profiles: latest first, counts on top, cut with "and N more". */
-import { and, count, countDistinct, desc, eq, inArray } from 'drizzle-orm';
+import { and, count, countDistinct, desc, eq, inArray, sql } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { fixedLimit, prepared } from '../../db/prepared.js';
 import { ledger, ledgerPeople, tasks, voteMarks } from '../../db/schema.js';
 import { findMemberByName } from '../community/community.js';
 import { actorOf, type Ctx, type MemberRow } from '../shared/context.js';
@@ -28,35 +30,46 @@ export interface LedgerEntry {
 }
 
 /**
- * The ids of a member's ledger entries, newest first, from the (community, member, ledger id) index
- * alone; `limit` stops the walk at what is shown.
+ * The ids of the ledger entries of the member `member` (a placeholder), newest first, from the
+ * (community, member, ledger id) index alone; `limit` stops the walk at what is shown.
  */
-function entryIdsOf(ctx: Ctx, member: MemberRow, limit?: number) {
-  const q = ctx.db
+function entryIdsOf(d: Db, limit?: number) {
+  const q = d
     .selectDistinct({ id: ledgerPeople.ledgerId })
     .from(ledgerPeople)
-    .where(and(eq(ledgerPeople.communityId, ctx.community.id), eq(ledgerPeople.memberId, member.id)))
+    .where(
+      and(
+        eq(ledgerPeople.communityId, sql.placeholder('community')),
+        eq(ledgerPeople.memberId, sql.placeholder('member')),
+      ),
+    )
     .orderBy(desc(ledgerPeople.ledgerId));
-  return limit ? q.limit(limit) : q;
+  return limit ? q.limit(fixedLimit(limit)) : q;
 }
 
 /**
  * Ledger entries, newest first; `member` narrows to entries they took part in. The order is the id's,
- * read from the (community, id) index, so a limit reads only the entries shown.
+ * read from the (community, id) index, so a limit reads only the entries shown. One prepared query per
+ * shape of the options (the ledger and profiles are hot commands).
  */
 export async function ledgerEntries(
   ctx: Ctx,
   opts: { member?: MemberRow; limit?: number; newestFirst?: boolean } = {},
 ): Promise<LedgerEntry[]> {
-  const conds = [eq(ledger.communityId, ctx.community.id)];
-  if (opts.member) conds.push(inArray(ledger.id, entryIdsOf(ctx, opts.member, opts.limit)));
-  const q = ctx.db
-    .select({ l: ledger, number: tasks.number, title: tasks.title })
-    .from(ledger)
-    .innerJoin(tasks, eq(tasks.id, ledger.taskId))
-    .where(and(...conds))
-    .orderBy(opts.newestFirst === false ? ledger.id : desc(ledger.id));
-  const rows = opts.limit ? await q.limit(opts.limit) : await q;
+  const oldest = opts.newestFirst === false;
+  const shape = `${opts.member ? 'member' : 'all'}.${opts.limit ?? 'unlimited'}.${oldest ? 'oldest' : 'newest'}`;
+  const q = prepared(ctx.db, `ledger.entries.${shape}`, (d) => {
+    const conds = [eq(ledger.communityId, sql.placeholder('community'))];
+    if (opts.member) conds.push(inArray(ledger.id, entryIdsOf(d, opts.limit)));
+    const q = d
+      .select({ l: ledger, number: tasks.number, title: tasks.title })
+      .from(ledger)
+      .innerJoin(tasks, eq(tasks.id, ledger.taskId))
+      .where(and(...conds))
+      .orderBy(oldest ? ledger.id : desc(ledger.id));
+    return opts.limit ? q.limit(fixedLimit(opts.limit)) : q;
+  });
+  const rows = await q.execute({ community: ctx.community.id, member: opts.member?.id ?? null });
   return rows.map(({ l, number, title }) => ({
     id: l.id,
     taskNumber: number,
@@ -79,16 +92,35 @@ async function ledgerCount(ctx: Ctx, member?: MemberRow, role?: 'contributor' | 
   // The community's count is kept on its row (read with it at the start of the unit): counting every
   // entry cost ~2 ms at 85,000 entries, the whole of the ledger's growth with the community's size.
   if (!member) return ctx.community.ledgerEntries;
-  const conds = [eq(ledgerPeople.communityId, ctx.community.id), eq(ledgerPeople.memberId, member.id)];
-  if (role) conds.push(eq(ledgerPeople.role, role));
-  return (
-    await ctx.db
+  const q = prepared(ctx.db, `ledger.count.${role ?? 'any'}`, (d) =>
+    d
       .select({ n: role ? count() : countDistinct(ledgerPeople.ledgerId) })
       .from(ledgerPeople)
-      .where(and(...conds))
-      .limit(1)
-  )[0]!.n;
+      .where(
+        and(
+          eq(ledgerPeople.communityId, sql.placeholder('community')),
+          eq(ledgerPeople.memberId, sql.placeholder('member')),
+          role ? eq(ledgerPeople.role, role) : undefined,
+        ),
+      ),
+  );
+  return (await q.execute({ community: ctx.community.id, member: member.id }))[0]!.n;
 }
+
+/** A member's votes by target type: one per target (a ✅ and a 👍 on one card are one vote, as in the tally). */
+const votesByType = (db: Db) =>
+  prepared(db, 'profile.votes', (d) =>
+    d
+      .select({ t: voteMarks.targetType, n: countDistinct(voteMarks.targetId) })
+      .from(voteMarks)
+      .where(
+        and(
+          eq(voteMarks.communityId, sql.placeholder('community')),
+          eq(voteMarks.memberId, sql.placeholder('member')),
+        ),
+      )
+      .groupBy(voteMarks.targetType),
+  );
 
 const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 const names = (ps: Person[]) =>
@@ -132,12 +164,7 @@ export async function showProfile(ctx: Ctx, memberName?: string): Promise<Reply>
   const member = memberName ? await findMemberByName(ctx, memberName) : actorOf(ctx);
   const contributed = await ledgerCount(ctx, member, 'contributor');
   const reviewed = await ledgerCount(ctx, member, 'reviewer');
-  const votes = await ctx.db
-    // One vote per member per target: a ✅ and a 👍 on one card are one vote, as in the tally.
-    .select({ t: voteMarks.targetType, n: countDistinct(voteMarks.targetId) })
-    .from(voteMarks)
-    .where(and(eq(voteMarks.communityId, ctx.community.id), eq(voteMarks.memberId, member.id)))
-    .groupBy(voteMarks.targetType);
+  const votes = await votesByType(ctx.db).execute({ community: ctx.community.id, member: member.id });
   const votesOf = (t: string) => votes.find((v) => v.t === t)?.n ?? 0;
   const head = `${member.displayName}: ${plural(contributed, 'contribution')}, ${plural(reviewed, 'accepted review')}, ${plural(votesOf('submission'), 'review vote')} and ${plural(votesOf('proposal'), 'proposal vote')} cast. Member since ${day(member.joinedAt)}.`;
   const recent = (await ledgerEntries(ctx, { member, limit: SHOW })).map(entryLine);
