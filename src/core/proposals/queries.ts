@@ -1,5 +1,7 @@
 /** `/proposal list` and `/proposal show`: private, read-only. */
-import { and, asc, count, desc, eq, ne, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, ne, sql, type SQL } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { fixedLimit, prepared } from '../../db/prepared.js';
 import { proposals } from '../../db/schema.js';
 import type { CommandArgs } from '../commands.js';
 import type { Ctx } from '../shared/context.js';
@@ -12,32 +14,45 @@ import { run } from '../../db/step.js';
 
 const LIST_MAX = 25;
 
+type ListedStatus = 'open' | 'closed' | 'all';
+
+/** The community's proposals of a status (the community a placeholder). */
+function ofStatus(status: ListedStatus): SQL | undefined {
+  const mine = eq(proposals.communityId, sql.placeholder('community'));
+  if (status === 'open') return and(mine, eq(proposals.status, 'open'));
+  return status === 'closed' ? and(mine, ne(proposals.status, 'open')) : mine;
+}
+
+/** How many proposals of a status; prepared, as the lists below (a hot command). */
+const countOf = (db: Db, status: ListedStatus) =>
+  prepared(db, `proposals.count.${status}`, (d) =>
+    d.select({ n: count() }).from(proposals).where(ofStatus(status)),
+  );
+
+const firstOpen = (db: Db) =>
+  prepared(db, 'proposals.listOpen', (d) =>
+    d
+      .select()
+      .from(proposals)
+      .where(ofStatus('open'))
+      .orderBy(asc(proposals.closesAt), asc(proposals.number))
+      .limit(fixedLimit(LIST_MAX)),
+  );
+
+/** The latest `n` closed proposals (`n`: what fits after the open ones). */
+const latestClosed = (db: Db, n: number) =>
+  prepared(db, `proposals.listClosed.${n}`, (d) =>
+    d.select().from(proposals).where(ofStatus('closed')).orderBy(desc(proposals.number)).limit(fixedLimit(n)),
+  );
+
 /** Open proposals first, soonest deadline first; then closed ones, latest first. */
-async function listed(
-  ctx: Ctx,
-  status: 'open' | 'closed' | 'all',
-): Promise<{ rows: ProposalRow[]; total: number }> {
-  const mine = eq(proposals.communityId, ctx.community.id);
-  const open = and(mine, eq(proposals.status, 'open'));
-  const closed = and(mine, ne(proposals.status, 'open'));
-  const where: SQL | undefined = status === 'open' ? open : status === 'closed' ? closed : mine;
-  const total = (await ctx.db.select({ n: count() }).from(proposals).where(where).limit(1))[0]!.n;
+async function listed(ctx: Ctx, status: ListedStatus): Promise<{ rows: ProposalRow[]; total: number }> {
+  const values = { community: ctx.community.id };
+  const total = (await countOf(ctx.db, status).execute(values))[0]!.n;
   const rows: ProposalRow[] = [];
-  if (status !== 'closed')
-    rows.push(
-      ...(await ctx.db
-        .select()
-        .from(proposals)
-        .where(open)
-        .orderBy(asc(proposals.closesAt), asc(proposals.number))
-        .limit(LIST_MAX)),
-    );
-  if (status !== 'open' && rows.length < LIST_MAX) {
-    const left = LIST_MAX - rows.length;
-    rows.push(
-      ...(await ctx.db.select().from(proposals).where(closed).orderBy(desc(proposals.number)).limit(left)),
-    );
-  }
+  if (status !== 'closed') rows.push(...(await firstOpen(ctx.db).execute(values)));
+  if (status !== 'open' && rows.length < LIST_MAX)
+    rows.push(...(await latestClosed(ctx.db, LIST_MAX - rows.length).execute(values)));
   return { rows, total };
 }
 
