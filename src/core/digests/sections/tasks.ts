@@ -1,5 +1,7 @@
 /** The digest's task sections: tasks new since the last digest, and open tasks grouped by skill. */
 import { and, asc, count, eq, gt, inArray, lte, sql } from 'drizzle-orm';
+import type { Db } from '../../../db/client.js';
+import { fixedLimit, prepared } from '../../../db/prepared.js';
 import { tasks, taskSkills } from '../../../db/schema.js';
 import type { Ctx } from '../../shared/context.js';
 import { qualified } from '../../shared/sql-helpers.js';
@@ -26,31 +28,55 @@ const toTask = (r: TaskItemRow): TaskItem => ({
   skills: r.skills ? r.skills.split(',') : [],
 });
 
-/** Tasks posted after `since` (and not yet cancelled), in number order. */
+/** Tasks posted after `since` up to `now` (placeholders), not cancelled, of the community. */
+const postedBetween = and(
+  eq(tasks.communityId, sql.placeholder('community')),
+  gt(tasks.createdAt, sql.placeholder('since')),
+  lte(tasks.createdAt, sql.placeholder('now')),
+  inArray(tasks.status, ['open', 'claimed', 'review', 'done']),
+);
+
+/** Tasks posted after `since` (and not yet cancelled), in number order. Prepared, as the groups below. */
 export async function newTasks(ctx: Ctx, since: number): Promise<Listed<TaskItem>> {
-  const where = and(
-    eq(tasks.communityId, ctx.community.id),
-    gt(tasks.createdAt, since),
-    lte(tasks.createdAt, ctx.now),
-    inArray(tasks.status, ['open', 'claimed', 'review', 'done']),
+  const values = { community: ctx.community.id, since, now: ctx.now };
+  const counted = prepared(ctx.db, 'digest.newTasksCount', (d) =>
+    d.select({ n: count() }).from(tasks).where(postedBetween),
   );
-  const total = (await ctx.db.select({ n: count() }).from(tasks).where(where).limit(1))[0]!.n;
-  const rows = await ctx.db
-    .select(taskItem)
-    .from(tasks)
-    .where(where)
-    .orderBy(asc(tasks.number))
-    .limit(SECTION_LOAD);
+  const listed = prepared(ctx.db, 'digest.newTasks', (d) =>
+    d
+      .select(taskItem)
+      .from(tasks)
+      .where(postedBetween)
+      .orderBy(asc(tasks.number))
+      .limit(fixedLimit(SECTION_LOAD)),
+  );
+  const total = (await counted.execute(values))[0]!.n;
+  const rows = await listed.execute(values);
   return { total, items: rows.map(toTask) };
 }
 
-function openWhere(ctx: Ctx, status: (typeof CLAIMABLE)[number] | 'any' = 'any') {
+/** The community's open tasks of one claimable status, with a free slot (the community a placeholder). */
+function openWhere(status: (typeof CLAIMABLE)[number]) {
   return and(
-    eq(tasks.communityId, ctx.community.id),
-    status === 'any' ? inArray(tasks.status, [...CLAIMABLE]) : eq(tasks.status, status),
+    eq(tasks.communityId, sql.placeholder('community')),
+    eq(tasks.status, status),
     gt(tasks.slots, tasks.taken),
   );
 }
+
+/** Tasks with the skill `skill` (a placeholder), checked per task by its primary key. */
+const hasSkill = sql`exists (select 1 from ${taskSkills} where ${qualified(taskSkills.taskId)} = ${qualified(tasks.id)} and ${qualified(taskSkills.skill)} = ${sql.placeholder('skill')})`;
+
+/** The first open tasks of one status with the skill (`withSkill`) or naming none. */
+const firstOpen = (db: Db, status: (typeof CLAIMABLE)[number], withSkill: boolean) =>
+  prepared(db, `digest.open.${status}.${withSkill ? 'skill' : 'none'}`, (d) =>
+    d
+      .select(taskItem)
+      .from(tasks)
+      .where(and(openWhere(status), withSkill ? hasSkill : eq(tasks.skills, '')))
+      .orderBy(asc(tasks.number))
+      .limit(fixedLimit(PER_SKILL_LOAD)),
+  );
 
 /**
  * The first open tasks of a group in number order. One query per claimable status, each walking the
@@ -58,18 +84,11 @@ function openWhere(ctx: Ctx, status: (typeof CLAIMABLE)[number] | 'any' = 'any')
  * statuses would sort every open task first. A skill is checked per task by its primary key.
  */
 async function skillGroup(ctx: Ctx, skill: string | null, total: number): Promise<SkillGroup> {
-  const hasSkill = (s: string) =>
-    sql`exists (select 1 from ${taskSkills} where ${qualified(taskSkills.taskId)} = ${qualified(tasks.id)} and ${qualified(taskSkills.skill)} = ${s})`;
   // One after another: a unit's queries share one connection (PostgreSQL takes one query at a time).
   const firsts: TaskItemRow[] = [];
   for (const status of CLAIMABLE)
     firsts.push(
-      ...(await ctx.db
-        .select(taskItem)
-        .from(tasks)
-        .where(and(openWhere(ctx, status), skill === null ? eq(tasks.skills, '') : hasSkill(skill)))
-        .orderBy(asc(tasks.number))
-        .limit(PER_SKILL_LOAD)),
+      ...(await firstOpen(ctx.db, status, skill !== null).execute({ community: ctx.community.id, skill })),
     );
   const items = firsts.sort((a, b) => a.number - b.number).slice(0, PER_SKILL_LOAD);
   return { skill, total, items: items.map(toTask) };
