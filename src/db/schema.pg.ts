@@ -230,7 +230,7 @@ export const voteMarks = pgTable(
   },
   (t) => [
     uniqueIndex('vote_marks_unique').on(t.targetType, t.targetId, t.memberId, t.source),
-    index('vote_marks_member').on(t.communityId, t.memberId),
+    index('vote_marks_member').on(t.communityId, t.memberId, t.targetType, t.targetId),
     // The votes of a target by value, in the order they were cast: the first names a card shows.
     index('vote_marks_votes').on(t.targetType, t.targetId, t.latest, t.value, t.id),
   ],
