@@ -58,17 +58,24 @@ export async function ledgerEntries(
 ): Promise<LedgerEntry[]> {
   const oldest = opts.newestFirst === false;
   const shape = `${opts.member ? 'member' : 'all'}.${opts.limit ?? 'unlimited'}.${oldest ? 'oldest' : 'newest'}`;
-  const q = prepared(ctx.db, `ledger.entries.${shape}`, (d) => {
-    const conds = [eq(ledger.communityId, sql.placeholder('community'))];
-    if (opts.member) conds.push(inArray(ledger.id, entryIdsOf(d, opts.limit)));
-    const q = d
-      .select({ l: ledger, number: tasks.number, title: tasks.title })
-      .from(ledger)
-      .innerJoin(tasks, eq(tasks.id, ledger.taskId))
-      .where(and(...conds))
-      .orderBy(oldest ? ledger.id : desc(ledger.id));
-    return opts.limit ? q.limit(fixedLimit(opts.limit)) : q;
-  });
+  const q = prepared(
+    ctx.db,
+    `ledger.entries.${shape}`,
+    (d) => {
+      const conds = [eq(ledger.communityId, sql.placeholder('community'))];
+      if (opts.member) conds.push(inArray(ledger.id, entryIdsOf(d, opts.limit)));
+      const q = d
+        .select({ l: ledger, number: tasks.number, title: tasks.title })
+        .from(ledger)
+        .innerJoin(tasks, eq(tasks.id, ledger.taskId))
+        .where(and(...conds))
+        .orderBy(oldest ? ledger.id : desc(ledger.id));
+      return opts.limit ? q.limit(fixedLimit(opts.limit)) : q;
+      // Planned for each community on PostgreSQL (see PrepareOptions): a generic plan walked the primary
+      // key back past a larger community's newer entries to find a small community's.
+    },
+    { genericPlan: false },
+  );
   const rows = await q.execute({ community: ctx.community.id, member: opts.member?.id ?? null });
   return rows.map(({ l, number, title }) => ({
     id: l.id,
