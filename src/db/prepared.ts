@@ -178,7 +178,7 @@ interface Column1 {
   decoder: Decoder;
 }
 
-/** A decoder that gives back what it is given: the base column's, and drizzle's for SQL without `mapWith`. */
+/** An encoder or decoder that gives back what it is given: the base column's, and drizzle's no-ops. */
 const passes = (d: Decoder | Encoder, method: 'mapFromDriverValue' | 'mapToDriverValue'): boolean => {
   const f = (d as unknown as Record<string, unknown>)[method];
   return (
