@@ -1,16 +1,21 @@
 /** `/task submit`: a claimant asks for review; a newer submission supersedes the open one. */
-import { currentTask, openTaskChanged } from '../tasks/open-tasks.js';
 import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { prepared } from '../../db/prepared.js';
-import { submissions, tasks } from '../../db/schema.js';
+import { submissions } from '../../db/schema.js';
 import { appendAudit } from '../commons/audit.js';
 import type { CommandArgs } from '../commands.js';
 import { submissionCardKey } from '../shared/card-keys.js';
 import { actorOf, type Ctx } from '../shared/context.js';
 import { UserError } from '../shared/errors.js';
 import type { Reply } from '../shared/views.js';
-import { activeClaims, cancelClaimDeadlines, getTask, refreshTaskCard } from '../tasks/tasks.js';
+import {
+  activeClaims,
+  cancelClaimDeadlines,
+  getTask,
+  refreshTaskCard,
+  setTaskStatus,
+} from '../tasks/tasks.js';
 import type { HeldClaim, TaskRow } from '../tasks/types.js';
 import { openSubmission, reviewCardData, updateReviewCard } from './reviews.js';
 import type { SubmissionRow } from './types.js';
@@ -72,20 +77,6 @@ async function insertSubmission(
   return sub!;
 }
 
-async function startReview(ctx: Ctx, task: TaskRow): Promise<TaskRow> {
-  const q = prepared(ctx.db, 'tasks.startReview', (d) =>
-    d
-      .update(tasks)
-      .set({ status: 'review', updatedAt: sql`${sql.placeholder('now')}` })
-      .where(eq(tasks.id, sql.placeholder('id')))
-      .returning(),
-  );
-  const before = await currentTask(ctx, task.id);
-  const [after] = await q.execute({ now: ctx.now, id: task.id });
-  await openTaskChanged(ctx, before, after!);
-  return after!;
-}
-
 export async function submitTask(ctx: Ctx, args: CommandArgs<'task submit'>): Promise<Reply> {
   const actor = actorOf(ctx);
   const task = await getTask(ctx, args.task);
@@ -95,7 +86,7 @@ export async function submitTask(ctx: Ctx, args: CommandArgs<'task submit'>): Pr
   const sub = await insertSubmission(ctx, task, args);
   // A submitted claim no longer expires.
   for (const c of holders) await cancelClaimDeadlines(ctx, c.id);
-  const updated = await startReview(ctx, task);
+  const updated = await setTaskStatus(ctx, task, 'review');
   await appendAudit(ctx, 'task.submitted', {
     task: task.number,
     submission: sub.id,

@@ -70,7 +70,12 @@ export async function refreshTaskCard(ctx: Ctx, task: TaskRow): Promise<void> {
 }
 
 /** Sets the status; `held` adds to (or takes from) the claims holding the task in the same update. */
-async function setStatus(ctx: Ctx, task: TaskRow, status: TaskRow['status'], held = 0): Promise<TaskRow> {
+export async function setTaskStatus(
+  ctx: Ctx,
+  task: TaskRow,
+  status: TaskRow['status'],
+  held = 0,
+): Promise<TaskRow> {
   const q = prepared(ctx.db, 'tasks.setStatus', (d) =>
     d
       .update(tasks)
@@ -219,7 +224,7 @@ export async function claimTask(ctx: Ctx, number: number): Promise<Reply> {
     expiresAt,
   });
   await scheduleClaimDeadlines(ctx, claim!);
-  const updated = await setStatus(ctx, task, 'claimed', 1);
+  const updated = await setTaskStatus(ctx, task, 'claimed', 1);
   await appendAudit(ctx, 'task.claimed', { task: number, member: actor.userId, expiresAt });
   await refreshTaskCard(ctx, updated);
   const taken = holders.length + 1;
@@ -261,7 +266,7 @@ export async function endClaim(
   await cancelClaimDeadlines(ctx, claim.id);
   const left = (await activeClaims(ctx, task.id)).length;
   const reopens = left === 0 && (task.status === 'claimed' || task.status === 'review');
-  if (reopens) return await setStatus(ctx, task, 'open', -1);
+  if (reopens) return await setTaskStatus(ctx, task, 'open', -1);
   // The ended claim no longer holds a slot; the task keeps its status (and its updated_at).
   const before = await currentTask(ctx, task.id);
   const after = (
