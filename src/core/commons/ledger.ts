@@ -71,9 +71,9 @@ export async function ledgerEntries(
         .where(and(...conds))
         .orderBy(oldest ? ledger.id : desc(ledger.id));
       return opts.limit ? q.limit(fixedLimit(opts.limit)) : q;
-      // Planned for each community on PostgreSQL (see PrepareOptions): a generic plan walked the primary
-      // key back past a larger community's newer entries to find a small community's.
     },
+    // Planned for each community on PostgreSQL (see PrepareOptions): a generic plan walked the primary
+    // key back past a larger community's newer entries to find a small community's.
     { genericPlan: false },
   );
   const rows = await q.execute({ community: ctx.community.id, member: opts.member?.id ?? null });
